@@ -1,0 +1,62 @@
+# Thin wrapper over CMake (after neovim's): `make run` and `make check` are the contract.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+CMAKE_FLAGS ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
+# CI builds with warnings as errors.
+ifneq ($(CI),)
+CMAKE_FLAGS += -DSTANZA_WERROR=ON
+endif
+
+.PHONY: all deps build run check test unit integration format format-check sanitize install bench clean distclean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$$(nproc)
+
+run: build
+	$(BUILD_DIR)/stanza $(ARGS)
+
+# Every tier this machine can run: the plain build, then the same suites under ASan+UBSan.
+check: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j2 $(CTEST_FLAGS)
+	$(MAKE) sanitize
+
+test: check
+
+unit: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L unit
+
+integration: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L integration
+
+sanitize: deps
+	cmake -S . -B $(BUILD_DIR)-asan -DCMAKE_BUILD_TYPE=Debug -DSTANZA_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD_DIR)-asan -j$$(nproc)
+	cd $(BUILD_DIR)-asan && ctest --output-on-failure -L 'unit|integration' -E 'lint|format'
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h' '*.h.in')
+
+format-check:
+	@scripts/format-check.sh
+
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+bench: build
+	bench/startup.sh $(BUILD_DIR)/stanza
+
+clean:
+	cmake --build $(BUILD_DIR) --target clean 2>/dev/null || true
+
+distclean:
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-asan

@@ -1,0 +1,170 @@
+/* cgroup.h - cgroup v1, hybrid and v2: find the controllers, make a container's group, limit, read, remove */
+#ifndef SZ_CGROUP_H
+#define SZ_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+
+enum sz_cgroup_mode {
+	SZ_CGROUP_NONE = 0, /* no cgroup filesystem at all */
+	SZ_CGROUP_V1,       /* only v1 hierarchies */
+	SZ_CGROUP_HYBRID,   /* v1 controllers plus a cgroup2 mount (systemd's "hybrid") */
+	SZ_CGROUP_V2,       /* the unified hierarchy only */
+};
+
+/* The controllers stanza uses. */
+enum sz_controller {
+	SZ_CTRL_MEMORY,
+	SZ_CTRL_PIDS,
+	SZ_CTRL_CPU,
+	SZ_CTRL_CPUACCT, /* v1 only; on v2 CPU accounting is in cpu.stat */
+	SZ_CTRL_COUNT,
+};
+
+/*
+ * Where each controller lives on this host, read from mountinfo and the
+ * process's cgroup file (never from fixed paths: hosts mount cpu and cpuacct
+ * together or apart, under /sys/fs/cgroup or elsewhere).
+ *
+ * mount[c]   absolute path of the hierarchy's mount point holding controller c
+ *            (on v2 every entry is the cgroup2 mount), NULL when c is not there
+ * self[c]    this process's cgroup in that hierarchy ("/" or "/a/b")
+ * v2_mount   the cgroup2 mount point, NULL when there is none
+ */
+struct sz_cgroup_layout {
+	enum sz_cgroup_mode mode;
+	char *mount[SZ_CTRL_COUNT];
+	char *self[SZ_CTRL_COUNT];
+	char *v2_mount;
+	char *v2_self;
+	bool v2_has[SZ_CTRL_COUNT]; /* controller listed in the v2 root's cgroup.controllers */
+};
+
+/*
+ * Fill layout from a mountinfo file and a /proc/<pid>/cgroup file.
+ * root_prefix is prepended to every path read from the kernel (mount points
+ * and cgroup.controllers): "" on a real host, a fake tree's directory in
+ * tests. The layout owns its strings; release with sz_cgroup_layout_release.
+ */
+int sz_cgroup_layout_load(struct sz_cgroup_layout *layout, const char *mountinfo_path,
+			  const char *self_cgroup_path, const char *root_prefix, sz_error_t *err);
+void sz_cgroup_layout_release(struct sz_cgroup_layout *layout);
+const char *sz_cgroup_mode_name(enum sz_cgroup_mode mode);
+const char *sz_controller_name(enum sz_controller c);
+
+/*
+ * Details of sz_cgroup_layout_load:
+ *  - every path the layout stores (mount[], v2_mount) already has root_prefix
+ *    in front, so later functions use them as they are;
+ *  - the mode is HYBRID when a cgroup2 mount and at least one v1 hierarchy
+ *    with a controller (not only "name=systemd") are both mounted;
+ *  - a controller is found on v1 first; when no v1 hierarchy holds it and the
+ *    v2 root's cgroup.controllers lists it, mount[c] is the cgroup2 mount;
+ *  - SZ_CTRL_CPUACCT has no v2 controller: its mount[] is the cgroup2 mount
+ *    when cpu lives there (or the host is pure v2), since cpu.stat is always
+ *    present in a v2 group. v2_has[SZ_CTRL_CPUACCT] is always false;
+ *  - a cgroup.controllers that does not exist counts as empty.
+ */
+
+/* The same, for this process on this host: /proc/self/mountinfo, /proc/self/cgroup, prefix "". */
+int sz_cgroup_layout_load_self(struct sz_cgroup_layout *layout, sz_error_t *err);
+/* Whether controller c lives on the cgroup2 hierarchy (false when it is absent). */
+bool sz_cgroup_layout_on_v2(const struct sz_cgroup_layout *layout, enum sz_controller c);
+
+/* What a container asks for; 0 means no limit. */
+struct sz_cgroup_limits {
+	uint64_t memory_bytes;
+	uint64_t pids;
+	uint64_t cpu_milli; /* thousandths of a CPU: 500 = half a CPU */
+};
+
+/* 0, or -1 with a sentence for the learner when a limit asks for a controller
+ * this host does not have ("this host has no memory cgroup controller: --memory
+ * cannot be enforced"). sz_cgroup_create checks this first; call it early to
+ * refuse options before anything is created. */
+int sz_cgroup_check_limits(const struct sz_cgroup_layout *layout, const struct sz_cgroup_limits *limits,
+			   sz_error_t *err);
+
+/* Called for each file written and directory made, for --trace. */
+typedef void (*sz_cgroup_trace_fn)(void *arg, const char *what, const char *path, const char *value);
+
+/*
+ * One container's cgroup: a directory named `name` in each hierarchy it uses,
+ * under `base[c]` (a path relative to the hierarchy's mount; "" for its root,
+ * or a delegated subtree).
+ *
+ * Lifecycle: sz_cgroup_create makes the directories and writes the limits
+ * (memory.limit_in_bytes before memory.memsw.limit_in_bytes on v1; memory.max
+ * and memory.swap.max = 0 on v2; pids.max; cpu.cfs_quota_us/cpu.cfs_period_us
+ * or cpu.max), so nothing can run in it unlimited. On failure everything it
+ * made is removed again. sz_cgroup_destroy kills what is left inside, waits
+ * for it to go and removes the directories; it is safe to call twice.
+ */
+struct sz_cgroup {
+	char *path[SZ_CTRL_COUNT]; /* absolute directory per controller, NULL if unused */
+	char *unified;             /* absolute directory on v2, else NULL */
+	enum sz_cgroup_mode mode;
+};
+
+int sz_cgroup_create(struct sz_cgroup *cg, const struct sz_cgroup_layout *layout,
+		     const char *const base[SZ_CTRL_COUNT], const char *name,
+		     const struct sz_cgroup_limits *limits, sz_cgroup_trace_fn trace, void *trace_arg,
+		     sz_error_t *err);
+/*
+ * Details of sz_cgroup_create:
+ *  - cg is overwritten (pass a zeroed or released one); on failure it is left
+ *    zeroed and every directory made is removed again;
+ *  - base may be NULL, and base[c] NULL, for "" (the hierarchy's root). Parts
+ *    of a base that do not exist are made (0755) and never removed: they are
+ *    shared with other containers. Controllers sharing a hierarchy (v1
+ *    "cpu,cpuacct", or everything on v2) share the directory made for the
+ *    first of them;
+ *  - memory, pids, cpu and cpuacct groups are made wherever the controller is
+ *    available, limits or not, for OOM counting, containment and accounting;
+ *  - name is one path component. A directory that exists already is an error
+ *    (it is not ours to remove);
+ *  - on v2 each level from the mount down to the parent gets the controllers
+ *    in cgroup.subtree_control, written only when some are missing;
+ *  - a cpu_milli below 10 is raised to 10: the kernel's smallest quota is 1 ms;
+ *  - trace (may be NULL) is called after each action succeeds, with what =
+ *    "mkdir" (value NULL), "write" (the value written) or "rmdir" (value
+ *    NULL, when a failure undoes a mkdir).
+ */
+/* Move pid into every directory of the cgroup (cgroup.procs). */
+int sz_cgroup_enter(const struct sz_cgroup *cg, pid_t pid, sz_error_t *err);
+
+struct sz_cgroup_stats {
+	uint64_t oom_kills;     /* memory.events oom_kill (v2), memory.oom_control oom_kill (v1) */
+	uint64_t memory_peak;   /* memory.peak or memory.max_usage_in_bytes; 0 if unknown */
+	uint64_t cpu_usage_ns;  /* cpu.stat usage_usec * 1000, or cpuacct.usage */
+	bool has_oom, has_peak, has_cpu;
+};
+int sz_cgroup_read_stats(const struct sz_cgroup *cg, struct sz_cgroup_stats *stats, sz_error_t *err);
+
+/* SIGKILL every process in the cgroup, wait (bounded) until it is empty, then
+ * rmdir every directory. */
+int sz_cgroup_destroy(struct sz_cgroup *cg, sz_error_t *err);
+/* Details of sz_cgroup_destroy: child groups made inside are removed too;
+ * each directory removed is freed and its entries set to NULL, so a second call
+ * (or one after a partial failure) only does what is left. A directory that is
+ * gone already counts as removed. Paths are opened without following symbolic
+ * links. Waiting is bounded by about 2 s per call. Read the stats first. */
+
+/* Free the strings only. */
+void sz_cgroup_release(struct sz_cgroup *cg);
+
+/* Write one line per directory ("<controller> <path>\n") so a later stanza can
+ * find and remove the cgroup of a stanza that was killed; and read it back. */
+char *sz_cgroup_serialize(const struct sz_cgroup *cg);
+int sz_cgroup_deserialize(struct sz_cgroup *cg, const char *text, sz_error_t *err);
+/* Format: "mode <none|v1|hybrid|v2>\n", then "<memory|pids|cpu|cpuacct|unified>
+ * <absolute path>\n" per entry, where '\\', newlines and other control
+ * characters in the path are written as octal escapes (\134, \012), as in
+ * mountinfo. The caller frees the text. deserialize overwrites cg (zeroed on
+ * failure), rejects unknown names, duplicates, relative paths and "." or ".."
+ * components; without a mode line it derives cg->mode from the entries. */
+
+#endif

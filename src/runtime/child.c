@@ -1,0 +1,388 @@
+/* child.c - the container's first process, from clone to execve */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/i18n.h"
+#include "common/util.h"
+#include "runtime/container.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+struct sz_identity {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[64];
+	size_t n_groups;
+	char home[256];
+};
+
+void sz_trace(const struct sz_container *c, const char *fmt, ...)
+{
+	char buf[1024];
+	uint64_t dt;
+	int n;
+	va_list ap;
+
+	if (c->spec->trace_fd < 0)
+		return;
+	dt = sz_now_ns() - c->t0;
+	n = snprintf(buf, sizeof(buf), "[%4llu.%03llu ms] ", (unsigned long long)(dt / 1000000),
+		     (unsigned long long)(dt / 1000 % 1000));
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 2)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	sz_write_all(c->spec->trace_fd, buf, (size_t)n);
+}
+
+static void send_msg(int fd, int type, int errno_, const char *text)
+{
+	struct sz_msg msg = {.type = type, .errno_ = errno_};
+
+	snprintf(msg.text, sizeof(msg.text), "%s", text ? text : "");
+	while (send(fd, &msg, sizeof(msg), MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+__attribute__((noreturn)) static void child_fail(struct sz_container *c, sz_error_t *err)
+{
+	send_msg(c->sync_fd, SZ_MSG_ERROR, 0, sz_error_msg(*err));
+	_exit(125);
+}
+
+static int wait_for_go(struct sz_container *c, sz_error_t *err)
+{
+	struct sz_msg msg;
+	ssize_t n;
+
+	do
+		n = recv(c->sync_fd, &msg, sizeof(msg), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(msg) || msg.type != SZ_MSG_GO)
+		return sz_error_make(err, n < 0 ? errno : 0, "stanza went away during setup");
+	return 0;
+}
+
+static int bring_up_loopback(struct sz_container *c, sz_error_t *err)
+{
+	struct ifreq ifr = {0};
+	cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return sz_error_make(err, errno, _("cannot open a socket to configure 'lo'"));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return sz_error_make(err, errno, _("cannot read the flags of 'lo'"));
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return sz_error_make(err, errno, _("cannot bring 'lo' up"));
+	sz_trace(c, "net: own network namespace, lo up");
+	return 0;
+}
+
+static int enter_namespaces(struct sz_container *c, sz_error_t *err)
+{
+	const struct sz_spec *spec = c->spec;
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
+	const char *hostname = spec->hostname ? spec->hostname : "stanza";
+
+	if (spec->net == SZ_NET_NONE)
+		flags |= CLONE_NEWNET;
+	if (unshare(flags) < 0)
+		return sz_error_make(err, errno, _("cannot create the container's namespaces"));
+	sz_trace(c, "unshare: CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWCGROUP%s",
+		 spec->net == SZ_NET_NONE ? "|CLONE_NEWNET" : "");
+	if (sethostname(hostname, strlen(hostname)) < 0)
+		return sz_error_make(err, errno, _("cannot set the host name '%s'"), hostname);
+	sz_trace(c, "uts: hostname %s", hostname);
+	if (spec->net == SZ_NET_NONE)
+		return bring_up_loopback(c, err);
+	return 0;
+}
+
+/* Find "name" or "uid" in the container's /etc/passwd (never the host's). */
+static bool passwd_lookup(const char *user, struct sz_identity *id)
+{
+	cleanup_file FILE *f = fopen("/etc/passwd", "re");
+	char line[512];
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		char *fields[7] = {0};
+		char *p = line;
+		int n = 0;
+
+		line[strcspn(line, "\n")] = '\0';
+		while (n < 7 && p != NULL) {
+			fields[n++] = p;
+			p = strchr(p, ':');
+			if (p != NULL)
+				*p++ = '\0';
+		}
+		if (n < 6 || (strcmp(fields[0], user) != 0 && strcmp(fields[2], user) != 0))
+			continue;
+		id->uid = (uid_t)strtoul(fields[2], NULL, 10);
+		id->gid = (gid_t)strtoul(fields[3], NULL, 10);
+		snprintf(id->home, sizeof(id->home), "%s", fields[5]);
+		return true;
+	}
+	return false;
+}
+
+/* Supplementary groups of `name` from the container's /etc/group. */
+static void group_lookup(const char *name, struct sz_identity *id)
+{
+	cleanup_file FILE *f = fopen("/etc/group", "re");
+	char line[1024];
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL && id->n_groups < 64) {
+		char *members = strrchr(line, ':');
+		char *gidf;
+		char *m;
+
+		line[strcspn(line, "\n")] = '\0';
+		gidf = strchr(line, ':') ? strchr(strchr(line, ':') + 1, ':') : NULL;
+		if (members == NULL || gidf == NULL)
+			continue;
+		for (m = members + 1; *m != '\0';) {
+			size_t len = strcspn(m, ",");
+			if (len == strlen(name) && strncmp(m, name, len) == 0)
+				id->groups[id->n_groups++] = (gid_t)strtoul(gidf + 1, NULL, 10);
+			m += len + (m[len] == ',');
+		}
+	}
+}
+
+static int resolve_user(const char *spec_user, struct sz_identity *id, sz_error_t *err)
+{
+	char user[256];
+	char *colon;
+
+	*id = (struct sz_identity){.uid = 0, .gid = 0, .home = "/root"};
+	if (spec_user == NULL)
+		return 0;
+	snprintf(user, sizeof(user), "%s", spec_user);
+	colon = strchr(user, ':');
+	if (colon != NULL)
+		*colon = '\0';
+	if (passwd_lookup(user, id)) {
+		group_lookup(user, id);
+	} else if (user[strspn(user, "0123456789")] == '\0' && user[0] != '\0') {
+		id->uid = (uid_t)strtoul(user, NULL, 10);
+		id->gid = id->uid;
+		snprintf(id->home, sizeof(id->home), "/");
+	} else {
+		return sz_error_make(err, 0, _("user '%s' is not in the container's /etc/passwd"), user);
+	}
+	if (colon != NULL)
+		id->gid = (gid_t)strtoul(colon + 1, NULL, 10);
+	return 0;
+}
+
+static int switch_user(struct sz_container *c, const struct sz_identity *id, sz_error_t *err)
+{
+	if (setgroups(id->n_groups, id->groups) < 0 && !(c->rootless && errno == EPERM))
+		return sz_error_make(err, errno, _("cannot set supplementary groups"));
+	if (setresgid(id->gid, id->gid, id->gid) < 0)
+		return sz_error_make(err, errno, _("cannot switch to group %u"), (unsigned)id->gid);
+	if (setresuid(id->uid, id->uid, id->uid) < 0)
+		return sz_error_make(err, errno, _("cannot switch to user %u"), (unsigned)id->uid);
+	sz_trace(c, "user: uid %u gid %u", (unsigned)id->uid, (unsigned)id->gid);
+	return 0;
+}
+
+static int enter_workdir(struct sz_container *c, sz_error_t *err)
+{
+	const char *wd = c->spec->workdir ? c->spec->workdir : "/";
+
+	if (chdir(wd) == 0)
+		return 0;
+	if (errno == ENOENT && sz_mkdir_p(wd, 0755, err) == 0 && chdir(wd) == 0)
+		return 0;
+	sz_error_release(err);
+	return sz_error_make(err, errno, _("cannot enter the working directory '%s'"), wd);
+}
+
+static int send_fd(int sock, int fd)
+{
+	struct sz_msg msg = {.type = SZ_MSG_PTY};
+	char control[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = &msg, .iov_len = sizeof(msg)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			    .msg_controllen = sizeof(control)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+/* A pty from the container's own devpts: the master goes to stanza, the
+ * slave becomes the controlling terminal and stdio of the command. */
+static int setup_tty(struct sz_container *c, sz_error_t *err)
+{
+	cleanup_close int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int unlock = 0;
+	int slave;
+
+	if (master < 0)
+		return sz_error_make(err, errno, _("cannot open '/dev/ptmx' in the container"));
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		return sz_error_make(err, errno, _("cannot unlock the pseudo-terminal"));
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	if (slave < 0)
+		return sz_error_make(err, errno, _("cannot open the pseudo-terminal"));
+	if (send_fd(c->sync_fd, master) < 0)
+		return sz_error_make(err, errno, _("cannot pass the pseudo-terminal to stanza"));
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		return sz_error_make(err, errno, _("cannot make the pseudo-terminal the controlling terminal"));
+	for (int i = 0; i < 3; i++)
+		if (dup2(slave, i) < 0)
+			return sz_error_make(err, errno, _("cannot attach the pseudo-terminal"));
+	if (slave > 2)
+		close(slave);
+	sz_trace(c, "tty: /dev/pts/0 from the container's own devpts");
+	return 0;
+}
+
+static int setup_stdio(struct sz_container *c, sz_error_t *err)
+{
+	const int *io = c->spec->stdio;
+
+	if (c->spec->tty)
+		return setup_tty(c, err);
+	for (int i = 0; i < 3; i++)
+		if (io[i] >= 0 && io[i] != i && dup2(io[i], i) < 0)
+			return sz_error_make(err, errno, _("cannot set up standard file descriptors"));
+	if (setsid() < 0)
+		return sz_error_make(err, errno, "setsid");
+	return 0;
+}
+
+static char **build_env(const struct sz_container *c, const struct sz_identity *id)
+{
+	char *const *extra = c->spec->env;
+	size_t n = 0, cap = 8;
+	char **env;
+
+	while (extra != NULL && extra[n] != NULL)
+		n++;
+	cap += n;
+	env = sz_xcalloc(cap, sizeof(char *));
+	n = 0;
+	env[n++] = sz_xstrdup("PATH=" DEFAULT_PATH);
+	env[n++] = sz_asprintf("HOME=%s", id->home);
+	env[n++] = sz_asprintf("HOSTNAME=%s", c->spec->hostname ? c->spec->hostname : "stanza");
+	if (c->spec->tty)
+		env[n++] = sz_asprintf("TERM=%s", getenv("TERM") ? getenv("TERM") : "xterm");
+	for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
+		size_t key = strcspn(extra[i], "=");
+		size_t j;
+		for (j = 0; j < n; j++)
+			if (strncmp(env[j], extra[i], key + 1) == 0)
+				break;
+		if (j < n)
+			free(env[j]);
+		env[j] = sz_xstrdup(extra[i]);
+		if (j == n)
+			n++;
+	}
+	return env;
+}
+
+/* execvpe() searches the caller's PATH, not the container's: search here. */
+static int exec_command(char *const argv[], char **env)
+{
+	const char *path = DEFAULT_PATH;
+	int saved = ENOENT;
+
+	for (char **e = env; *e != NULL; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	if (strchr(argv[0], '/') != NULL) {
+		execve(argv[0], argv, env);
+		return errno;
+	}
+	while (*path != '\0') {
+		size_t len = strcspn(path, ":");
+		char file[4096];
+
+		snprintf(file, sizeof(file), "%.*s/%s", (int)len, len ? path : ".", argv[0]);
+		execve(file, argv, env);
+		if (errno != ENOENT && errno != ENOTDIR)
+			saved = errno;
+		path += len + (path[len] == ':');
+	}
+	return saved;
+}
+
+static void reset_signals(void)
+{
+	sigset_t none;
+
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int finish_setup(struct sz_container *c, const struct sz_identity *id, sz_error_t *err)
+{
+	if (enter_workdir(c, err) < 0)
+		return -1;
+	if (sz_drop_capabilities(c, false, err) < 0 || switch_user(c, id, err) < 0)
+		return -1;
+	if (id->uid == 0 && sz_drop_capabilities(c, true, err) < 0)
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return sz_error_make(err, errno, "PR_SET_NO_NEW_PRIVS");
+	sz_trace(c, "no_new_privs: set");
+	/* Credentials changed, which clears the parent-death signal: set it again. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return sz_error_make(err, errno, "PR_SET_PDEATHSIG");
+	return sz_load_seccomp(c, err);
+}
+
+void sz_child_main(struct sz_container *c)
+{
+	sz_error_t err = NULL;
+	char **env;
+	int code;
+	struct sz_identity id;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (wait_for_go(c, &err) < 0)
+		_exit(125);
+	if (enter_namespaces(c, &err) < 0 || sz_setup_rootfs(c, &err) < 0 || setup_stdio(c, &err) < 0)
+		child_fail(c, &err);
+	if (resolve_user(c->spec->user, &id, &err) < 0 || finish_setup(c, &id, &err) < 0)
+		child_fail(c, &err);
+	env = build_env(c, &id);
+	sz_trace(c, "exec: %s", c->spec->argv[0]);
+	send_msg(c->sync_fd, SZ_MSG_EXEC, 0, NULL);
+	reset_signals();
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	code = exec_command(c->spec->argv, env);
+	send_msg(c->sync_fd, SZ_MSG_EXEC_ERROR, code, c->spec->argv[0]);
+	_exit(code == ENOENT ? 127 : 126);
+}

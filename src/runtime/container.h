@@ -1,0 +1,90 @@
+/* container.h - the runtime's internal view of one container being set up (not a public API) */
+#ifndef SZ_CONTAINER_H
+#define SZ_CONTAINER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+#include "runtime/cgroup.h"
+#include "runtime/runtime.h"
+
+/* Messages from the container's first process to stanza, over a
+ * SOCK_SEQPACKET pair that closes on execve. */
+enum sz_msg_type {
+	SZ_MSG_GO = 1,     /* parent -> child: cgroup joined (and id maps written) */
+	SZ_MSG_ERROR,      /* setup failed: text says why */
+	SZ_MSG_EXEC_ERROR, /* execve failed: errno_ says why, text names the command */
+	SZ_MSG_PTY,        /* the pty master travels with it (SCM_RIGHTS) */
+	SZ_MSG_EXEC,       /* about to execve: everything is set up */
+};
+
+struct sz_msg {
+	int type;
+	int errno_;
+	char text[1024];
+};
+
+/* One container in flight: what the child needs to set itself up. */
+struct sz_container {
+	const struct sz_spec *spec;
+	char *id;         /* 12 hex digits */
+	char *state_dir;  /* <state_root>/<id>, 0700 */
+	char *rootfs_dir; /* <state_dir>/rootfs: where the root is assembled */
+	char *image_rootfs;
+	struct sz_cgroup cgroup;
+	bool has_cgroup;
+	bool rootless;
+	uid_t host_uid;
+	gid_t host_gid;
+	int sync_fd; /* the child's end of the socket pair */
+	uint64_t t0; /* sz_now_ns() when the run started, for --trace */
+};
+
+/* --trace: "[  1.234 ms] what: detail" on spec->trace_fd. Async-signal-safe
+ * enough for the child between clone and execve (formats into a stack buffer). */
+void sz_trace(const struct sz_container *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The child side, from clone to execve. Never returns. */
+__attribute__((noreturn)) void sz_child_main(struct sz_container *c);
+
+/* Mounts, run in the child inside its new mount namespace: assemble the root
+ * in c->rootfs_dir (overlay or read-only bind, /proc, /dev, /sys, cgroup,
+ * volumes, masked and read-only paths) and pivot_root into it. */
+int sz_setup_rootfs(struct sz_container *c, sz_error_t *err);
+
+/* Capabilities, no_new_privs and seccomp, in that order; the last steps before execve. */
+int sz_drop_capabilities(struct sz_container *c, bool keep_root_set, sz_error_t *err);
+int sz_load_seccomp(struct sz_container *c, sz_error_t *err);
+
+/* State directories: per-user root, per-container directory with a held lock. */
+int sz_state_root_open(const char *state_root, sz_error_t *err);
+int sz_state_create(const char *state_root, char **id_out, char **dir_out, int *lock_fd_out,
+		    sz_error_t *err);
+int sz_state_remove(const char *state_root, const char *id, sz_error_t *err);
+
+/* The cgroup placement for a container: hierarchy-relative base per controller. */
+int sz_cgroup_bases(const struct sz_cgroup_layout *layout, bool rootless, char *base[SZ_CTRL_COUNT],
+		    sz_error_t *err);
+
+/* The pty proxy: relays stdin/stdout to the container's pty master until the
+ * container's first process exits; see run.c for the non-tty loop. */
+struct sz_wait {
+	int pidfd;
+	int sigfd;
+	pid_t pid;
+	uint64_t deadline_ns; /* 0: none */
+};
+int sz_tty_proxy(const struct sz_container *c, int master, struct sz_wait *w, struct sz_result *res,
+		 int *status, sz_error_t *err);
+/* Handle what poll found: the container's pidfd ready, a signal for stanza
+ * (signo, 0 for none), the deadline passed. Returns 1 when the container
+ * ended (status filled), 0 to continue, -1 on error. */
+int sz_wait_event(const struct sz_container *c, struct sz_wait *w, bool pid_ready, int signo, bool timed_out,
+		  struct sz_result *res, int *status, sz_error_t *err);
+/* The next signal from the signalfd, 0 if none. */
+int sz_read_signal(int sigfd);
+int sz_wait_timeout_ms(const struct sz_wait *w);
+
+#endif

@@ -1,0 +1,337 @@
+/* mounts.c - assemble the container's root: overlay, /proc, /dev, /sys, cgroups, volumes; pivot_root */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/i18n.h"
+#include "common/util.h"
+#include "runtime/container.h"
+
+/* Docker's masked paths (read as empty) and read-only paths. */
+static const char *const masked_paths[] = {
+	"/proc/acpi",        "/proc/kcore",       "/proc/keys",      "/proc/latency_stats",
+	"/proc/timer_list",  "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+	"/sys/firmware",     "/sys/devices/virtual/powercap",
+};
+static const char *const readonly_paths[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+
+static int do_mount(const struct sz_container *c, const char *src, const char *target, const char *type,
+		    unsigned long flags, const char *data, sz_error_t *err)
+{
+	if (mount(src, target, type, flags, data) < 0)
+		return sz_error_make(err, errno, _("cannot mount %s on '%s'"), type ? type : src, target);
+	sz_trace(c, "mount: %s on %s%s%s", type ? type : src, target, data ? " " : "", data ? data : "");
+	return 0;
+}
+
+/* Bind-remount read-only, keeping the flags the kernel may have locked. */
+static int remount_ro(const struct sz_container *c, const char *target, unsigned long extra, sz_error_t *err)
+{
+	struct statfs sfs;
+	unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | extra;
+
+	if (statfs(target, &sfs) == 0)
+		flags |= (unsigned long)sfs.f_flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME |
+						       MS_NOATIME | MS_NODIRATIME);
+	if (mount(NULL, target, NULL, flags, NULL) < 0)
+		return sz_error_make(err, errno, _("cannot make '%s' read-only"), target);
+	return 0;
+}
+
+static long openat2_in_root(int rootfd, const char *path, int flags, mode_t mode)
+{
+	struct open_how how = {
+		.flags = (uint64_t)flags | O_CLOEXEC,
+		.mode = mode,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	};
+
+	return syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+}
+
+/* Open (creating as needed) the path inside the root directory rootfd,
+ * resolving every symlink and ".." as if rootfd were "/": nothing can point
+ * outside the container. Returns an O_PATH fd. */
+static int open_target(int rootfd, const char *path, bool is_dir, sz_error_t *err)
+{
+	cleanup_free char *copy = sz_xstrdup(path);
+	char *p = copy;
+
+	for (;;) {
+		char *slash;
+		long fd;
+
+		while (*p == '/')
+			p++;
+		slash = strchr(p, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		fd = openat2_in_root(rootfd, copy, O_PATH, 0);
+		if (fd < 0 && errno == ENOENT && *p != '\0') {
+			bool last = slash == NULL;
+			cleanup_close int parent = -1;
+			char saved = *p;
+
+			*p = '\0';
+			parent = (int)openat2_in_root(rootfd, *copy ? copy : "/", O_PATH | O_DIRECTORY, 0);
+			*p = saved;
+			if (parent < 0)
+				return sz_error_make(err, errno, _("cannot resolve '%s' in the container"), path);
+			if (!last || is_dir) {
+				if (mkdirat(parent, p, 0755) < 0 && errno != EEXIST)
+					return sz_error_make(err, errno, _("cannot create '%s' in the container"), path);
+			} else {
+				int f = openat(parent, p, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+				if (f < 0)
+					return sz_error_make(err, errno, _("cannot create '%s' in the container"), path);
+				close(f);
+			}
+			fd = openat2_in_root(rootfd, copy, O_PATH, 0);
+		}
+		if (fd < 0)
+			return sz_error_make(err, errno, _("cannot resolve '%s' in the container"), path);
+		if (slash == NULL)
+			return (int)fd;
+		close((int)fd);
+		*slash = '/';
+		p = slash + 1;
+	}
+}
+
+static int mount_at_fd(const struct sz_container *c, const char *src, int fd, const char *what,
+		       unsigned long flags, sz_error_t *err)
+{
+	char proc_path[64];
+
+	snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%d", fd);
+	if (mount(src, proc_path, NULL, flags, NULL) < 0)
+		return sz_error_make(err, errno, _("cannot mount '%s' on '%s'"), src, what);
+	sz_trace(c, "mount: bind %s on %s", src, what);
+	return 0;
+}
+
+static int mount_volumes(const struct sz_container *c, int rootfd, sz_error_t *err)
+{
+	for (size_t i = 0; i < c->spec->n_volumes; i++) {
+		const struct sz_volume *v = &c->spec->volumes[i];
+		struct stat st;
+		cleanup_close int fd = -1;
+		char proc_path[64];
+
+		if (stat(v->host, &st) < 0)
+			return sz_error_make(err, errno, _("volume source '%s'"), v->host);
+		fd = open_target(rootfd, v->container, S_ISDIR(st.st_mode), err);
+		if (fd < 0)
+			return -1;
+		if (mount_at_fd(c, v->host, fd, v->container, MS_BIND | MS_REC, err) < 0)
+			return -1;
+		if (!v->read_only)
+			continue;
+		/* The new mount is on top of the fd's path: reopen it to reach it. */
+		close(sz_steal_fd(&fd));
+		fd = open_target(rootfd, v->container, S_ISDIR(st.st_mode), err);
+		if (fd < 0)
+			return -1;
+		snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%d", fd);
+		if (remount_ro(c, proc_path, MS_REC, err) < 0)
+			return sz_error_wrap(err, _("volume '%s'"), v->container);
+	}
+	return 0;
+}
+
+static int mount_root(struct sz_container *c, sz_error_t *err)
+{
+	const struct sz_spec *spec = c->spec;
+	cleanup_free char *opts = NULL;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return sz_error_make(err, errno, _("cannot make '/' private"));
+	if (spec->read_only) {
+		/* Read-only from the first moment: nothing below may write the image. */
+		if (do_mount(c, c->image_rootfs, c->rootfs_dir, NULL, MS_BIND | MS_REC, NULL, err) < 0)
+			return -1;
+		return remount_ro(c, c->rootfs_dir, MS_NODEV, err);
+	}
+	opts = sz_asprintf("lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", c->image_rootfs, c->state_dir,
+			   c->state_dir, c->rootless ? ",userxattr" : "");
+	return do_mount(c, "overlay", c->rootfs_dir, "overlay", MS_NODEV, opts, err);
+}
+
+static int make_dev(const struct sz_container *c, const char *dev, sz_error_t *err)
+{
+	static const char *const links[][2] = {
+		{"fd", "/proc/self/fd"},   {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+		{"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},
+	};
+
+	if (do_mount(c, "tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=755,size=65536k", err) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+		cleanup_free char *target = sz_asprintf("%s/%s", dev, dev_nodes[i]);
+		cleanup_free char *src = sz_asprintf("/dev/%s", dev_nodes[i]);
+		int fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0666);
+
+		if (fd < 0)
+			return sz_error_make(err, errno, _("cannot create '%s'"), target);
+		close(fd);
+		if (mount(src, target, NULL, MS_BIND, NULL) < 0)
+			return sz_error_make(err, errno, _("cannot bind '%s' on '%s'"), src, target);
+	}
+	sz_trace(c, "mount: /dev: null zero full random urandom tty bound from the host, tmpfs nodev");
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		cleanup_free char *target = sz_asprintf("%s/%s", dev, links[i][0]);
+		if (symlink(links[i][1], target) < 0)
+			return sz_error_make(err, errno, _("cannot create '%s'"), target);
+	}
+	return 0;
+}
+
+static int make_dev_subdirs(const struct sz_container *c, const char *dev, sz_error_t *err)
+{
+	cleanup_free char *pts = sz_asprintf("%s/pts", dev);
+	cleanup_free char *shm = sz_asprintf("%s/shm", dev);
+	cleanup_free char *mq = sz_asprintf("%s/mqueue", dev);
+
+	if (mkdir(pts, 0755) < 0 || mkdir(shm, 01777) < 0 || mkdir(mq, 0755) < 0)
+		return sz_error_make(err, errno, _("cannot create directories in '%s'"), dev);
+	if (do_mount(c, "devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC,
+		     c->rootless ? "newinstance,ptmxmode=0666,mode=620" : "newinstance,ptmxmode=0666,mode=620,gid=5",
+		     err) < 0)
+		return -1;
+	if (do_mount(c, "shm", shm, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", err) < 0)
+		return -1;
+	return do_mount(c, "mqueue", mq, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
+}
+
+static int ensure_dir(const char *path, sz_error_t *err)
+{
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return sz_error_make(err, errno, _("cannot create '%s'"), path);
+	return 0;
+}
+
+/* /sys/fs/cgroup shows the container's own cgroup, read-only: on v2 its
+ * directory; on v1 a tmpfs with one read-only bind per controller. */
+static int mount_cgroups(const struct sz_container *c, const char *root, sz_error_t *err)
+{
+	cleanup_free char *target = sz_asprintf("%s/sys/fs/cgroup", root);
+	const struct sz_cgroup *cg = &c->cgroup;
+
+	if (!c->has_cgroup)
+		return 0;
+	if (cg->unified != NULL) {
+		if (do_mount(c, cg->unified, target, NULL, MS_BIND | MS_REC, NULL, err) < 0)
+			return -1;
+		return remount_ro(c, target, 0, err);
+	}
+	if (do_mount(c, "tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", err) < 0)
+		return -1;
+	for (int i = 0; i < SZ_CTRL_COUNT; i++) {
+		cleanup_free char *dst = NULL;
+		const char *name;
+
+		if (cg->path[i] == NULL)
+			continue;
+		name = sz_controller_name(i);
+		dst = sz_asprintf("%s/%s", target, name);
+		if (ensure_dir(dst, err) < 0 || do_mount(c, cg->path[i], dst, NULL, MS_BIND, NULL, err) < 0 ||
+		    remount_ro(c, dst, 0, err) < 0)
+			return -1;
+	}
+	return remount_ro(c, target, 0, err);
+}
+
+static int mount_sys(const struct sz_container *c, const char *root, sz_error_t *err)
+{
+	cleanup_free char *sys = sz_asprintf("%s/sys", root);
+	unsigned long flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+	if (mount("sysfs", sys, "sysfs", flags, NULL) == 0) {
+		sz_trace(c, "mount: sysfs on %s (read-only)", sys);
+		return mount_cgroups(c, root, err);
+	}
+	/* A user namespace that does not own the network namespace (--net host
+	 * rootless) may not mount sysfs: show the host's, read-only. */
+	if (do_mount(c, "/sys", sys, NULL, MS_BIND | MS_REC, NULL, err) < 0 ||
+	    remount_ro(c, sys, MS_REC, err) < 0)
+		return -1;
+	return mount_cgroups(c, root, err);
+}
+
+static int mask_paths(const struct sz_container *c, const char *root, sz_error_t *err)
+{
+	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
+		cleanup_free char *p = sz_asprintf("%s%s", root, masked_paths[i]);
+		struct stat st;
+
+		if (lstat(p, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0") < 0)
+				return sz_error_make(err, errno, _("cannot mask '%s'"), masked_paths[i]);
+		} else if (mount("/dev/null", p, NULL, MS_BIND, NULL) < 0) {
+			return sz_error_make(err, errno, _("cannot mask '%s'"), masked_paths[i]);
+		}
+	}
+	for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++) {
+		cleanup_free char *p = sz_asprintf("%s%s", root, readonly_paths[i]);
+
+		if (access(p, F_OK) < 0)
+			continue;
+		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0 || remount_ro(c, p, MS_REC, err) < 0)
+			return sz_error_make(err, errno, _("cannot make '%s' read-only"), readonly_paths[i]);
+	}
+	sz_trace(c, "mount: %zu paths masked, %zu read-only (Docker's lists)",
+		 sizeof(masked_paths) / sizeof(masked_paths[0]), sizeof(readonly_paths) / sizeof(readonly_paths[0]));
+	return 0;
+}
+
+static int pivot(const struct sz_container *c, const char *root, sz_error_t *err)
+{
+	if (chdir(root) < 0)
+		return sz_error_make(err, errno, _("cannot enter '%s'"), root);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return sz_error_make(err, errno, _("pivot_root into '%s' failed"), root);
+	if (umount2(".", MNT_DETACH) < 0)
+		return sz_error_make(err, errno, _("cannot detach the old root"));
+	if (chdir("/") < 0)
+		return sz_error_make(err, errno, _("cannot enter the new root"));
+	sz_trace(c, "pivot_root: %s is now /, old root detached", root);
+	return 0;
+}
+
+int sz_setup_rootfs(struct sz_container *c, sz_error_t *err)
+{
+	const char *root = c->rootfs_dir;
+	cleanup_free char *proc = sz_asprintf("%s/proc", root);
+	cleanup_free char *dev = sz_asprintf("%s/dev", root);
+	cleanup_close int rootfd = -1;
+
+	if (mount_root(c, err) < 0)
+		return -1;
+	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return sz_error_make(err, errno, _("cannot open '%s'"), root);
+	if (do_mount(c, "proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
+		return -1;
+	if (make_dev(c, dev, err) < 0 || make_dev_subdirs(c, dev, err) < 0)
+		return -1;
+	if (mount_sys(c, root, err) < 0 || mount_volumes(c, rootfd, err) < 0)
+		return -1;
+	if (mask_paths(c, root, err) < 0)
+		return -1;
+	return pivot(c, root, err);
+}

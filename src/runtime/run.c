@@ -1,0 +1,444 @@
+/* run.c - stanza's side of a container: state, cgroup, clone, wait, clean up */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/i18n.h"
+#include "common/util.h"
+#include "runtime/container.h"
+
+void sz_spec_init(struct sz_spec *spec)
+{
+	*spec = (struct sz_spec){.image = "busybox", .trace_fd = -1, .stdio = {0, 1, 2}};
+}
+
+int sz_result_status(const struct sz_result *res)
+{
+	if (res->exec_errno != 0)
+		return res->exec_errno == ENOENT ? 127 : 126;
+	if (res->timed_out)
+		return 124;
+	if (res->interrupted)
+		return 128 + res->interrupt_signal;
+	if (res->term_signal != 0)
+		return 128 + res->term_signal;
+	return res->exit_code;
+}
+
+int sz_paths_default(struct sz_paths *paths, const char *image_dir, sz_error_t *err)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		paths->state_root = sz_xstrdup("/run/stanza");
+	else if (xdg != NULL && xdg[0] == '/')
+		paths->state_root = sz_asprintf("%s/stanza", xdg);
+	else
+		paths->state_root = sz_asprintf("/tmp/stanza-%u", (unsigned)geteuid());
+	paths->image_dir = sz_xstrdup(image_dir);
+	return 0;
+}
+
+void sz_paths_release(struct sz_paths *paths)
+{
+	free(paths->state_root);
+	free(paths->image_dir);
+	paths->state_root = paths->image_dir = NULL;
+}
+
+int sz_cgroup_bases(const struct sz_cgroup_layout *layout, bool rootless, char *base[SZ_CTRL_COUNT],
+		    sz_error_t *err)
+{
+	for (int i = 0; i < SZ_CTRL_COUNT; i++)
+		base[i] = (!rootless && layout->mount[i] != NULL) ? sz_xstrdup("") : NULL;
+	return 0;
+}
+
+static int resolve_image(const struct sz_spec *spec, const struct sz_paths *paths, char **out, sz_error_t *err)
+{
+	cleanup_free char *dir = NULL;
+	cleanup_free char *sh = NULL;
+	struct stat st;
+
+	if (spec->image[0] == '/')
+		dir = sz_xstrdup(spec->image);
+	else if (strchr(spec->image, '/') == NULL && spec->image[0] != '.')
+		dir = sz_asprintf("%s/%s/rootfs", paths->image_dir, spec->image);
+	else
+		return sz_error_make(err, 0, _("invalid image name '%s'"), spec->image);
+	if (strpbrk(dir, ",:") != NULL)
+		return sz_error_make(err, 0, _("image path '%s' may not contain ',' or ':'"), dir);
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return sz_error_make(err, 0, _("image '%s' not found (looked in '%s'); run 'make' to build it"),
+				     spec->image, dir);
+	*out = steal_pointer(&dir);
+	return 0;
+}
+
+static void cgroup_trace(void *arg, const char *what, const char *path, const char *value)
+{
+	const struct sz_container *c = arg;
+
+	if (value != NULL)
+		sz_trace(c, "cgroup: %s %s = %s", what, path, value);
+	else
+		sz_trace(c, "cgroup: %s %s", what, path);
+}
+
+static bool wants_limits(const struct sz_cgroup_limits *l)
+{
+	return l->memory_bytes || l->pids || l->cpu_milli;
+}
+
+static int make_cgroup(struct sz_container *c, sz_error_t *err)
+{
+	struct sz_cgroup_layout layout = {0};
+	char *base[SZ_CTRL_COUNT] = {0};
+	cleanup_free char *name = sz_asprintf("stanza-%s", c->id);
+	int ret;
+
+	if (sz_cgroup_layout_load(&layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
+		return -1;
+	sz_cgroup_bases(&layout, c->rootless, base, err);
+	ret = sz_cgroup_create(&c->cgroup, &layout, (const char *const *)base, name, &c->spec->limits,
+			       c->spec->trace_fd >= 0 ? cgroup_trace : NULL, c, err);
+	for (int i = 0; i < SZ_CTRL_COUNT; i++)
+		free(base[i]);
+	sz_cgroup_layout_release(&layout);
+	if (ret == 0) {
+		c->has_cgroup = true;
+		return 0;
+	}
+	if (!wants_limits(&c->spec->limits)) {
+		/* Without limits a cgroup only adds accounting: run without one. */
+		sz_error_release(err);
+		return 0;
+	}
+	return -1;
+}
+
+static int prepare_state(struct sz_container *c, const struct sz_paths *paths, int *lockfd, sz_error_t *err)
+{
+	static const char *const subdirs[] = {"upper", "work", "rootfs"};
+
+	if (sz_state_create(paths->state_root, &c->id, &c->state_dir, lockfd, err) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+		cleanup_free char *p = sz_asprintf("%s/%s", c->state_dir, subdirs[i]);
+		if (mkdir(p, 0755) < 0)
+			return sz_error_make(err, errno, _("cannot create '%s'"), p);
+	}
+	c->rootfs_dir = sz_asprintf("%s/rootfs", c->state_dir);
+	sz_trace(c, "state: %s (locked)", c->state_dir);
+	return 0;
+}
+
+/* Receive one message, and the fd that may travel with it. */
+static ssize_t recv_msg(int sock, struct sz_msg *msg, int *fd)
+{
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {.iov_base = msg, .iov_len = sizeof(*msg)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			    .msg_controllen = sizeof(control)};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	for (cm = CMSG_FIRSTHDR(&mh); n > 0 && cm != NULL; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return n;
+}
+
+/* Follow the child's setup until execve succeeded (the socket closes) or
+ * failed. Returns 0 when running, 1 when the command could not be executed
+ * (res->exec_errno set), -1 on a setup error. */
+static int follow_setup(int sock, int *master, struct sz_result *res, sz_error_t *err)
+{
+	for (;;) {
+		struct sz_msg msg;
+		ssize_t n = recv_msg(sock, &msg, master);
+
+		if (n == 0)
+			return 0;
+		if (n != (ssize_t)sizeof(msg))
+			return sz_error_make(err, n < 0 ? errno : EPROTO, _("lost contact with the container"));
+		msg.text[sizeof(msg.text) - 1] = '\0';
+		if (msg.type == SZ_MSG_ERROR)
+			return sz_error_make(err, 0, "%s", msg.text);
+		if (msg.type == SZ_MSG_EXEC_ERROR) {
+			res->exec_errno = msg.errno_ ? msg.errno_ : ENOENT;
+			return 1;
+		}
+	}
+}
+
+static pid_t clone_child(struct sz_container *c, int flags)
+{
+	pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, 0);
+
+	if (pid == 0)
+		sz_child_main(c);
+	return pid;
+}
+
+static int start_child(struct sz_container *c, int sock, pid_t *pid_out, sz_error_t *err)
+{
+	int flags = CLONE_NEWPID;
+	struct sz_msg go = {.type = SZ_MSG_GO};
+	pid_t pid;
+
+	sz_trace(c, "clone: CLONE_NEWPID (the command will be PID 1)");
+	pid = clone_child(c, flags);
+	if (pid < 0)
+		return sz_error_make(err, errno, _("cannot create the container process"));
+	*pid_out = pid;
+	if (c->has_cgroup && sz_cgroup_enter(&c->cgroup, pid, err) < 0)
+		return -1;
+	if (send(sock, &go, sizeof(go), MSG_NOSIGNAL) < 0)
+		return sz_error_make(err, errno, _("lost contact with the container"));
+	return 0;
+}
+
+int sz_wait_timeout_ms(const struct sz_wait *w)
+{
+	uint64_t now;
+
+	if (w->deadline_ns == 0)
+		return -1;
+	now = sz_now_ns();
+	if (now >= w->deadline_ns)
+		return 0;
+	return (int)((w->deadline_ns - now + 999999) / 1000000);
+}
+
+static void kill_container(const struct sz_wait *w)
+{
+	if (syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL, 0) < 0)
+		kill(w->pid, SIGKILL);
+}
+
+int sz_read_signal(int sigfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sigfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return 0;
+	return (int)si.ssi_signo;
+}
+
+int sz_wait_event(const struct sz_container *c, struct sz_wait *w, bool pid_ready, int signo, bool timed_out,
+		  struct sz_result *res, int *status, sz_error_t *err)
+{
+	if (timed_out && !res->timed_out) {
+		res->timed_out = true;
+		w->deadline_ns = 0;
+		sz_trace(c, "timeout: killing the container");
+		kill_container(w);
+	}
+	if (signo != 0 && signo != SIGCHLD && signo != SIGWINCH && !res->interrupted) {
+		res->interrupted = true;
+		res->interrupt_signal = signo;
+		sz_trace(c, "signal %d: stopping the container", signo);
+		kill_container(w);
+	}
+	if (pid_ready) {
+		pid_t r = waitpid(w->pid, status, WNOHANG);
+		if (r == w->pid)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return sz_error_make(err, errno, "waitpid");
+	}
+	return 0;
+}
+
+static int wait_plain(const struct sz_container *c, struct sz_wait *w, struct sz_result *res, int *status,
+		      sz_error_t *err)
+{
+	for (;;) {
+		struct pollfd fds[2] = {{.fd = w->pidfd, .events = POLLIN}, {.fd = w->sigfd, .events = POLLIN}};
+		int timeout = sz_wait_timeout_ms(w);
+		int n = poll(fds, 2, timeout);
+		int r;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return sz_error_make(err, errno, "poll");
+		r = sz_wait_event(c, w, fds[0].revents & (POLLIN | POLLHUP),
+				  (fds[1].revents & POLLIN) ? sz_read_signal(w->sigfd) : 0, n == 0 && timeout >= 0, res,
+				  status, err);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+	}
+}
+
+static void fill_result(struct sz_container *c, int status, struct sz_result *res)
+{
+	struct sz_cgroup_stats stats = {0};
+	sz_error_t ignored = NULL;
+
+	if (WIFEXITED(status)) {
+		res->exit_code = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
+		res->exit_code = -1;
+		res->term_signal = WTERMSIG(status);
+	}
+	if (c->has_cgroup && sz_cgroup_read_stats(&c->cgroup, &stats, &ignored) == 0) {
+		res->oom_kills = stats.oom_kills;
+		res->oom_killed = stats.oom_kills > 0;
+		res->memory_peak = stats.memory_peak;
+		res->cpu_usage_ns = stats.cpu_usage_ns;
+	}
+	sz_error_release(&ignored);
+	res->wall_ns = sz_now_ns() - c->t0;
+	sz_trace(c, "exit: status %d, cpu %.2f s, memory peak %llu bytes, oom kills %llu",
+		 sz_result_status(res), (double)res->cpu_usage_ns / 1e9, (unsigned long long)res->memory_peak,
+		 (unsigned long long)res->oom_kills);
+}
+
+/* Run the started child to its end. */
+static int supervise(struct sz_container *c, int sock, pid_t pid, int sigfd, struct sz_result *res,
+		     sz_error_t *err)
+{
+	cleanup_close int master = -1;
+	struct sz_wait w = {.pid = pid, .sigfd = sigfd};
+	int status = 0;
+	int r = follow_setup(sock, &master, res, err);
+
+	w.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (w.pidfd < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return sz_error_make(err, errno, "pidfd_open");
+	}
+	if (r != 0)
+		kill_container(&w);
+	else if (c->spec->timeout_ns != 0)
+		w.deadline_ns = sz_now_ns() + c->spec->timeout_ns;
+	if (r == 0 && c->spec->tty && master >= 0)
+		r = sz_tty_proxy(c, master, &w, res, &status, err);
+	else
+		r = wait_plain(c, &w, res, &status, err) < 0 ? -1 : r;
+	close(w.pidfd);
+	if (r < 0)
+		return -1;
+	fill_result(c, status, res);
+	return 0;
+}
+
+static int block_signals(sigset_t *old, sz_error_t *err)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGWINCH);
+	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+		return sz_error_make(err, errno, "sigprocmask");
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0) {
+		sigprocmask(SIG_SETMASK, old, NULL);
+		return sz_error_make(err, errno, "signalfd");
+	}
+	return fd;
+}
+
+static int run_container(struct sz_container *c, struct sz_result *res, sz_error_t *err)
+{
+	int pair[2];
+	sigset_t old;
+	pid_t pid = -1;
+	int sigfd;
+	int ret;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+		return sz_error_make(err, errno, "socketpair");
+	sigfd = block_signals(&old, err);
+	if (sigfd < 0) {
+		close(pair[0]);
+		close(pair[1]);
+		return -1;
+	}
+	c->sync_fd = pair[1];
+	ret = start_child(c, pair[0], &pid, err);
+	close(pair[1]);
+	if (ret == 0)
+		ret = supervise(c, pair[0], pid, sigfd, res, err);
+	else if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	close(pair[0]);
+	close(sigfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+static void cleanup_container(struct sz_container *c, const struct sz_paths *paths, sz_error_t *err)
+{
+	sz_error_t e = NULL;
+
+	if (c->has_cgroup && sz_cgroup_destroy(&c->cgroup, &e) < 0 && *err == NULL)
+		*err = steal_pointer(&e);
+	sz_error_release(&e);
+	if (c->id != NULL && sz_state_remove(paths->state_root, c->id, &e) < 0 && *err == NULL)
+		*err = steal_pointer(&e);
+	sz_error_release(&e);
+	if (c->id != NULL)
+		sz_trace(c, "cleanup: cgroup and %s removed", c->state_dir);
+	sz_cgroup_release(&c->cgroup);
+	free(c->id);
+	free(c->state_dir);
+	free(c->rootfs_dir);
+	free(c->image_rootfs);
+}
+
+int sz_run(const struct sz_spec *spec, const struct sz_paths *paths, struct sz_result *res, sz_error_t *err)
+{
+	struct sz_container c = {.spec = spec, .t0 = sz_now_ns(), .sync_fd = -1};
+	cleanup_close int lockfd = -1;
+	sz_error_t gc_err = NULL;
+	int ret;
+
+	*res = (struct sz_result){0};
+	c.rootless = geteuid() != 0;
+	c.host_uid = geteuid();
+	c.host_gid = getegid();
+	if (sz_collect_garbage(paths, &gc_err) > 0)
+		sz_trace(&c, "state: collected containers of stanzas that are gone");
+	sz_error_release(&gc_err);
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	ret = resolve_image(spec, paths, &c.image_rootfs, err);
+	if (ret == 0)
+		ret = prepare_state(&c, paths, &lockfd, err);
+	if (ret == 0)
+		ret = make_cgroup(&c, err);
+	if (ret == 0)
+		ret = run_container(&c, res, err);
+	cleanup_container(&c, paths, ret < 0 ? &gc_err : err);
+	sz_error_release(&gc_err);
+	if (ret == 0 && *err != NULL)
+		return -1;
+	return ret;
+}

@@ -1,0 +1,207 @@
+/* state.c - per-user state root and per-container state directories, each held by a lock */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/i18n.h"
+#include "common/util.h"
+#include "runtime/container.h"
+
+/*
+ * Layout: <state_root>/            0700, owned by the user
+ *         <state_root>/.gc.lock     creators hold it shared, the collector exclusive
+ *         <state_root>/<id>/lock    held (flock) by the stanza that runs <id>
+ *
+ * A container directory whose lock can be taken belongs to a stanza that is
+ * gone. The .gc.lock closes the window between mkdir and flock, in which the
+ * collector could otherwise take a newborn directory for an orphan.
+ */
+
+int sz_state_root_open(const char *state_root, sz_error_t *err)
+{
+	struct stat st;
+	int fd;
+
+	if (sz_mkdir_p(state_root, 0700, err) < 0)
+		return sz_error_wrap(err, _("cannot create the state directory"));
+	fd = open(state_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return sz_error_make(err, errno, _("cannot open '%s'"), state_root);
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid()) {
+		close(fd);
+		return sz_error_make(err, 0, _("'%s' is not owned by you: remove it or set XDG_RUNTIME_DIR"),
+				     state_root);
+	}
+	if ((st.st_mode & 077) != 0 && fchmod(fd, 0700) < 0) {
+		close(fd);
+		return sz_error_make(err, errno, _("cannot make '%s' private"), state_root);
+	}
+	return fd;
+}
+
+static int lock_gc(int rootfd, int how, sz_error_t *err)
+{
+	int fd = openat(rootfd, ".gc.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return sz_error_make(err, errno, _("cannot open '%s'"), ".gc.lock");
+	while (flock(fd, how) < 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return sz_error_make(err, errno, _("cannot lock '%s'"), ".gc.lock");
+		}
+	}
+	return fd;
+}
+
+static char *random_id(void)
+{
+	unsigned char bytes[6];
+	char *id = sz_xmalloc(sizeof(bytes) * 2 + 1);
+
+	if (getrandom(bytes, sizeof(bytes), 0) != (ssize_t)sizeof(bytes)) {
+		uint64_t v = sz_now_ns() ^ ((uint64_t)getpid() << 32);
+		memcpy(bytes, &v, sizeof(bytes));
+	}
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		snprintf(id + 2 * i, 3, "%02x", bytes[i]);
+	return id;
+}
+
+static int make_container_dir(int rootfd, const char *id, sz_error_t *err)
+{
+	cleanup_close int dfd = -1;
+	int lockfd;
+
+	if (mkdirat(rootfd, id, 0700) < 0)
+		return sz_error_make(err, errno, _("cannot create state directory '%s'"), id);
+	dfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return sz_error_make(err, errno, _("cannot open state directory '%s'"), id);
+	lockfd = openat(dfd, "lock", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lockfd < 0)
+		return sz_error_make(err, errno, _("cannot create '%s/lock'"), id);
+	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
+		close(lockfd);
+		return sz_error_make(err, errno, _("cannot lock '%s/lock'"), id);
+	}
+	return lockfd;
+}
+
+int sz_state_create(const char *state_root, char **id_out, char **dir_out, int *lock_fd_out,
+		    sz_error_t *err)
+{
+	cleanup_close int rootfd = sz_state_root_open(state_root, err);
+	cleanup_close int gcfd = -1;
+	cleanup_free char *id = NULL;
+	int lockfd;
+
+	if (rootfd < 0)
+		return -1;
+	gcfd = lock_gc(rootfd, LOCK_SH, err);
+	if (gcfd < 0)
+		return -1;
+	id = random_id();
+	lockfd = make_container_dir(rootfd, id, err);
+	if (lockfd < 0) {
+		sz_error_t ignored = NULL;
+		sz_rm_rf_at(rootfd, id, &ignored);
+		sz_error_release(&ignored);
+		return sz_error_wrap(err, "'%s'", state_root);
+	}
+	*dir_out = sz_asprintf("%s/%s", state_root, id);
+	*id_out = steal_pointer(&id);
+	*lock_fd_out = lockfd;
+	return 0;
+}
+
+int sz_state_remove(const char *state_root, const char *id, sz_error_t *err)
+{
+	cleanup_close int rootfd = open(state_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (rootfd < 0)
+		return sz_error_make(err, errno, _("cannot open '%s'"), state_root);
+	return sz_rm_rf_at(rootfd, id, err);
+}
+
+/* Take the lock of <root>/<name>; 1 if taken (owner gone), 0 if held, -1 on error. */
+static int try_orphan_lock(int rootfd, const char *name)
+{
+	cleanup_close int dfd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_close int lockfd = -1;
+
+	if (dfd < 0)
+		return -1;
+	lockfd = openat(dfd, "lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (lockfd < 0)
+		return errno == ENOENT ? 1 : -1; /* never locked: its creator died before flock */
+	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ? 0 : -1;
+	return 1;
+}
+
+static int collect_one(int rootfd, const char *id, const struct sz_cgroup_layout *layout,
+		       char *const base[SZ_CTRL_COUNT], sz_error_t *err)
+{
+	struct sz_cgroup cg = {.mode = layout->mode};
+	cleanup_free char *name = sz_asprintf("stanza-%s", id);
+	int ret = 0;
+
+	for (int i = 0; i < SZ_CTRL_COUNT && layout->mode != SZ_CGROUP_V2; i++) {
+		if (layout->mount[i] == NULL || base[i] == NULL)
+			continue;
+		cg.path[i] = sz_asprintf("%s/%s%s%s", layout->mount[i], base[i], *base[i] ? "/" : "", name);
+	}
+	if (layout->mode == SZ_CGROUP_V2 && layout->v2_mount != NULL && base[SZ_CTRL_MEMORY] != NULL)
+		cg.unified = sz_asprintf("%s/%s%s%s", layout->v2_mount, base[SZ_CTRL_MEMORY],
+					 *base[SZ_CTRL_MEMORY] ? "/" : "", name);
+	if (sz_cgroup_destroy(&cg, err) < 0)
+		ret = -1;
+	sz_cgroup_release(&cg);
+	if (ret == 0)
+		ret = sz_rm_rf_at(rootfd, id, err);
+	return ret;
+}
+
+int sz_collect_garbage(const struct sz_paths *paths, sz_error_t *err)
+{
+	struct sz_cgroup_layout layout = {0};
+	char *base[SZ_CTRL_COUNT] = {0};
+	cleanup_close int rootfd = -1;
+	cleanup_close int gcfd = -1;
+	cleanup_dir DIR *dir = NULL;
+	struct dirent *de;
+	int collected = 0;
+
+	rootfd = open(paths->state_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (rootfd < 0)
+		return errno == ENOENT ? 0 : sz_error_make(err, errno, _("cannot open '%s'"), paths->state_root);
+	gcfd = lock_gc(rootfd, LOCK_EX, err);
+	if (gcfd < 0)
+		return -1;
+	if (sz_cgroup_layout_load(&layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
+		return -1;
+	if (sz_cgroup_bases(&layout, geteuid() != 0, base, err) < 0) {
+		sz_cgroup_layout_release(&layout);
+		return -1;
+	}
+	dir = fdopendir(dup(rootfd));
+	while (dir != NULL && (de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.' || try_orphan_lock(rootfd, de->d_name) != 1)
+			continue;
+		if (collect_one(rootfd, de->d_name, &layout, base, err) < 0)
+			break;
+		collected++;
+	}
+	for (int i = 0; i < SZ_CTRL_COUNT; i++)
+		free(base[i]);
+	sz_cgroup_layout_release(&layout);
+	return *err != NULL ? -1 : collected;
+}
