@@ -50,7 +50,7 @@ struct sz_cgroup_layout {
  * tests. The layout owns its strings; release with sz_cgroup_layout_release.
  */
 int sz_cgroup_layout_load(struct sz_cgroup_layout *layout, const char *mountinfo_path,
-			  const char *self_cgroup_path, const char *root_prefix, sz_error_t *err);
+                          const char *self_cgroup_path, const char *root_prefix, sz_error_t *err);
 void sz_cgroup_layout_release(struct sz_cgroup_layout *layout);
 const char *sz_cgroup_mode_name(enum sz_cgroup_mode mode);
 const char *sz_controller_name(enum sz_controller c);
@@ -86,7 +86,7 @@ struct sz_cgroup_limits {
  * cannot be enforced"). sz_cgroup_create checks this first; call it early to
  * refuse options before anything is created. */
 int sz_cgroup_check_limits(const struct sz_cgroup_layout *layout, const struct sz_cgroup_limits *limits,
-			   sz_error_t *err);
+                           sz_error_t *err);
 
 /* Called for each file written and directory made, for --trace. */
 typedef void (*sz_cgroup_trace_fn)(void *arg, const char *what, const char *path, const char *value);
@@ -110,9 +110,9 @@ struct sz_cgroup {
 };
 
 int sz_cgroup_create(struct sz_cgroup *cg, const struct sz_cgroup_layout *layout,
-		     const char *const base[SZ_CTRL_COUNT], const char *name,
-		     const struct sz_cgroup_limits *limits, sz_cgroup_trace_fn trace, void *trace_arg,
-		     sz_error_t *err);
+                     const char *const base[SZ_CTRL_COUNT], const char *name,
+                     const struct sz_cgroup_limits *limits, sz_cgroup_trace_fn trace, void *trace_arg,
+                     sz_error_t *err);
 /*
  * Details of sz_cgroup_create:
  *  - cg is overwritten (pass a zeroed or released one); on failure it is left
@@ -137,9 +137,9 @@ int sz_cgroup_create(struct sz_cgroup *cg, const struct sz_cgroup_layout *layout
 int sz_cgroup_enter(const struct sz_cgroup *cg, pid_t pid, sz_error_t *err);
 
 struct sz_cgroup_stats {
-	uint64_t oom_kills;     /* memory.events oom_kill (v2), memory.oom_control oom_kill (v1) */
-	uint64_t memory_peak;   /* memory.peak or memory.max_usage_in_bytes; 0 if unknown */
-	uint64_t cpu_usage_ns;  /* cpu.stat usage_usec * 1000, or cpuacct.usage */
+	uint64_t oom_kills;    /* memory.events oom_kill (v2), memory.oom_control oom_kill (v1) */
+	uint64_t memory_peak;  /* memory.peak or memory.max_usage_in_bytes; 0 if unknown */
+	uint64_t cpu_usage_ns; /* cpu.stat usage_usec * 1000, or cpuacct.usage */
 	bool has_oom, has_peak, has_cpu;
 };
 int sz_cgroup_read_stats(const struct sz_cgroup *cg, struct sz_cgroup_stats *stats, sz_error_t *err);
