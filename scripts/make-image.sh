@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# make-image.sh - assemble stanza's default image, busybox, into <out>/rootfs
+#
+# Usage: make-image.sh --out DIR --cache DIR [--busybox FILE] [--add FILE:/PATH]...
+#
+#   --out DIR        the image directory; DIR/rootfs and DIR/VERSION are written
+#   --cache DIR      where the busybox-static .deb is downloaded and unpacked
+#                    (kept between builds, so a rebuild needs no network)
+#   --busybox FILE   use this busybox binary (also: $STANZA_BUSYBOX); it must be
+#                    statically linked
+#   --add FILE:/PATH copy FILE into the image at /PATH (mode 0755); an ELF file
+#                    must be static, like busybox
+#
+# Where busybox comes from, first found: --busybox, $STANZA_BUSYBOX, /bin/busybox
+# when it is static, else Debian's busybox-static fetched with `apt-get download`
+# and unpacked with `dpkg-deb -x`. The package is never installed: it conflicts
+# with the busybox package.
+#
+# The image is assembled in a temporary directory next to DIR and renamed into
+# place, so an interrupted build leaves the old image or none, never half of
+# one. DIR/VERSION holds a hash of everything the image is made from; when it
+# matches, nothing is rebuilt.
+set -euo pipefail
+umask 022
+
+SCRIPT=$(readlink -f "${BASH_SOURCE[0]}")
+START=$EPOCHREALTIME
+
+die() {
+	printf 'make-image: %s\n' "$*" >&2
+	exit 1
+}
+note() { printf 'make-image: %s\n' "$*" >&2; }
+
+OUT="" CACHE="" BUSYBOX="${STANZA_BUSYBOX:-}" BUSYBOX_FROM="STANZA_BUSYBOX"
+ADDS=()
+while (($# > 0)); do
+	case "$1" in
+	--out) OUT=$2; shift 2 ;;
+	--cache) CACHE=$2; shift 2 ;;
+	--busybox)
+		# An empty --busybox (an unset CMake variable) leaves the environment's choice.
+		if [[ -n "$2" ]]; then BUSYBOX=$2 BUSYBOX_FROM="the CMake variable STANZA_BUSYBOX"; fi
+		shift 2 ;;
+	--add) ADDS+=("$2"); shift 2 ;;
+	*) die "unknown argument '$1' (see the usage at the top of $SCRIPT)" ;;
+	esac
+done
+[[ -n "$OUT" && -n "$CACHE" ]] || die "usage: make-image.sh --out DIR --cache DIR [--busybox FILE] [--add FILE:/PATH]..."
+OUT=${OUT%/}
+
+# True when the ELF file $1 has no program interpreter (PT_INTERP), i.e. runs
+# without the host's dynamic loader and libraries.
+is_static() {
+	local hdr
+	if command -v readelf >/dev/null 2>&1; then
+		hdr=$(LC_ALL=C readelf -lW "$1" 2>/dev/null) || return 2
+		grep -qE '^[[:space:]]*INTERP[[:space:]]' <<<"$hdr" && return 1
+		return 0
+	elif command -v file >/dev/null 2>&1; then
+		hdr=$(LC_ALL=C file -bL "$1")
+		[[ "$hdr" == ELF* ]] || return 2
+		[[ "$hdr" == *"statically linked"* || "$hdr" == *"static-pie linked"* ]]
+	else
+		die "neither readelf (binutils) nor file is installed: cannot tell whether '$1' is static (run 'make deps')"
+	fi
+}
+
+# Die unless $1 is a static ELF executable; $2 says where the file came from.
+require_static() {
+	local rc=0
+	[[ -f "$1" && -x "$1" ]] || die "'$1' (from $2) is not an executable file"
+	is_static "$1" || rc=$?
+	case $rc in
+	0) ;;
+	2) die "'$1' (from $2) is not an ELF executable" ;;
+	*) die "'$1' (from $2) is dynamically linked; the image needs a static busybox: point $2 at one (Debian: busybox-static) or unset it to have it downloaded" ;;
+	esac
+}
+
+# Fetch busybox-static into the cache (once) and print the path of its busybox.
+busybox_from_deb() {
+	local debs=() deb tmp
+	mkdir -p "$CACHE"
+	shopt -s nullglob
+	debs=("$CACHE"/busybox-static_*.deb)
+	shopt -u nullglob
+	if ((${#debs[@]} == 0)); then
+		command -v apt-get >/dev/null 2>&1 ||
+			die "no static busybox: /bin/busybox is missing or dynamic and apt-get is not available; set STANZA_BUSYBOX to a static busybox"
+		note "downloading busybox-static into $CACHE"
+		tmp=$(mktemp -d "$CACHE/download.XXXXXX")
+		local -a opts=(-q)
+		# As root apt drops to the _apt user, which may not be able to write here.
+		[[ $(id -u) == 0 ]] && opts+=(-o APT::Sandbox::User=root)
+		if ! (cd "$tmp" && apt-get "${opts[@]}" download busybox-static >&2); then
+			rm -rf "$tmp"
+			die "cannot download busybox-static (offline, or no package lists: try 'apt-get update'); or set STANZA_BUSYBOX to a static busybox"
+		fi
+		mv "$tmp"/busybox-static_*.deb "$CACHE"/
+		rm -rf "$tmp"
+		debs=("$CACHE"/busybox-static_*.deb)
+	fi
+	deb=${debs[-1]}
+	if [[ ! -x "$CACHE/busybox" || "$deb" -nt "$CACHE/busybox" ]]; then
+		command -v dpkg-deb >/dev/null 2>&1 || die "dpkg-deb is missing: cannot unpack '$deb'"
+		tmp=$(mktemp -d "$CACHE/unpack.XXXXXX")
+		dpkg-deb -x "$deb" "$tmp" || die "cannot unpack '$deb'"
+		[[ -f "$tmp/bin/busybox" ]] || die "'$deb' has no bin/busybox"
+		touch "$tmp/bin/busybox" # dpkg-deb keeps the packaged mtime; -nt above needs the unpack time
+		mv -f "$tmp/bin/busybox" "$CACHE/busybox"
+		rm -rf "$tmp"
+	fi
+	printf '%s\n' "$CACHE/busybox"
+}
+
+find_busybox() {
+	if [[ -n "$BUSYBOX" ]]; then
+		require_static "$BUSYBOX" "$BUSYBOX_FROM"
+		printf '%s\n' "$BUSYBOX"
+	elif [[ -x /bin/busybox ]] && is_static /bin/busybox; then
+		printf '%s\n' /bin/busybox
+	else
+		BUSYBOX=$(busybox_from_deb)
+		require_static "$BUSYBOX" "the busybox-static package"
+		printf '%s\n' "$BUSYBOX"
+	fi
+}
+
+# A hash of everything the image is made from: the binary, the extra files and
+# this script (which holds /etc and the layout).
+content_hash() {
+	local add
+	{
+		sha256sum <"$BB"
+		sha256sum <"$SCRIPT"
+		for add in "${ADDS[@]}"; do
+			printf '%s\n' "${add#*:}"
+			sha256sum <"${add%%:*}"
+		done
+	} | sha256sum | cut -d' ' -f1
+}
+
+# Remove what an interrupted run left next to OUT (its process is gone).
+clean_leftovers() {
+	local d pid
+	shopt -s nullglob
+	for d in "$PARENT"/."$NAME".tmp.* "$PARENT"/."$NAME".old.*; do
+		pid=${d##*.}
+		[[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && continue
+		rm -rf "$d"
+	done
+	shopt -u nullglob
+}
+
+write_etc() {
+	local etc=$1 version=$2
+	cat >"$etc/passwd" <<-'EOF'
+	root:x:0:0:root:/root:/bin/sh
+	app:x:1000:1000:app:/home/app:/bin/sh
+	nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+	EOF
+	cat >"$etc/group" <<-'EOF'
+	root:x:0:
+	tty:x:5:
+	app:x:1000:
+	nobody:x:65534:
+	EOF
+	cat >"$etc/hosts" <<-'EOF'
+	127.0.0.1	localhost
+	::1	localhost
+	EOF
+	echo stanza >"$etc/hostname"
+	: >"$etc/resolv.conf"
+	cat >"$etc/os-release" <<-EOF
+	NAME="stanza busybox"
+	ID=stanza-busybox
+	VERSION_ID="$version"
+	PRETTY_NAME="stanza's busybox image (BusyBox $version)"
+	BUILD_ID=${HASH:0:12}
+	EOF
+}
+
+# One relative symbolic link per applet, each resolving to /bin/busybox
+# (usr/bin/head -> ../../bin/busybox), so the image is right wherever it is.
+link_applets() {
+	local root=$1 path dir n
+	local -A target=([bin]=busybox)
+	local -a pairs=()
+	while IFS= read -r path; do
+		# Skip busybox itself, linuxrc (no directory) and anything odd.
+		[[ "$path" == bin/busybox || "$path" != */* || "$path" == /* || "$path" == *..* ]] && continue
+		dir=${path%/*}
+		if [[ -z "${target[$dir]:-}" ]]; then
+			mkdir -p "$root/$dir"
+			n=${dir//[^\/]/}/
+			target[$dir]=${n//\//../}bin/busybox
+		fi
+		pairs+=("${target[$dir]}" "$root/$path")
+	done < <("$BB" --list-full)
+	APPLETS=$((${#pairs[@]} / 2))
+	# A fork of ln per applet costs a second; perl (Essential on Debian) does all in one.
+	if command -v perl >/dev/null 2>&1; then
+		perl -e 'while (@ARGV) { my ($t, $l) = splice(@ARGV, 0, 2); symlink($t, $l) or die "make-image: cannot create $l: $!\n"; }' "${pairs[@]}"
+	else
+		for ((n = 0; n < ${#pairs[@]}; n += 2)); do
+			ln -s "${pairs[n]}" "${pairs[n + 1]}"
+		done
+	fi
+}
+
+assemble() {
+	local tmp=$1 root=$1/rootfs version d add
+	version=$("$BB" --help 2>/dev/null | sed -n '1s/^BusyBox v\([^ ]*\).*/\1/p') || true
+	[[ -n "$version" ]] || die "'$BB' does not run as busybox (no version banner)"
+
+	mkdir -p "$root"
+	for d in bin sbin usr/bin usr/sbin etc proc sys dev home/app var/tmp run mnt app; do
+		mkdir -p "$root/$d"
+	done
+	mkdir -m 1777 "$root/tmp"
+	chmod 1777 "$root/var/tmp"
+	mkdir -m 0700 "$root/root"
+	install -m 0755 "$BB" "$root/bin/busybox"
+	link_applets "$root"
+	for add in "${ADDS[@]}"; do
+		install -D -m 0755 "${add%%:*}" "$root/${add#*:}"
+	done
+	write_etc "$root/etc" "$version"
+	# The app user owns its home; as non-root the rootless path maps ids later.
+	[[ $(id -u) == 0 ]] && chown 1000:1000 "$root/home/app"
+	printf '%s\n' "$HASH" >"$tmp/VERSION"
+	VERSION_STR=$version
+}
+
+BB=$(find_busybox)
+for add in "${ADDS[@]}"; do
+	[[ "$add" == *:/* && -f "${add%%:*}" ]] || die "--add '$add': expected FILE:/PATH with an existing FILE"
+	if is_static "${add%%:*}"; [[ $? == 1 ]]; then
+		die "'${add%%:*}' is dynamically linked; files added to the image must be static"
+	fi
+done
+HASH=$(content_hash)
+
+PARENT=$(dirname "$OUT") NAME=$(basename "$OUT")
+mkdir -p "$PARENT"
+if [[ -f "$OUT/VERSION" && -x "$OUT/rootfs/bin/busybox" && $(<"$OUT/VERSION") == "$HASH" ]]; then
+	touch "$OUT/VERSION"
+	exit 0
+fi
+clean_leftovers
+
+TMP="$PARENT/.$NAME.tmp.$$"
+OLD="$PARENT/.$NAME.old.$$"
+# On interruption: drop the partial image and put the previous one back.
+trap 'rm -rf "$TMP"; [[ -e "$OUT" || ! -e "$OLD" ]] || mv -T "$OLD" "$OUT"' EXIT
+trap 'exit 130' INT TERM
+mkdir "$TMP"
+APPLETS=0 VERSION_STR=""
+assemble "$TMP"
+
+# Two renames: between them there is no image, never a partial one.
+[[ -e "$OUT" ]] && mv -T "$OUT" "$OLD"
+mv -T "$TMP" "$OUT"
+rm -rf "$OLD"
+
+elapsed=$(awk -v a="$START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+note "image '$NAME' built in ${elapsed}s: BusyBox $VERSION_STR from $BB, $APPLETS applets, version ${HASH:0:12}"

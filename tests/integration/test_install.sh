@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# test_install.sh - `cmake --install` with DESTDIR puts stanza, its image and its translations in FHS places, and the installed binary starts
+#
+# Environment (from ctest): STANZA_BUILD_DIR, STANZA_SOURCE_DIR. Exit 77 = skip.
+set -euo pipefail
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+[[ -n "${STANZA_BUILD_DIR:-}" && -d "$STANZA_BUILD_DIR" ]] || skip "STANZA_BUILD_DIR is not set (run through ctest)"
+[[ -n "${STANZA_SOURCE_DIR:-}" && -d "$STANZA_SOURCE_DIR" ]] || skip "STANZA_SOURCE_DIR is not set (run through ctest)"
+command -v cmake >/dev/null 2>&1 || skip "cmake is not installed"
+
+dest=$(mktemp -d "${TMPDIR:-/tmp}/stanza-install.XXXXXX")
+trap 'rm -rf "$dest"' EXIT
+
+if ! DESTDIR="$dest" cmake --install "$STANZA_BUILD_DIR" --prefix /usr >"$dest.log" 2>&1; then
+	cat "$dest.log" >&2
+	rm -f "$dest.log"
+	fail "cmake --install failed"
+fi
+rm -f "$dest.log"
+
+usr=$dest/usr
+share=$usr/share/stanza
+rootfs=$share/images/busybox/rootfs
+
+# Everything lands under the prefix inside DESTDIR, nothing beside it.
+extra=$(find "$dest" -mindepth 1 -maxdepth 1 ! -name usr)
+[[ -z "$extra" ]] || fail "installed outside the prefix: $extra"
+
+[[ -f "$usr/bin/stanza" && -x "$usr/bin/stanza" ]] || fail "no executable $usr/bin/stanza"
+
+# The image, with its links kept as links and its modes kept.
+[[ -f "$rootfs/bin/busybox" && ! -L "$rootfs/bin/busybox" && -x "$rootfs/bin/busybox" ]] ||
+	fail "no executable file $rootfs/bin/busybox"
+[[ "$(readlink "$rootfs/bin/sh")" == busybox ]] || fail "bin/sh is not a link to busybox: $(ls -l "$rootfs/bin/sh" 2>&1)"
+[[ "$(readlink "$rootfs/usr/bin/head")" == ../../bin/busybox ]] ||
+	fail "usr/bin/head is not a link to ../../bin/busybox: $(ls -l "$rootfs/usr/bin/head" 2>&1)"
+grep -qx 'root:x:0:0:root:/root:/bin/sh' "$rootfs/etc/passwd" || fail "etc/passwd has no root entry"
+grep -q '^app:x:1000:1000:' "$rootfs/etc/passwd" || fail "etc/passwd has no app user"
+grep -q '^app:x:1000:' "$rootfs/etc/group" || fail "etc/group has no app group"
+for f in hosts hostname os-release; do
+	[[ -f "$rootfs/etc/$f" ]] || fail "etc/$f is missing"
+done
+[[ "$(stat -c %a "$rootfs/tmp")" == 1777 ]] || fail "tmp has mode $(stat -c %a "$rootfs/tmp"), want 1777"
+[[ "$(stat -c %a "$rootfs/root")" == 700 ]] || fail "root has mode $(stat -c %a "$rootfs/root"), want 700"
+if [[ $(id -u) == 0 ]]; then
+	[[ "$(stat -c %u:%g "$rootfs/home/app")" == 1000:1000 ]] || fail "home/app is not owned by 1000:1000"
+fi
+cmp -s "$share/images/busybox/VERSION" "$STANZA_BUILD_DIR/images/busybox/VERSION" ||
+	fail "installed image VERSION differs from the build tree's"
+
+# One catalog per language in i18n/LINGUAS.
+while read -r lang; do
+	[[ -z "$lang" || "$lang" == \#* ]] && continue
+	[[ -s "$usr/share/locale/$lang/LC_MESSAGES/stanza.mo" ]] || fail "no $lang translation in $usr/share/locale"
+done <"$STANZA_SOURCE_DIR/i18n/LINGUAS"
+
+# The installed binary starts, finding its data relative to itself.
+out=$(env -u STANZA_DATADIR -u STANZA_LOCALEDIR "$usr/bin/stanza" --version) || fail "installed stanza --version failed"
+[[ "$out" == "stanza "* ]] || fail "unexpected --version output: $out"
+# ... and finds the installed Italian catalog rather than the build tree's.
+out=$(env -u STANZA_DATADIR -u STANZA_LOCALEDIR LC_ALL=C.UTF-8 LANGUAGE=it "$usr/bin/stanza" --help)
+[[ "$out" == *Uso:* ]] || fail "installed stanza --help is not in Italian with LANGUAGE=it: ${out%%$'\n'*}"
+
+echo "PASS: installed into $dest/usr: binary, image ($(find "$rootfs" -type l | wc -l) links), translations"
