@@ -9,17 +9,20 @@ ifneq ($(CI),)
 CMAKE_FLAGS += -DSTANZA_WERROR=ON
 endif
 
-.PHONY: all deps build run check test unit integration format format-check sanitize install bench clean distclean
+
+.PHONY: all deps configure build run check test unit integration format format-check sanitize install bench clean distclean
 
 all: build
 
 deps:
 	@scripts/deps.sh
 
-$(BUILD_DIR)/CMakeCache.txt:
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
+# Configure every time (it is quick when nothing changed) so that flags such
+# as CI's -Werror reach a build directory configured before.
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS) >/dev/null
 
-build: deps $(BUILD_DIR)/CMakeCache.txt
+build: configure
 	cmake --build $(BUILD_DIR) -j$$(nproc)
 
 run: build
@@ -44,7 +47,7 @@ sanitize: deps
 	cd $(BUILD_DIR)-asan && ctest --output-on-failure -L 'unit|integration' -E 'lint|format'
 
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h' '*.h.in')
+	clang-format -i $$(git ls-files -co --exclude-standard '*.c' '*.h')
 
 format-check:
 	@scripts/format-check.sh

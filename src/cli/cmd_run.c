@@ -26,34 +26,34 @@ struct run_opts {
 static void run_usage(FILE *out)
 {
 	fputs(_("Usage: stanza run [OPTIONS] [--] COMMAND [ARG...]\n"
-		"\n"
-		"Run COMMAND in a new container: its own PID, mount, UTS, IPC, network and cgroup\n"
-		"namespaces, a copy-on-write root filesystem over the image, limits in a cgroup.\n"
-		"\n"
-		"Options:\n"
-		"      --memory SIZE        memory limit (512k, 32M, 1G); swap cannot extend it\n"
-		"      --pids N             at most N processes and threads\n"
-		"      --cpus FRACTION      CPU time limit in CPUs (0.5 = half of one CPU)\n"
-		"      --hostname NAME      the container's host name (default: stanza)\n"
-		"  -v, --volume HOST:CONTAINER[:ro]\n"
-		"                           bind a host file or directory into the container\n"
-		"      --user NAME|UID[:GID]\n"
-		"                           run as this user of the image (default: root)\n"
-		"  -e, --env K=V            set an environment variable (K alone: the host's value)\n"
-		"  -w, --workdir DIR        working directory inside the container (default: /)\n"
-		"      --net none|host      none: own network with only lo (default); host: share the host's\n"
-		"      --read-only          the root filesystem is read-only (no copy-on-write layer)\n"
-		"      --timeout DURATION   stop the container after DURATION (500ms, 10s, 2m)\n"
-		"  -t, --tty                give the command a terminal (interactive shells, job control)\n"
-		"      --trace              print each setup step with its time on stderr\n"
-		"      --image NAME|PATH    image name or root directory (default: busybox)\n"
-		"  -h, --help               show this help\n"
-		"\n"
-		"Exit status:\n"
-		"  the command's own status when it exits; 128+N when signal N ended it\n"
-		"  137 when the kernel killed it for exceeding --memory (stanza says so)\n"
-		"  124 when --timeout expired; 125 when stanza itself failed (bad option, host cannot)\n"
-		"  126 when the command cannot be executed; 127 when it is not found\n"),
+	        "\n"
+	        "Run COMMAND in a new container: its own PID, mount, UTS, IPC, network and cgroup\n"
+	        "namespaces, a copy-on-write root filesystem over the image, limits in a cgroup.\n"
+	        "\n"
+	        "Options:\n"
+	        "      --memory SIZE        memory limit (512k, 32M, 1G); swap cannot extend it\n"
+	        "      --pids N             at most N processes and threads\n"
+	        "      --cpus FRACTION      CPU time limit in CPUs (0.5 = half of one CPU)\n"
+	        "      --hostname NAME      the container's host name (default: stanza)\n"
+	        "  -v, --volume HOST:CONTAINER[:ro]\n"
+	        "                           bind a host file or directory into the container\n"
+	        "      --user NAME|UID[:GID]\n"
+	        "                           run as this user of the image (default: root)\n"
+	        "  -e, --env K=V            set an environment variable (K alone: the host's value)\n"
+	        "  -w, --workdir DIR        working directory inside the container (default: /)\n"
+	        "      --net none|host      none: own network, only lo (default); host: the host's\n"
+	        "      --read-only          the root filesystem is read-only (no copy-on-write layer)\n"
+	        "      --timeout DURATION   stop the container after DURATION (500ms, 10s, 2m)\n"
+	        "  -t, --tty                give the command a terminal (interactive shells, job control)\n"
+	        "      --trace              print each setup step with its time on stderr\n"
+	        "      --image NAME|PATH    image name or root directory (default: busybox)\n"
+	        "  -h, --help               show this help\n"
+	        "\n"
+	        "Exit status:\n"
+	        "  the command's own status when it exits; 128+N when signal N ended it\n"
+	        "  137 when the kernel killed it for exceeding --memory (stanza says so)\n"
+	        "  124 when --timeout expired; 125 when stanza itself failed (bad option, host cannot)\n"
+	        "  126 when the command cannot be executed; 127 when it is not found\n"),
 	      out);
 }
 
@@ -106,7 +106,8 @@ static int parse_volume(const char *arg, struct sz_volume *v, sz_error_t *err)
 	if (mode != NULL && strcmp(mode, "ro") != 0 && strcmp(mode, "rw") != 0)
 		return sz_error_make(err, 0, _("invalid volume mode '%s' in '%s' (use ro or rw)"), mode, arg);
 	if (*ctr != '/')
-		return sz_error_make(err, 0, _("volume target '%s' must be an absolute path in the container"), ctr);
+		return sz_error_make(err, 0,
+		                     _("volume target '%s' must be an absolute path in the container"), ctr);
 	if (realpath(host, real) == NULL)
 		return sz_error_make(err, errno, _("volume source '%s'"), host);
 	v->host = sz_xstrdup(real);
@@ -141,37 +142,46 @@ static int check_user(const char *user, sz_error_t *err)
 }
 
 enum {
-	OPT_MEMORY = 256, OPT_PIDS, OPT_CPUS, OPT_HOSTNAME, OPT_USER, OPT_NET, OPT_READ_ONLY,
-	OPT_TIMEOUT, OPT_TRACE, OPT_IMAGE,
+	OPT_MEMORY = 256,
+	OPT_PIDS,
+	OPT_CPUS,
+	OPT_HOSTNAME,
+	OPT_USER,
+	OPT_NET,
+	OPT_READ_ONLY,
+	OPT_TIMEOUT,
+	OPT_TRACE,
+	OPT_IMAGE,
 };
 
 static const struct option run_options[] = {
-	{"memory", required_argument, NULL, OPT_MEMORY},
-	{"pids", required_argument, NULL, OPT_PIDS},
-	{"cpus", required_argument, NULL, OPT_CPUS},
-	{"hostname", required_argument, NULL, OPT_HOSTNAME},
-	{"volume", required_argument, NULL, 'v'},
-	{"user", required_argument, NULL, OPT_USER},
-	{"env", required_argument, NULL, 'e'},
-	{"workdir", required_argument, NULL, 'w'},
-	{"net", required_argument, NULL, OPT_NET},
-	{"read-only", no_argument, NULL, OPT_READ_ONLY},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"tty", no_argument, NULL, 't'},
-	{"trace", no_argument, NULL, OPT_TRACE},
-	{"image", required_argument, NULL, OPT_IMAGE},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"memory", required_argument, NULL, OPT_MEMORY},
+    {"pids", required_argument, NULL, OPT_PIDS},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"volume", required_argument, NULL, 'v'},
+    {"user", required_argument, NULL, OPT_USER},
+    {"env", required_argument, NULL, 'e'},
+    {"workdir", required_argument, NULL, 'w'},
+    {"net", required_argument, NULL, OPT_NET},
+    {"read-only", no_argument, NULL, OPT_READ_ONLY},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"tty", no_argument, NULL, 't'},
+    {"trace", no_argument, NULL, OPT_TRACE},
+    {"image", required_argument, NULL, OPT_IMAGE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static int check_hostname(const char *name, sz_error_t *err)
 {
 	size_t len = strlen(name);
 
-	if (len == 0 || len > 64 || name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")] != '\0' ||
+	if (len == 0 || len > 64 ||
+	    name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")] != '\0' ||
 	    name[0] == '-')
-		return sz_error_make(err, 0, _("invalid host name '%s' (letters, digits, '-' and '.', at most 64)"),
-				     name);
+		return sz_error_make(
+		    err, 0, _("invalid host name '%s' (letters, digits, '-' and '.', at most 64)"), name);
 	return 0;
 }
 
@@ -187,7 +197,9 @@ static int parse_one(struct run_opts *o, int opt, const char *arg, size_t *n_vol
 			return sz_error_wrap(err, "--pids");
 		s->limits.pids = n;
 		return 0;
-	case OPT_CPUS: return sz_parse_fraction(arg, &s->limits.cpu_milli, err) < 0 ? sz_error_wrap(err, "--cpus") : 0;
+	case OPT_CPUS:
+		return sz_parse_fraction(arg, &s->limits.cpu_milli, err) < 0 ? sz_error_wrap(err, "--cpus")
+		                                                             : 0;
 	case OPT_HOSTNAME: s->hostname = arg; return check_hostname(arg, err);
 	case 'v':
 		o->volumes = sz_xrealloc(o->volumes, (*n_vol + 1) * sizeof(*o->volumes));
@@ -200,7 +212,8 @@ static int parse_one(struct run_opts *o, int opt, const char *arg, size_t *n_vol
 	case 'e': return add_env(o, arg, err);
 	case 'w':
 		if (arg[0] != '/')
-			return sz_error_make(err, 0, _("working directory '%s' must be an absolute path"), arg);
+			return sz_error_make(err, 0, _("working directory '%s' must be an absolute path"),
+			                     arg);
 		s->workdir = arg;
 		return 0;
 	case OPT_NET:
@@ -232,9 +245,10 @@ static int parse_run_args(struct run_opts *o, int argc, char **argv, sz_error_t 
 		if (opt == '?' || opt == ':') {
 			const char *bad = argv[optind - 1];
 			return sz_error_make(err, 0,
-					     opt == ':' ? _("option '%s' needs a value (see 'stanza run --help')")
-							: _("unknown option '%s' (see 'stanza run --help')"),
-					     bad);
+			                     opt == ':'
+			                         ? _("option '%s' needs a value (see 'stanza run --help')")
+			                         : _("unknown option '%s' (see 'stanza run --help')"),
+			                     bad);
 		}
 		if (parse_one(o, opt, optarg, &n_vol, err) < 0)
 			return -1;
@@ -276,13 +290,15 @@ static void report(const struct run_opts *o, const struct sz_result *res)
 	char size[32];
 
 	if (res->oom_killed)
-		sz_cli_error(_("the kernel killed a process in the container for exceeding its memory limit of %s "
-			       "(OOM kill)"),
-			     sz_format_size(o->spec.limits.memory_bytes, size, sizeof(size)));
+		sz_cli_error(
+		    _("the kernel killed a process in the container for exceeding its memory limit of %s "
+		      "(OOM kill)"),
+		    sz_format_size(o->spec.limits.memory_bytes, size, sizeof(size)));
 	if (res->timed_out)
 		sz_cli_error(_("the command ran longer than --timeout %s and was stopped"), o->timeout_text);
 	if (res->interrupted)
-		sz_cli_error(_("interrupted by %s; the container was stopped"), signal_name(res->interrupt_signal));
+		sz_cli_error(_("interrupted by %s; the container was stopped"),
+		             signal_name(res->interrupt_signal));
 	if (res->exec_errno == ENOENT)
 		sz_cli_error(_("'%s': command not found in the container"), o->spec.argv[0]);
 	else if (res->exec_errno != 0)

@@ -15,8 +15,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"run", cmd_run, N_("run a command in a new container (like docker run)")},
-	{"doctor", cmd_doctor, N_("say what this host supports and what is missing")},
+    {"run", cmd_run, N_("run a command in a new container (like docker run)")},
+    {"doctor", cmd_doctor, N_("say what this host supports and what is missing")},
 };
 
 void sz_cli_error(const char *fmt, ...)
@@ -33,8 +33,8 @@ void sz_cli_error(const char *fmt, ...)
 static void usage(FILE *out)
 {
 	fprintf(out, _("Usage: stanza [COMMAND] [OPTIONS]\n\n"
-		       "A terminal tutorial for Linux containers, with a real container runtime inside.\n\n"
-		       "Commands:\n"));
+	               "A terminal tutorial for Linux containers, with a real container runtime inside.\n\n"
+	               "Commands:\n"));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
 	fprintf(out, _("\nRun 'stanza COMMAND --help' for a command's options.\n"));

@@ -34,10 +34,10 @@ static inline void sz_closedirp(DIR **d)
 		closedir(*d);
 }
 
-#define cleanup_free __attribute__((cleanup(sz_freep)))
+#define cleanup_free  __attribute__((cleanup(sz_freep)))
 #define cleanup_close __attribute__((cleanup(sz_closep)))
-#define cleanup_file __attribute__((cleanup(sz_fclosep)))
-#define cleanup_dir __attribute__((cleanup(sz_closedirp)))
+#define cleanup_file  __attribute__((cleanup(sz_fclosep)))
+#define cleanup_dir   __attribute__((cleanup(sz_closedirp)))
 
 /* Hand ownership out of a cleanup-managed variable: `return steal_pointer(&p);` */
 static inline void *sz_steal_pointer(void *pp)

@@ -35,7 +35,7 @@ void sz_datadir_find(struct sz_datadir *dd)
 	if (env != NULL && *env != '\0') {
 		const char *loc = getenv("STANZA_LOCALEDIR");
 		set_all(dd, sz_asprintf("%s/images", env), sz_xstrdup(env),
-			sz_xstrdup(loc != NULL && *loc != '\0' ? loc : STANZA_LOCALEDIR));
+		        sz_xstrdup(loc != NULL && *loc != '\0' ? loc : STANZA_LOCALEDIR));
 		return;
 	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -45,20 +45,20 @@ void sz_datadir_find(struct sz_datadir *dd)
 		dir = dirname(exe);
 		if (strcmp(dir, STANZA_BUILD_DIR) == 0) {
 			set_all(dd, sz_xstrdup(STANZA_BUILD_DIR "/images"), sz_xstrdup(STANZA_SOURCE_DIR),
-				sz_xstrdup(STANZA_BUILD_DIR "/locale"));
+			        sz_xstrdup(STANZA_BUILD_DIR "/locale"));
 			return;
 		}
 		{
 			cleanup_free char *share = sz_asprintf("%s/../share/stanza", dir);
 			if (is_dir(share)) {
 				set_all(dd, sz_asprintf("%s/images", share), sz_xstrdup(share),
-					sz_asprintf("%s/../share/locale", dir));
+				        sz_asprintf("%s/../share/locale", dir));
 				return;
 			}
 		}
 	}
 	set_all(dd, sz_xstrdup(STANZA_DATADIR "/images"), sz_xstrdup(STANZA_DATADIR),
-		sz_xstrdup(STANZA_LOCALEDIR));
+	        sz_xstrdup(STANZA_LOCALEDIR));
 }
 
 void sz_datadir_release(struct sz_datadir *dd)

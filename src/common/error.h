@@ -21,8 +21,7 @@ typedef struct sz_error *sz_error_t;
 /* Fill *err with the formatted message; when errno_ is not 0, ": strerror"
  * is appended. Returns -1 so that `return sz_error_make(...)` reads well. An
  * error already in *err is replaced. */
-int sz_error_make(sz_error_t *err, int errno_, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int sz_error_make(sz_error_t *err, int errno_, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int sz_error_vmake(sz_error_t *err, int errno_, const char *fmt, va_list ap);
 
 /* Prefix the message in *err with the formatted context and ": ". Returns -1.

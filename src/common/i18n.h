@@ -4,8 +4,8 @@
 
 #include <libintl.h>
 
-#define _(s) gettext(s)
-#define N_(s) (s)
+#define _(s)             gettext(s)
+#define N_(s)            (s)
 #define Q_(one, many, n) ngettext(one, many, n)
 
 /* Bind the "stanza" text domain to the first locale directory that exists

@@ -137,8 +137,7 @@ int sz_write_file_at(int dirfd, const char *name, const char *data, size_t len, 
 	return 0;
 }
 
-int sz_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
-			 sz_error_t *err)
+int sz_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, sz_error_t *err)
 {
 	cleanup_free char *tmp = sz_asprintf("%s.tmp.%ld", path, (long)getpid());
 	cleanup_close int fd = -1;
@@ -298,10 +297,22 @@ int sz_parse_size(const char *text, uint64_t *out, sz_error_t *err)
 		p++;
 	}
 	switch (tolower((unsigned char)*p)) {
-	case 'k': mult = 1ULL << 10; p++; break;
-	case 'm': mult = 1ULL << 20; p++; break;
-	case 'g': mult = 1ULL << 30; p++; break;
-	case 't': mult = 1ULL << 40; p++; break;
+	case 'k':
+		mult = 1ULL << 10;
+		p++;
+		break;
+	case 'm':
+		mult = 1ULL << 20;
+		p++;
+		break;
+	case 'g':
+		mult = 1ULL << 30;
+		p++;
+		break;
+	case 't':
+		mult = 1ULL << 40;
+		p++;
+		break;
 	default: break;
 	}
 	if (mult > 1 && *p == 'i')
@@ -309,9 +320,8 @@ int sz_parse_size(const char *text, uint64_t *out, sz_error_t *err)
 	if (*p == 'b' || *p == 'B')
 		p++;
 	if (!digits || *p != '\0')
-		return sz_error_make(err, 0,
-				     _("invalid size '%s' (use a number with an optional unit: 512k, 32M, 1G)"),
-				     text);
+		return sz_error_make(
+		    err, 0, _("invalid size '%s' (use a number with an optional unit: 512k, 32M, 1G)"), text);
 	if (value == 0)
 		return sz_error_make(err, 0, _("size '%s' must be greater than zero"), text);
 	if (value > UINT64_MAX / mult)
@@ -346,7 +356,7 @@ static int parse_milli(const char *text, uint64_t *out, const char **end)
 			p++;
 		}
 	}
-	if (!digits)
+	if (!digits || whole > (UINT64_MAX - 999) / 1000)
 		return -1;
 	while (frac_digits++ < 3)
 		frac *= 10;
@@ -361,8 +371,7 @@ int sz_parse_duration(const char *text, uint64_t *out_ns, sz_error_t *err)
 		const char *suffix;
 		uint64_t ns_per_milli; /* nanoseconds per thousandth of the unit */
 	} units[] = {
-		{"ms", 1000ULL}, {"s", 1000000ULL}, {"", 1000000ULL},
-		{"m", 60000000ULL}, {"h", 3600000000ULL},
+	    {"ms", 1000ULL}, {"s", 1000000ULL}, {"", 1000000ULL}, {"m", 60000000ULL}, {"h", 3600000000ULL},
 	};
 	const char *end;
 	uint64_t milli;
@@ -372,7 +381,8 @@ int sz_parse_duration(const char *text, uint64_t *out_ns, sz_error_t *err)
 			if (strcmp(end, units[i].suffix) != 0)
 				continue;
 			if (milli == 0)
-				return sz_error_make(err, 0, _("duration '%s' must be greater than zero"), text);
+				return sz_error_make(err, 0, _("duration '%s' must be greater than zero"),
+				                     text);
 			if (milli > UINT64_MAX / units[i].ns_per_milli)
 				break;
 			*out_ns = milli * units[i].ns_per_milli;
@@ -407,8 +417,8 @@ int sz_parse_uint(const char *text, uint64_t min, uint64_t max, uint64_t *out, s
 	if (errno != 0 || *end != '\0')
 		goto bad;
 	if (v < min || v > max)
-		return sz_error_make(err, 0, _("'%s' is out of range (%" PRIu64 " to %" PRIu64 ")"), text, min,
-				     max);
+		return sz_error_make(err, 0, _("'%s' is out of range (%" PRIu64 " to %" PRIu64 ")"), text,
+		                     min, max);
 	*out = v;
 	return 0;
 bad:
@@ -421,7 +431,9 @@ const char *sz_format_size(uint64_t bytes, char *buf, size_t len)
 	double v = (double)bytes;
 	size_t u = 0;
 
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+	/* 1048575 bytes is "1.0 MiB", not "1024.0 KiB": move up a unit when
+	 * rounding to one decimal would reach 1024. */
+	while (v >= 1023.95 && u + 1 < sizeof(units) / sizeof(units[0])) {
 		v /= 1024;
 		u++;
 	}

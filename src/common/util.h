@@ -26,8 +26,7 @@ int sz_write_file(const char *path, const char *data, size_t len, mode_t mode, s
 int sz_write_file_at(int dirfd, const char *name, const char *data, size_t len, sz_error_t *err);
 /* Write through a temporary file in the same directory and rename(2), so
  * readers see the old contents or the new, never half. */
-int sz_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
-			 sz_error_t *err);
+int sz_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, sz_error_t *err);
 /* Read the whole file into a NUL-terminated buffer the caller frees.
  * *len (if not NULL) gets the length without the NUL. */
 int sz_read_file(const char *path, char **out, size_t *len, sz_error_t *err);

@@ -44,7 +44,7 @@ void sz_trace(const struct sz_container *c, const char *fmt, ...)
 		return;
 	dt = sz_now_ns() - c->t0;
 	n = snprintf(buf, sizeof(buf), "[%4llu.%03llu ms] ", (unsigned long long)(dt / 1000000),
-		     (unsigned long long)(dt / 1000 % 1000));
+	             (unsigned long long)(dt / 1000 % 1000));
 	va_start(ap, fmt);
 	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
@@ -110,7 +110,7 @@ static int enter_namespaces(struct sz_container *c, sz_error_t *err)
 	if (unshare(flags) < 0)
 		return sz_error_make(err, errno, _("cannot create the container's namespaces"));
 	sz_trace(c, "unshare: CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWCGROUP%s",
-		 spec->net == SZ_NET_NONE ? "|CLONE_NEWNET" : "");
+	         spec->net == SZ_NET_NONE ? "|CLONE_NEWNET" : "");
 	if (sethostname(hostname, strlen(hostname)) < 0)
 		return sz_error_make(err, errno, _("cannot set the host name '%s'"), hostname);
 	sz_trace(c, "uts: hostname %s", hostname);
@@ -226,8 +226,8 @@ static int send_fd(int sock, int fd)
 	struct sz_msg msg = {.type = SZ_MSG_PTY};
 	char control[CMSG_SPACE(sizeof(int))] = {0};
 	struct iovec iov = {.iov_base = &msg, .iov_len = sizeof(msg)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-			    .msg_controllen = sizeof(control)};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 
 	cm->cmsg_level = SOL_SOCKET;
@@ -255,7 +255,8 @@ static int setup_tty(struct sz_container *c, sz_error_t *err)
 	if (send_fd(c->sync_fd, master) < 0)
 		return sz_error_make(err, errno, _("cannot pass the pseudo-terminal to stanza"));
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
-		return sz_error_make(err, errno, _("cannot make the pseudo-terminal the controlling terminal"));
+		return sz_error_make(err, errno,
+		                     _("cannot make the pseudo-terminal the controlling terminal"));
 	for (int i = 0; i < 3; i++)
 		if (dup2(slave, i) < 0)
 			return sz_error_make(err, errno, _("cannot attach the pseudo-terminal"));

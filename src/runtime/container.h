@@ -60,13 +60,12 @@ int sz_load_seccomp(struct sz_container *c, sz_error_t *err);
 
 /* State directories: per-user root, per-container directory with a held lock. */
 int sz_state_root_open(const char *state_root, sz_error_t *err);
-int sz_state_create(const char *state_root, char **id_out, char **dir_out, int *lock_fd_out,
-		    sz_error_t *err);
+int sz_state_create(const char *state_root, char **id_out, char **dir_out, int *lock_fd_out, sz_error_t *err);
 int sz_state_remove(const char *state_root, const char *id, sz_error_t *err);
 
 /* The cgroup placement for a container: hierarchy-relative base per controller. */
 int sz_cgroup_bases(const struct sz_cgroup_layout *layout, bool rootless, char *base[SZ_CTRL_COUNT],
-		    sz_error_t *err);
+                    sz_error_t *err);
 
 /* The pty proxy: relays stdin/stdout to the container's pty master until the
  * container's first process exits; see run.c for the non-tty loop. */
@@ -77,12 +76,12 @@ struct sz_wait {
 	uint64_t deadline_ns; /* 0: none */
 };
 int sz_tty_proxy(const struct sz_container *c, int master, struct sz_wait *w, struct sz_result *res,
-		 int *status, sz_error_t *err);
+                 int *status, sz_error_t *err);
 /* Handle what poll found: the container's pidfd ready, a signal for stanza
  * (signo, 0 for none), the deadline passed. Returns 1 when the container
  * ended (status filled), 0 to continue, -1 on error. */
 int sz_wait_event(const struct sz_container *c, struct sz_wait *w, bool pid_ready, int signo, bool timed_out,
-		  struct sz_result *res, int *status, sz_error_t *err);
+                  struct sz_result *res, int *status, sz_error_t *err);
 /* The next signal from the signalfd, 0 if none. */
 int sz_read_signal(int sigfd);
 int sz_wait_timeout_ms(const struct sz_wait *w);

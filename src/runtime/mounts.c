@@ -19,17 +19,19 @@
 
 /* Docker's masked paths (read as empty) and read-only paths. */
 static const char *const masked_paths[] = {
-	"/proc/acpi",        "/proc/kcore",       "/proc/keys",      "/proc/latency_stats",
-	"/proc/timer_list",  "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-	"/sys/firmware",     "/sys/devices/virtual/powercap",
+    "/proc/acpi",        "/proc/kcore",
+    "/proc/keys",        "/proc/latency_stats",
+    "/proc/timer_list",  "/proc/timer_stats",
+    "/proc/sched_debug", "/proc/scsi",
+    "/sys/firmware",     "/sys/devices/virtual/powercap",
 };
 static const char *const readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
 static int do_mount(const struct sz_container *c, const char *src, const char *target, const char *type,
-		    unsigned long flags, const char *data, sz_error_t *err)
+                    unsigned long flags, const char *data, sz_error_t *err)
 {
 	if (mount(src, target, type, flags, data) < 0)
 		return sz_error_make(err, errno, _("cannot mount %s on '%s'"), type ? type : src, target);
@@ -44,8 +46,8 @@ static int remount_ro(const struct sz_container *c, const char *target, unsigned
 	unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | extra;
 
 	if (statfs(target, &sfs) == 0)
-		flags |= (unsigned long)sfs.f_flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME |
-						       MS_NOATIME | MS_NODIRATIME);
+		flags |= (unsigned long)sfs.f_flags &
+		         (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_NOATIME | MS_NODIRATIME);
 	if (mount(NULL, target, NULL, flags, NULL) < 0)
 		return sz_error_make(err, errno, _("cannot make '%s' read-only"), target);
 	return 0;
@@ -54,9 +56,9 @@ static int remount_ro(const struct sz_container *c, const char *target, unsigned
 static long openat2_in_root(int rootfd, const char *path, int flags, mode_t mode)
 {
 	struct open_how how = {
-		.flags = (uint64_t)flags | O_CLOEXEC,
-		.mode = mode,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	    .flags = (uint64_t)flags | O_CLOEXEC,
+	    .mode = mode,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
 
 	return syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
@@ -89,14 +91,17 @@ static int open_target(int rootfd, const char *path, bool is_dir, sz_error_t *er
 			parent = (int)openat2_in_root(rootfd, *copy ? copy : "/", O_PATH | O_DIRECTORY, 0);
 			*p = saved;
 			if (parent < 0)
-				return sz_error_make(err, errno, _("cannot resolve '%s' in the container"), path);
+				return sz_error_make(err, errno, _("cannot resolve '%s' in the container"),
+				                     path);
 			if (!last || is_dir) {
 				if (mkdirat(parent, p, 0755) < 0 && errno != EEXIST)
-					return sz_error_make(err, errno, _("cannot create '%s' in the container"), path);
+					return sz_error_make(err, errno,
+					                     _("cannot create '%s' in the container"), path);
 			} else {
 				int f = openat(parent, p, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
 				if (f < 0)
-					return sz_error_make(err, errno, _("cannot create '%s' in the container"), path);
+					return sz_error_make(err, errno,
+					                     _("cannot create '%s' in the container"), path);
 				close(f);
 			}
 			fd = openat2_in_root(rootfd, copy, O_PATH, 0);
@@ -112,7 +117,7 @@ static int open_target(int rootfd, const char *path, bool is_dir, sz_error_t *er
 }
 
 static int mount_at_fd(const struct sz_container *c, const char *src, int fd, const char *what,
-		       unsigned long flags, sz_error_t *err)
+                       unsigned long flags, sz_error_t *err)
 {
 	char proc_path[64];
 
@@ -166,18 +171,19 @@ static int mount_root(struct sz_container *c, sz_error_t *err)
 		return remount_ro(c, c->rootfs_dir, MS_NODEV, err);
 	}
 	opts = sz_asprintf("lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", c->image_rootfs, c->state_dir,
-			   c->state_dir, c->rootless ? ",userxattr" : "");
+	                   c->state_dir, c->rootless ? ",userxattr" : "");
 	return do_mount(c, "overlay", c->rootfs_dir, "overlay", MS_NODEV, opts, err);
 }
 
 static int make_dev(const struct sz_container *c, const char *dev, sz_error_t *err)
 {
 	static const char *const links[][2] = {
-		{"fd", "/proc/self/fd"},   {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
-		{"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},
+	    {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+	    {"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},
 	};
 
-	if (do_mount(c, "tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=755,size=65536k", err) < 0)
+	if (do_mount(c, "tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=755,size=65536k",
+	             err) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
 		cleanup_free char *target = sz_asprintf("%s/%s", dev, dev_nodes[i]);
@@ -208,10 +214,12 @@ static int make_dev_subdirs(const struct sz_container *c, const char *dev, sz_er
 	if (mkdir(pts, 0755) < 0 || mkdir(shm, 01777) < 0 || mkdir(mq, 0755) < 0)
 		return sz_error_make(err, errno, _("cannot create directories in '%s'"), dev);
 	if (do_mount(c, "devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC,
-		     c->rootless ? "newinstance,ptmxmode=0666,mode=620" : "newinstance,ptmxmode=0666,mode=620,gid=5",
-		     err) < 0)
+	             c->rootless ? "newinstance,ptmxmode=0666,mode=620"
+	                         : "newinstance,ptmxmode=0666,mode=620,gid=5",
+	             err) < 0)
 		return -1;
-	if (do_mount(c, "shm", shm, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", err) < 0)
+	if (do_mount(c, "shm", shm, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", err) <
+	    0)
 		return -1;
 	return do_mount(c, "mqueue", mq, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
 }
@@ -295,7 +303,8 @@ static int mask_paths(const struct sz_container *c, const char *root, sz_error_t
 			return sz_error_make(err, errno, _("cannot make '%s' read-only"), readonly_paths[i]);
 	}
 	sz_trace(c, "mount: %zu paths masked, %zu read-only (Docker's lists)",
-		 sizeof(masked_paths) / sizeof(masked_paths[0]), sizeof(readonly_paths) / sizeof(readonly_paths[0]));
+	         sizeof(masked_paths) / sizeof(masked_paths[0]),
+	         sizeof(readonly_paths) / sizeof(readonly_paths[0]));
 	return 0;
 }
 

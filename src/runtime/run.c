@@ -60,14 +60,15 @@ void sz_paths_release(struct sz_paths *paths)
 }
 
 int sz_cgroup_bases(const struct sz_cgroup_layout *layout, bool rootless, char *base[SZ_CTRL_COUNT],
-		    sz_error_t *err)
+                    sz_error_t *err)
 {
 	for (int i = 0; i < SZ_CTRL_COUNT; i++)
 		base[i] = (!rootless && layout->mount[i] != NULL) ? sz_xstrdup("") : NULL;
 	return 0;
 }
 
-static int resolve_image(const struct sz_spec *spec, const struct sz_paths *paths, char **out, sz_error_t *err)
+static int resolve_image(const struct sz_spec *spec, const struct sz_paths *paths, char **out,
+                         sz_error_t *err)
 {
 	cleanup_free char *dir = NULL;
 	cleanup_free char *sh = NULL;
@@ -82,8 +83,9 @@ static int resolve_image(const struct sz_spec *spec, const struct sz_paths *path
 	if (strpbrk(dir, ",:") != NULL)
 		return sz_error_make(err, 0, _("image path '%s' may not contain ',' or ':'"), dir);
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return sz_error_make(err, 0, _("image '%s' not found (looked in '%s'); run 'make' to build it"),
-				     spec->image, dir);
+		return sz_error_make(err, 0,
+		                     _("image '%s' not found (looked in '%s'); run 'make' to build it"),
+		                     spec->image, dir);
 	*out = steal_pointer(&dir);
 	return 0;
 }
@@ -114,7 +116,7 @@ static int make_cgroup(struct sz_container *c, sz_error_t *err)
 		return -1;
 	sz_cgroup_bases(&layout, c->rootless, base, err);
 	ret = sz_cgroup_create(&c->cgroup, &layout, (const char *const *)base, name, &c->spec->limits,
-			       c->spec->trace_fd >= 0 ? cgroup_trace : NULL, c, err);
+	                       c->spec->trace_fd >= 0 ? cgroup_trace : NULL, c, err);
 	for (int i = 0; i < SZ_CTRL_COUNT; i++)
 		free(base[i]);
 	sz_cgroup_layout_release(&layout);
@@ -151,8 +153,8 @@ static ssize_t recv_msg(int sock, struct sz_msg *msg, int *fd)
 {
 	char control[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {.iov_base = msg, .iov_len = sizeof(*msg)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-			    .msg_controllen = sizeof(control)};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
 	struct cmsghdr *cm;
 	ssize_t n;
 
@@ -177,7 +179,8 @@ static int follow_setup(int sock, int *master, struct sz_result *res, sz_error_t
 		if (n == 0)
 			return 0;
 		if (n != (ssize_t)sizeof(msg))
-			return sz_error_make(err, n < 0 ? errno : EPROTO, _("lost contact with the container"));
+			return sz_error_make(err, n < 0 ? errno : EPROTO,
+			                     _("lost contact with the container"));
 		msg.text[sizeof(msg.text) - 1] = '\0';
 		if (msg.type == SZ_MSG_ERROR)
 			return sz_error_make(err, 0, "%s", msg.text);
@@ -243,7 +246,7 @@ int sz_read_signal(int sigfd)
 }
 
 int sz_wait_event(const struct sz_container *c, struct sz_wait *w, bool pid_ready, int signo, bool timed_out,
-		  struct sz_result *res, int *status, sz_error_t *err)
+                  struct sz_result *res, int *status, sz_error_t *err)
 {
 	if (timed_out && !res->timed_out) {
 		res->timed_out = true;
@@ -268,10 +271,11 @@ int sz_wait_event(const struct sz_container *c, struct sz_wait *w, bool pid_read
 }
 
 static int wait_plain(const struct sz_container *c, struct sz_wait *w, struct sz_result *res, int *status,
-		      sz_error_t *err)
+                      sz_error_t *err)
 {
 	for (;;) {
-		struct pollfd fds[2] = {{.fd = w->pidfd, .events = POLLIN}, {.fd = w->sigfd, .events = POLLIN}};
+		struct pollfd fds[2] = {{.fd = w->pidfd, .events = POLLIN},
+		                        {.fd = w->sigfd, .events = POLLIN}};
 		int timeout = sz_wait_timeout_ms(w);
 		int n = poll(fds, 2, timeout);
 		int r;
@@ -281,8 +285,8 @@ static int wait_plain(const struct sz_container *c, struct sz_wait *w, struct sz
 		if (n < 0)
 			return sz_error_make(err, errno, "poll");
 		r = sz_wait_event(c, w, fds[0].revents & (POLLIN | POLLHUP),
-				  (fds[1].revents & POLLIN) ? sz_read_signal(w->sigfd) : 0, n == 0 && timeout >= 0, res,
-				  status, err);
+		                  (fds[1].revents & POLLIN) ? sz_read_signal(w->sigfd) : 0,
+		                  n == 0 && timeout >= 0, res, status, err);
 		if (r != 0)
 			return r < 0 ? -1 : 0;
 	}
@@ -308,13 +312,13 @@ static void fill_result(struct sz_container *c, int status, struct sz_result *re
 	sz_error_release(&ignored);
 	res->wall_ns = sz_now_ns() - c->t0;
 	sz_trace(c, "exit: status %d, cpu %.2f s, memory peak %llu bytes, oom kills %llu",
-		 sz_result_status(res), (double)res->cpu_usage_ns / 1e9, (unsigned long long)res->memory_peak,
-		 (unsigned long long)res->oom_kills);
+	         sz_result_status(res), (double)res->cpu_usage_ns / 1e9, (unsigned long long)res->memory_peak,
+	         (unsigned long long)res->oom_kills);
 }
 
 /* Run the started child to its end. */
 static int supervise(struct sz_container *c, int sock, pid_t pid, int sigfd, struct sz_result *res,
-		     sz_error_t *err)
+                     sz_error_t *err)
 {
 	cleanup_close int master = -1;
 	struct sz_wait w = {.pid = pid, .sigfd = sigfd};

@@ -33,21 +33,21 @@ struct sz_paths {
  * not parse options. Strings are borrowed, not owned.
  */
 struct sz_spec {
-	const char *image;   /* name under paths.image_dir, or an absolute rootfs path */
-	char *const *argv;   /* command and arguments, argv[0] looked up in PATH */
-	char *const *env;    /* extra "K=V" entries, NULL-terminated, may be NULL */
+	const char *image;    /* name under paths.image_dir, or an absolute rootfs path */
+	char *const *argv;    /* command and arguments, argv[0] looked up in PATH */
+	char *const *env;     /* extra "K=V" entries, NULL-terminated, may be NULL */
 	const char *hostname; /* NULL: "stanza" */
-	const char *user;    /* NULL: root; "name", "uid" or "uid:gid" */
-	const char *workdir; /* NULL: "/" */
+	const char *user;     /* NULL: root; "name", "uid" or "uid:gid" */
+	const char *workdir;  /* NULL: "/" */
 	const struct sz_volume *volumes;
 	size_t n_volumes;
 	struct sz_cgroup_limits limits;
 	enum sz_net_mode net;
-	bool read_only;   /* rootfs read-only (no overlay) */
-	bool tty;         /* allocate a pty in the container's devpts and proxy it */
+	bool read_only;      /* rootfs read-only (no overlay) */
+	bool tty;            /* allocate a pty in the container's devpts and proxy it */
 	uint64_t timeout_ns; /* 0: none */
-	int trace_fd;     /* -1: no trace; else setup steps are written here */
-	int stdio[3];     /* the container's stdin/out/err (ignored with tty) */
+	int trace_fd;        /* -1: no trace; else setup steps are written here */
+	int stdio[3];        /* the container's stdin/out/err (ignored with tty) */
 };
 
 struct sz_result {
@@ -56,9 +56,9 @@ struct sz_result {
 	bool oom_killed;    /* the kernel's OOM killer killed a process in the container */
 	uint64_t oom_kills; /* how many */
 	bool timed_out;
-	bool interrupted;   /* stanza itself got SIGINT/SIGTERM/SIGHUP and stopped the container */
+	bool interrupted; /* stanza itself got SIGINT/SIGTERM/SIGHUP and stopped the container */
 	int interrupt_signal;
-	int exec_errno;     /* the command could not be executed: errno of execve, else 0 */
+	int exec_errno; /* the command could not be executed: errno of execve, else 0 */
 	uint64_t memory_peak;
 	uint64_t cpu_usage_ns;
 	uint64_t wall_ns;
@@ -79,8 +79,7 @@ void sz_paths_release(struct sz_paths *paths);
  * Every cgroup, scratch directory and mount it made is gone when it returns.
  * The caller must be single-threaded.
  */
-int sz_run(const struct sz_spec *spec, const struct sz_paths *paths, struct sz_result *res,
-	   sz_error_t *err);
+int sz_run(const struct sz_spec *spec, const struct sz_paths *paths, struct sz_result *res, sz_error_t *err);
 
 /* Remove the state of containers whose stanza is gone (lock free). Returns
  * how many were collected, or -1. */

@@ -12,8 +12,8 @@
 /* Podman's default set (docs/security.md says why each is there and why
  * MKNOD, NET_RAW, AUDIT_WRITE are not). */
 static const cap_value_t kept_caps[] = {
-	CAP_CHOWN,  CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID, CAP_KILL,       CAP_NET_BIND_SERVICE,
-	CAP_SETFCAP, CAP_SETGID,      CAP_SETPCAP, CAP_SETUID, CAP_SYS_CHROOT,
+    CAP_CHOWN,   CAP_DAC_OVERRIDE, CAP_FOWNER,  CAP_FSETID, CAP_KILL,       CAP_NET_BIND_SERVICE,
+    CAP_SETFCAP, CAP_SETGID,       CAP_SETPCAP, CAP_SETUID, CAP_SYS_CHROOT,
 };
 #define N_KEPT (sizeof(kept_caps) / sizeof(kept_caps[0]))
 
@@ -40,7 +40,8 @@ int sz_drop_capabilities(struct sz_container *c, bool keep_root_set, sz_error_t 
 		if (is_kept(cap))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return sz_error_make(err, errno, _("cannot drop capability %d from the bounding set"), cap);
+			return sz_error_make(err, errno, _("cannot drop capability %d from the bounding set"),
+			                     cap);
 	}
 	if (!keep_root_set)
 		return 0;
@@ -55,9 +56,10 @@ int sz_drop_capabilities(struct sz_container *c, bool keep_root_set, sz_error_t 
 		return sz_error_make(err, saved, _("cannot set the container's capabilities"));
 	}
 	cap_free(caps);
-	sz_trace(c, "capabilities: bounding set reduced to %zu (CHOWN DAC_OVERRIDE FOWNER FSETID KILL "
-		    "NET_BIND_SERVICE SETFCAP SETGID SETPCAP SETUID SYS_CHROOT)",
-		 N_KEPT);
+	sz_trace(c,
+	         "capabilities: bounding set reduced to %zu (CHOWN DAC_OVERRIDE FOWNER FSETID KILL "
+	         "NET_BIND_SERVICE SETFCAP SETGID SETPCAP SETUID SYS_CHROOT)",
+	         N_KEPT);
 	return 0;
 }
 
@@ -65,22 +67,66 @@ int sz_drop_capabilities(struct sz_container *c, bool keep_root_set, sz_error_t 
  * modules, clocks, mounts, keyrings, kexec, reboot, swap, tracing other
  * processes' memory, BPF, perf, and anything that makes new namespaces. */
 static const char *const denied[] = {
-	"acct",           "add_key",        "bpf",              "clock_adjtime",   "clock_settime",
-	"create_module",  "delete_module",  "finit_module",     "get_kernel_syms", "get_mempolicy",
-	"init_module",    "ioperm",         "iopl",             "kcmp",            "kexec_file_load",
-	"kexec_load",     "keyctl",         "lookup_dcookie",   "mbind",           "mount",
-	"move_pages",     "name_to_handle_at", "nfsservctl",    "open_by_handle_at", "perf_event_open",
-	"pivot_root",     "process_vm_readv", "process_vm_writev", "query_module", "quotactl",
-	"reboot",         "request_key",    "set_mempolicy",    "setns",           "settimeofday",
-	"stime",          "swapon",         "swapoff",          "sysfs",           "_sysctl",
-	"umount",         "umount2",        "unshare",          "uselib",          "userfaultfd",
-	"ustat",          "vm86",           "vm86old",          "fsopen",          "fsconfig",
-	"fsmount",        "fspick",         "move_mount",       "open_tree",       "mount_setattr",
+    "acct",
+    "add_key",
+    "bpf",
+    "clock_adjtime",
+    "clock_settime",
+    "create_module",
+    "delete_module",
+    "finit_module",
+    "get_kernel_syms",
+    "get_mempolicy",
+    "init_module",
+    "ioperm",
+    "iopl",
+    "kcmp",
+    "kexec_file_load",
+    "kexec_load",
+    "keyctl",
+    "lookup_dcookie",
+    "mbind",
+    "mount",
+    "move_pages",
+    "name_to_handle_at",
+    "nfsservctl",
+    "open_by_handle_at",
+    "perf_event_open",
+    "pivot_root",
+    "process_vm_readv",
+    "process_vm_writev",
+    "query_module",
+    "quotactl",
+    "reboot",
+    "request_key",
+    "set_mempolicy",
+    "setns",
+    "settimeofday",
+    "stime",
+    "swapon",
+    "swapoff",
+    "sysfs",
+    "_sysctl",
+    "umount",
+    "umount2",
+    "unshare",
+    "uselib",
+    "userfaultfd",
+    "ustat",
+    "vm86",
+    "vm86old",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "move_mount",
+    "open_tree",
+    "mount_setattr",
 };
 
 /* The namespace flags clone(2) may not carry (Docker's mask). */
 static const unsigned long clone_ns_flags[] = {
-	CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP,
+    CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP,
 };
 
 static int add_rules(scmp_filter_ctx ctx)
@@ -98,7 +144,7 @@ static int add_rules(scmp_filter_ctx ctx)
 	}
 	for (size_t i = 0; i < sizeof(clone_ns_flags) / sizeof(clone_ns_flags[0]); i++) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-				      SCMP_A0(SCMP_CMP_MASKED_EQ, clone_ns_flags[i], clone_ns_flags[i]));
+		                      SCMP_A0(SCMP_CMP_MASKED_EQ, clone_ns_flags[i], clone_ns_flags[i]));
 		if (rc < 0)
 			return rc;
 	}
@@ -121,6 +167,6 @@ int sz_load_seccomp(struct sz_container *c, sz_error_t *err)
 	if (rc < 0)
 		return sz_error_make(err, -rc, _("cannot load the seccomp filter"));
 	sz_trace(c, "seccomp: %zu system calls denied, clone of new namespaces denied, clone3 ENOSYS",
-		 sizeof(denied) / sizeof(denied[0]));
+	         sizeof(denied) / sizeof(denied[0]));
 	return 0;
 }

@@ -37,7 +37,7 @@ int sz_state_root_open(const char *state_root, sz_error_t *err)
 	if (fstat(fd, &st) < 0 || st.st_uid != geteuid()) {
 		close(fd);
 		return sz_error_make(err, 0, _("'%s' is not owned by you: remove it or set XDG_RUNTIME_DIR"),
-				     state_root);
+		                     state_root);
 	}
 	if ((st.st_mode & 077) != 0 && fchmod(fd, 0700) < 0) {
 		close(fd);
@@ -95,8 +95,7 @@ static int make_container_dir(int rootfd, const char *id, sz_error_t *err)
 	return lockfd;
 }
 
-int sz_state_create(const char *state_root, char **id_out, char **dir_out, int *lock_fd_out,
-		    sz_error_t *err)
+int sz_state_create(const char *state_root, char **id_out, char **dir_out, int *lock_fd_out, sz_error_t *err)
 {
 	cleanup_close int rootfd = sz_state_root_open(state_root, err);
 	cleanup_close int gcfd = -1;
@@ -148,7 +147,7 @@ static int try_orphan_lock(int rootfd, const char *name)
 }
 
 static int collect_one(int rootfd, const char *id, const struct sz_cgroup_layout *layout,
-		       char *const base[SZ_CTRL_COUNT], sz_error_t *err)
+                       char *const base[SZ_CTRL_COUNT], sz_error_t *err)
 {
 	struct sz_cgroup cg = {.mode = layout->mode};
 	cleanup_free char *name = sz_asprintf("stanza-%s", id);
@@ -161,7 +160,7 @@ static int collect_one(int rootfd, const char *id, const struct sz_cgroup_layout
 	}
 	if (layout->mode == SZ_CGROUP_V2 && layout->v2_mount != NULL && base[SZ_CTRL_MEMORY] != NULL)
 		cg.unified = sz_asprintf("%s/%s%s%s", layout->v2_mount, base[SZ_CTRL_MEMORY],
-					 *base[SZ_CTRL_MEMORY] ? "/" : "", name);
+		                         *base[SZ_CTRL_MEMORY] ? "/" : "", name);
 	if (sz_cgroup_destroy(&cg, err) < 0)
 		ret = -1;
 	sz_cgroup_release(&cg);
@@ -182,7 +181,8 @@ int sz_collect_garbage(const struct sz_paths *paths, sz_error_t *err)
 
 	rootfd = open(paths->state_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rootfd < 0)
-		return errno == ENOENT ? 0 : sz_error_make(err, errno, _("cannot open '%s'"), paths->state_root);
+		return errno == ENOENT ? 0
+		                       : sz_error_make(err, errno, _("cannot open '%s'"), paths->state_root);
 	gcfd = lock_gc(rootfd, LOCK_EX, err);
 	if (gcfd < 0)
 		return -1;

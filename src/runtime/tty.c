@@ -41,7 +41,7 @@ static void drain(int master)
 }
 
 int sz_tty_proxy(const struct sz_container *c, int master, struct sz_wait *w, struct sz_result *res,
-		 int *status, sz_error_t *err)
+                 int *status, sz_error_t *err)
 {
 	struct termios saved, raw;
 	bool is_tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
@@ -57,10 +57,10 @@ int sz_tty_proxy(const struct sz_container *c, int master, struct sz_wait *w, st
 	}
 	while (r == 0) {
 		struct pollfd fds[4] = {
-			{.fd = w->pidfd, .events = POLLIN},
-			{.fd = w->sigfd, .events = POLLIN},
-			{.fd = master, .events = POLLIN},
-			{.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
+		    {.fd = w->pidfd, .events = POLLIN},
+		    {.fd = w->sigfd, .events = POLLIN},
+		    {.fd = master, .events = POLLIN},
+		    {.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
 		};
 		int timeout = sz_wait_timeout_ms(w);
 		int n = poll(fds, 4, timeout);
@@ -81,8 +81,8 @@ int sz_tty_proxy(const struct sz_container *c, int master, struct sz_wait *w, st
 			copy_winsize(STDIN_FILENO, master);
 		if (fds[0].revents & (POLLIN | POLLHUP))
 			drain(master);
-		r = sz_wait_event(c, w, fds[0].revents & (POLLIN | POLLHUP), signo, n == 0 && timeout >= 0, res,
-				  status, err);
+		r = sz_wait_event(c, w, fds[0].revents & (POLLIN | POLLHUP), signo, n == 0 && timeout >= 0,
+		                  res, status, err);
 	}
 	if (is_tty)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
