@@ -1,7 +1,6 @@
 /* mounts.c - assemble the container's root: overlay, /proc, /dev, /sys, cgroups, volumes; pivot_root */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "common/i18n.h"
 #include "common/util.h"
 #include "runtime/container.h"
+#include "runtime/resolve.h"
 
 /* Docker's masked paths (read as empty) and read-only paths. */
 static const char *const masked_paths[] = {
@@ -53,69 +53,6 @@ static int remount_ro(const struct sz_container *c, const char *target, unsigned
 	return 0;
 }
 
-static long openat2_in_root(int rootfd, const char *path, int flags, mode_t mode)
-{
-	struct open_how how = {
-	    .flags = (uint64_t)flags | O_CLOEXEC,
-	    .mode = mode,
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-	};
-
-	return syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-}
-
-/* Open (creating as needed) the path inside the root directory rootfd,
- * resolving every symlink and ".." as if rootfd were "/": nothing can point
- * outside the container. Returns an O_PATH fd. */
-static int open_target(int rootfd, const char *path, bool is_dir, sz_error_t *err)
-{
-	cleanup_free char *copy = sz_xstrdup(path);
-	char *p = copy;
-
-	for (;;) {
-		char *slash;
-		long fd;
-
-		while (*p == '/')
-			p++;
-		slash = strchr(p, '/');
-		if (slash != NULL)
-			*slash = '\0';
-		fd = openat2_in_root(rootfd, copy, O_PATH, 0);
-		if (fd < 0 && errno == ENOENT && *p != '\0') {
-			bool last = slash == NULL;
-			cleanup_close int parent = -1;
-			char saved = *p;
-
-			*p = '\0';
-			parent = (int)openat2_in_root(rootfd, *copy ? copy : "/", O_PATH | O_DIRECTORY, 0);
-			*p = saved;
-			if (parent < 0)
-				return sz_error_make(err, errno, _("cannot resolve '%s' in the container"),
-				                     path);
-			if (!last || is_dir) {
-				if (mkdirat(parent, p, 0755) < 0 && errno != EEXIST)
-					return sz_error_make(err, errno,
-					                     _("cannot create '%s' in the container"), path);
-			} else {
-				int f = openat(parent, p, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-				if (f < 0)
-					return sz_error_make(err, errno,
-					                     _("cannot create '%s' in the container"), path);
-				close(f);
-			}
-			fd = openat2_in_root(rootfd, copy, O_PATH, 0);
-		}
-		if (fd < 0)
-			return sz_error_make(err, errno, _("cannot resolve '%s' in the container"), path);
-		if (slash == NULL)
-			return (int)fd;
-		close((int)fd);
-		*slash = '/';
-		p = slash + 1;
-	}
-}
-
 static int mount_at_fd(const struct sz_container *c, const char *src, int fd, const char *what,
                        unsigned long flags, sz_error_t *err)
 {
@@ -138,7 +75,7 @@ static int mount_volumes(const struct sz_container *c, int rootfd, sz_error_t *e
 
 		if (stat(v->host, &st) < 0)
 			return sz_error_make(err, errno, _("volume source '%s'"), v->host);
-		fd = open_target(rootfd, v->container, S_ISDIR(st.st_mode), err);
+		fd = sz_open_in_root(rootfd, v->container, S_ISDIR(st.st_mode), err);
 		if (fd < 0)
 			return -1;
 		if (mount_at_fd(c, v->host, fd, v->container, MS_BIND | MS_REC, err) < 0)
@@ -147,7 +84,7 @@ static int mount_volumes(const struct sz_container *c, int rootfd, sz_error_t *e
 			continue;
 		/* The new mount is on top of the fd's path: reopen it to reach it. */
 		close(sz_steal_fd(&fd));
-		fd = open_target(rootfd, v->container, S_ISDIR(st.st_mode), err);
+		fd = sz_open_in_root(rootfd, v->container, S_ISDIR(st.st_mode), err);
 		if (fd < 0)
 			return -1;
 		snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%d", fd);

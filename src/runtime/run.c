@@ -105,6 +105,9 @@ static bool wants_limits(const struct sz_cgroup_limits *l)
 	return l->memory_bytes || l->pids || l->cpu_milli;
 }
 
+/* A cgroup only when a limit is asked for: without one the PID namespace
+ * already ends every process with PID 1, and creating, joining and removing
+ * groups in four v1 hierarchies is most of a bare run's cost. */
 static int make_cgroup(struct sz_container *c, sz_error_t *err)
 {
 	struct sz_cgroup_layout layout = {0};
@@ -112,6 +115,10 @@ static int make_cgroup(struct sz_container *c, sz_error_t *err)
 	cleanup_free char *name = sz_asprintf("stanza-%s", c->id);
 	int ret;
 
+	if (!wants_limits(&c->spec->limits)) {
+		sz_trace(c, "cgroup: none (no limit asked for)");
+		return 0;
+	}
 	if (sz_cgroup_layout_load(&layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
 		return -1;
 	sz_cgroup_bases(&layout, c->rootless, base, err);
@@ -120,16 +127,10 @@ static int make_cgroup(struct sz_container *c, sz_error_t *err)
 	for (int i = 0; i < SZ_CTRL_COUNT; i++)
 		free(base[i]);
 	sz_cgroup_layout_release(&layout);
-	if (ret == 0) {
-		c->has_cgroup = true;
-		return 0;
-	}
-	if (!wants_limits(&c->spec->limits)) {
-		/* Without limits a cgroup only adds accounting: run without one. */
-		sz_error_release(err);
-		return 0;
-	}
-	return -1;
+	if (ret < 0)
+		return -1;
+	c->has_cgroup = true;
+	return 0;
 }
 
 static int prepare_state(struct sz_container *c, const struct sz_paths *paths, int *lockfd, sz_error_t *err)

@@ -169,10 +169,35 @@ static int collect_one(int rootfd, const char *id, const struct sz_cgroup_layout
 	return ret;
 }
 
+/* What collecting needs beyond the state directory: where the cgroups are.
+ * Loaded only when there is something to collect. */
+struct gc_ctx {
+	struct sz_cgroup_layout layout;
+	char *base[SZ_CTRL_COUNT];
+	bool loaded;
+};
+
+static int gc_load(struct gc_ctx *gc, sz_error_t *err)
+{
+	if (gc->loaded)
+		return 0;
+	if (sz_cgroup_layout_load(&gc->layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
+		return -1;
+	gc->loaded = true;
+	return sz_cgroup_bases(&gc->layout, geteuid() != 0, gc->base, err);
+}
+
+static void gc_release(struct gc_ctx *gc)
+{
+	for (int i = 0; i < SZ_CTRL_COUNT; i++)
+		free(gc->base[i]);
+	if (gc->loaded)
+		sz_cgroup_layout_release(&gc->layout);
+}
+
 int sz_collect_garbage(const struct sz_paths *paths, sz_error_t *err)
 {
-	struct sz_cgroup_layout layout = {0};
-	char *base[SZ_CTRL_COUNT] = {0};
+	struct gc_ctx gc = {0};
 	cleanup_close int rootfd = -1;
 	cleanup_close int gcfd = -1;
 	cleanup_dir DIR *dir = NULL;
@@ -181,27 +206,18 @@ int sz_collect_garbage(const struct sz_paths *paths, sz_error_t *err)
 
 	rootfd = open(paths->state_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rootfd < 0)
-		return errno == ENOENT ? 0
-		                       : sz_error_make(err, errno, _("cannot open '%s'"), paths->state_root);
+		return errno == ENOENT ? 0 : sz_error_make(err, errno, _("cannot open '%s'"), paths->state_root);
 	gcfd = lock_gc(rootfd, LOCK_EX, err);
 	if (gcfd < 0)
 		return -1;
-	if (sz_cgroup_layout_load(&layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
-		return -1;
-	if (sz_cgroup_bases(&layout, geteuid() != 0, base, err) < 0) {
-		sz_cgroup_layout_release(&layout);
-		return -1;
-	}
 	dir = fdopendir(dup(rootfd));
 	while (dir != NULL && (de = readdir(dir)) != NULL) {
 		if (de->d_name[0] == '.' || try_orphan_lock(rootfd, de->d_name) != 1)
 			continue;
-		if (collect_one(rootfd, de->d_name, &layout, base, err) < 0)
+		if (gc_load(&gc, err) < 0 || collect_one(rootfd, de->d_name, &gc.layout, gc.base, err) < 0)
 			break;
 		collected++;
 	}
-	for (int i = 0; i < SZ_CTRL_COUNT; i++)
-		free(base[i]);
-	sz_cgroup_layout_release(&layout);
+	gc_release(&gc);
 	return *err != NULL ? -1 : collected;
 }
