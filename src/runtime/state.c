@@ -206,7 +206,8 @@ int sz_collect_garbage(const struct sz_paths *paths, sz_error_t *err)
 
 	rootfd = open(paths->state_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rootfd < 0)
-		return errno == ENOENT ? 0 : sz_error_make(err, errno, _("cannot open '%s'"), paths->state_root);
+		return errno == ENOENT ? 0
+		                       : sz_error_make(err, errno, _("cannot open '%s'"), paths->state_root);
 	gcfd = lock_gc(rootfd, LOCK_EX, err);
 	if (gcfd < 0)
 		return -1;
