@@ -54,18 +54,9 @@ void sz_trace(const struct sz_container *c, const char *fmt, ...)
 	sz_write_all(c->spec->trace_fd, buf, (size_t)n);
 }
 
-static void send_msg(int fd, int type, int errno_, const char *text)
-{
-	struct sz_msg msg = {.type = type, .errno_ = errno_};
-
-	snprintf(msg.text, sizeof(msg.text), "%s", text ? text : "");
-	while (send(fd, &msg, sizeof(msg), MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
-}
-
 __attribute__((noreturn)) static void child_fail(struct sz_container *c, sz_error_t *err)
 {
-	send_msg(c->sync_fd, SZ_MSG_ERROR, 0, sz_error_msg(*err));
+	sz_msg_send(c->sync_fd, SZ_MSG_ERROR, 0, sz_error_msg(*err), -1);
 	_exit(125);
 }
 
@@ -221,22 +212,6 @@ static int enter_workdir(struct sz_container *c, sz_error_t *err)
 	return sz_error_make(err, errno, _("cannot enter the working directory '%s'"), wd);
 }
 
-static int send_fd(int sock, int fd)
-{
-	struct sz_msg msg = {.type = SZ_MSG_PTY};
-	char control[CMSG_SPACE(sizeof(int))] = {0};
-	struct iovec iov = {.iov_base = &msg, .iov_len = sizeof(msg)};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
-}
-
 /* A pty from the container's own devpts: the master goes to stanza, the
  * slave becomes the controlling terminal and stdio of the command. */
 static int setup_tty(struct sz_container *c, sz_error_t *err)
@@ -252,7 +227,7 @@ static int setup_tty(struct sz_container *c, sz_error_t *err)
 	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
 	if (slave < 0)
 		return sz_error_make(err, errno, _("cannot open the pseudo-terminal"));
-	if (send_fd(c->sync_fd, master) < 0)
+	if (sz_msg_send(c->sync_fd, SZ_MSG_PTY, 0, NULL, master) < 0)
 		return sz_error_make(err, errno, _("cannot pass the pseudo-terminal to stanza"));
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
 		return sz_error_make(err, errno,
@@ -380,10 +355,10 @@ void sz_child_main(struct sz_container *c)
 		child_fail(c, &err);
 	env = build_env(c, &id);
 	sz_trace(c, "exec: %s", c->spec->argv[0]);
-	send_msg(c->sync_fd, SZ_MSG_EXEC, 0, NULL);
+	sz_msg_send(c->sync_fd, SZ_MSG_EXEC, 0, NULL, -1);
 	reset_signals();
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 	code = exec_command(c->spec->argv, env);
-	send_msg(c->sync_fd, SZ_MSG_EXEC_ERROR, code, c->spec->argv[0]);
+	sz_msg_send(c->sync_fd, SZ_MSG_EXEC_ERROR, code, c->spec->argv[0], -1);
 	_exit(code == ENOENT ? 127 : 126);
 }

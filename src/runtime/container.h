@@ -18,6 +18,7 @@ enum sz_msg_type {
 	SZ_MSG_EXEC_ERROR, /* execve failed: errno_ says why, text names the command */
 	SZ_MSG_PTY,        /* the pty master travels with it (SCM_RIGHTS) */
 	SZ_MSG_EXEC,       /* about to execve: everything is set up */
+	SZ_MSG_SECCOMP,    /* parent -> child: the compiled filter, in a memfd (SCM_RIGHTS) */
 };
 
 struct sz_msg {
@@ -25,6 +26,13 @@ struct sz_msg {
 	int errno_;
 	char text[1024];
 };
+
+/* Send a message, with fd (if >= 0) attached as SCM_RIGHTS. Returns 0 or -1
+ * (errno set); never raises SIGPIPE. */
+int sz_msg_send(int sock, int type, int errno_, const char *text, int fd);
+/* Receive one message; an attached fd (close-on-exec) is stored in *fd.
+ * Returns the byte count, 0 at end of stream, -1 on error. */
+ssize_t sz_msg_recv(int sock, struct sz_msg *msg, int *fd);
 
 /* One container in flight: what the child needs to set itself up. */
 struct sz_container {
@@ -56,6 +64,11 @@ int sz_setup_rootfs(struct sz_container *c, sz_error_t *err);
 
 /* Capabilities, no_new_privs and seccomp, in that order; the last steps before execve. */
 int sz_drop_capabilities(struct sz_container *c, bool keep_root_set, sz_error_t *err);
+/* The seccomp filter is compiled by stanza while the child sets up its
+ * mounts (sz_seccomp_compile: a memfd holding the BPF program) and loaded by
+ * the child as its last step before execve (sz_load_seccomp reads it from
+ * the sync socket). */
+int sz_seccomp_compile(sz_error_t *err);
 int sz_load_seccomp(struct sz_container *c, sz_error_t *err);
 
 /* State directories: per-user root, per-container directory with a held lock. */

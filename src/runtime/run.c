@@ -149,25 +149,6 @@ static int prepare_state(struct sz_container *c, const struct sz_paths *paths, i
 	return 0;
 }
 
-/* Receive one message, and the fd that may travel with it. */
-static ssize_t recv_msg(int sock, struct sz_msg *msg, int *fd)
-{
-	char control[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = msg, .iov_len = sizeof(*msg)};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	for (cm = CMSG_FIRSTHDR(&mh); n > 0 && cm != NULL; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(fd, CMSG_DATA(cm), sizeof(int));
-	return n;
-}
-
 /* Follow the child's setup until execve succeeded (the socket closes) or
  * failed. Returns 0 when running, 1 when the command could not be executed
  * (res->exec_errno set), -1 on a setup error. */
@@ -175,7 +156,7 @@ static int follow_setup(int sock, int *master, struct sz_result *res, sz_error_t
 {
 	for (;;) {
 		struct sz_msg msg;
-		ssize_t n = recv_msg(sock, &msg, master);
+		ssize_t n = sz_msg_recv(sock, &msg, master);
 
 		if (n == 0)
 			return 0;
@@ -205,6 +186,7 @@ static int start_child(struct sz_container *c, int sock, pid_t *pid_out, sz_erro
 {
 	int flags = CLONE_NEWPID;
 	struct sz_msg go = {.type = SZ_MSG_GO};
+	cleanup_close int seccomp_fd = -1;
 	pid_t pid;
 
 	sz_trace(c, "clone: CLONE_NEWPID (the command will be PID 1)");
@@ -215,6 +197,12 @@ static int start_child(struct sz_container *c, int sock, pid_t *pid_out, sz_erro
 	if (c->has_cgroup && sz_cgroup_enter(&c->cgroup, pid, err) < 0)
 		return -1;
 	if (send(sock, &go, sizeof(go), MSG_NOSIGNAL) < 0)
+		return sz_error_make(err, errno, _("lost contact with the container"));
+	/* Compiled while the child makes its mounts: the two run in parallel. */
+	seccomp_fd = sz_seccomp_compile(err);
+	if (seccomp_fd < 0)
+		return -1;
+	if (sz_msg_send(sock, SZ_MSG_SECCOMP, 0, NULL, seccomp_fd) < 0)
 		return sz_error_make(err, errno, _("lost contact with the container"));
 	return 0;
 }

@@ -1,11 +1,16 @@
 /* security.c - what root in a container may not do: capabilities, no_new_privs, seccomp */
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <linux/capability.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
+#include "common/cleanup.h"
 #include "common/i18n.h"
 #include "runtime/container.h"
 
@@ -153,20 +158,48 @@ static int add_rules(scmp_filter_ctx ctx)
 	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 }
 
-int sz_load_seccomp(struct sz_container *c, sz_error_t *err)
+int sz_seccomp_compile(sz_error_t *err)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int fd = -1;
 	int rc;
 
 	if (ctx == NULL)
 		return sz_error_make(err, ENOMEM, _("cannot create the seccomp filter"));
 	rc = add_rules(ctx);
-	if (rc == 0)
-		rc = seccomp_load(ctx);
+	if (rc == 0) {
+		fd = memfd_create("stanza-seccomp", MFD_CLOEXEC);
+		rc = fd < 0 ? -errno : seccomp_export_bpf(ctx, fd);
+	}
 	seccomp_release(ctx);
-	if (rc < 0)
-		return sz_error_make(err, -rc, _("cannot load the seccomp filter"));
-	sz_trace(c, "seccomp: %zu system calls denied, clone of new namespaces denied, clone3 ENOSYS",
-	         sizeof(denied) / sizeof(denied[0]));
+	if (rc < 0) {
+		if (fd >= 0)
+			close(fd);
+		return sz_error_make(err, -rc, _("cannot create the seccomp filter"));
+	}
+	return fd;
+}
+
+/* Wait for the filter stanza compiled and install it. */
+int sz_load_seccomp(struct sz_container *c, sz_error_t *err)
+{
+	struct sock_filter insns[BPF_MAXINSNS];
+	struct sock_fprog prog = {.filter = insns};
+	struct sz_msg msg;
+	cleanup_close int fd = -1;
+	ssize_t n = sz_msg_recv(c->sync_fd, &msg, &fd);
+
+	if (n != (ssize_t)sizeof(msg) || msg.type != SZ_MSG_SECCOMP || fd < 0)
+		return sz_error_make(err, n < 0 ? errno : EPROTO, _("cannot receive the seccomp filter"));
+	n = pread(fd, insns, sizeof(insns), 0);
+	if (n <= 0 || n % (ssize_t)sizeof(insns[0]) != 0)
+		return sz_error_make(err, n < 0 ? errno : EINVAL, _("cannot read the seccomp filter"));
+	prog.len = (unsigned short)(n / (ssize_t)sizeof(insns[0]));
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+		return sz_error_make(err, errno, _("cannot load the seccomp filter"));
+	sz_trace(c,
+	         "seccomp: %zu system calls denied, clone of new namespaces denied, clone3 ENOSYS (%u BPF "
+	         "instructions)",
+	         sizeof(denied) / sizeof(denied[0]), (unsigned)prog.len);
 	return 0;
 }
