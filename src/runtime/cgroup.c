@@ -493,10 +493,19 @@ static int write_optional(const struct create_ctx *ctx, const char *dir, const c
 	return write_value(ctx, dir, file, value, err);
 }
 
+/* A controller's group is made only for a limit that needs it (and cpuacct
+ * with cpu, to account what the limit allowed): every group a container joins
+ * costs a cgroup.procs write and an rmdir on v1, most of a short run. */
+static bool wanted(const struct sz_cgroup_limits *limits, enum sz_controller c)
+{
+	if (c == SZ_CTRL_CPUACCT)
+		return limits->cpu_milli != 0;
+	return limit_for(limits, c) != 0;
+}
+
 /* "+memory +pids +cpu" for the v2 controllers this group uses that dir has not
- * enabled for its children yet, or NULL. Controllers only wanted for
- * accounting are left out where dir does not offer them. */
-static char *missing_controllers(const struct create_ctx *ctx, const char *enabled, const char *available)
+ * enabled for its children yet, or NULL. */
+static char *missing_controllers(const struct create_ctx *ctx, const char *enabled)
 {
 	char *out = NULL;
 
@@ -504,10 +513,8 @@ static char *missing_controllers(const struct create_ctx *ctx, const char *enabl
 		const char *name = controller_names[c];
 		char *longer;
 
-		if (c == SZ_CTRL_CPUACCT || !sz_cgroup_layout_on_v2(ctx->layout, c) ||
-		    list_has(enabled, name, " \n"))
-			continue;
-		if (limit_for(ctx->limits, c) == 0 && available != NULL && !list_has(available, name, " \n"))
+		if (c == SZ_CTRL_CPUACCT || !wanted(ctx->limits, c) ||
+		    !sz_cgroup_layout_on_v2(ctx->layout, c) || list_has(enabled, name, " \n"))
 			continue;
 		longer = sz_asprintf("%s%s+%s", out != NULL ? out : "", out != NULL ? " " : "", name);
 		free(out);
@@ -519,14 +526,12 @@ static char *missing_controllers(const struct create_ctx *ctx, const char *enabl
 static int enable_controllers(const struct create_ctx *ctx, const char *dir, sz_error_t *err)
 {
 	cleanup_free char *control = path_join(dir, "cgroup.subtree_control");
-	cleanup_free char *offered = path_join(dir, "cgroup.controllers");
 	cleanup_free char *enabled = NULL;
-	cleanup_free char *available = NULL;
 	cleanup_free char *want = NULL;
 
-	if (sz_read_file(control, &enabled, NULL, err) < 0 || read_optional(offered, &available, err) < 0)
+	if (sz_read_file(control, &enabled, NULL, err) < 0)
 		return -1;
-	want = missing_controllers(ctx, enabled, available);
+	want = missing_controllers(ctx, enabled);
 	if (want == NULL)
 		return 0;
 	return write_value(ctx, dir, "cgroup.subtree_control", want, err);
@@ -601,7 +606,7 @@ static int make_groups(const struct create_ctx *ctx, const char *const base[SZ_C
 	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
 		const char *shared;
 
-		if (ctx->layout->mount[c] == NULL)
+		if (ctx->layout->mount[c] == NULL || !wanted(ctx->limits, c))
 			continue;
 		shared = shared_dir(ctx, c);
 		if (shared != NULL)

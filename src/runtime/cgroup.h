@@ -122,8 +122,10 @@ int sz_cgroup_create(struct sz_cgroup *cg, const struct sz_cgroup_layout *layout
  *    shared with other containers. Controllers sharing a hierarchy (v1
  *    "cpu,cpuacct", or everything on v2) share the directory made for the
  *    first of them;
- *  - memory, pids, cpu and cpuacct groups are made wherever the controller is
- *    available, limits or not, for OOM counting, containment and accounting;
+ *  - a controller's group is made only for a limit that needs it: memory for
+ *    memory_bytes, pids for pids, cpu and cpuacct (to account the time the
+ *    limit allowed) for cpu_milli. Without any limit nothing is made and 0
+ *    is returned; enter and destroy accept that empty cgroup;
  *  - name is one path component. A directory that exists already is an error
  *    (it is not ours to remove);
  *  - on v2 each level from the mount down to the parent gets the controllers

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -73,6 +74,23 @@ static bool exists(const char *path)
 	struct stat st;
 
 	return lstat(path, &st) == 0;
+}
+
+/* Unlink the files in dir: cgroupfs removes a group's interface files with it,
+ * a plain directory must be emptied first for rmdir to work. */
+static void strip_files(const char *dir)
+{
+	cleanup_dir DIR *d = opendir(dir);
+	struct dirent *de;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+
+		assert_int_equal(fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW), 0);
+		if (!S_ISDIR(st.st_mode))
+			assert_int_equal(unlinkat(dirfd(d), de->d_name, 0), 0);
+	}
 }
 
 /*
@@ -456,24 +474,195 @@ static void test_create_hybrid_separate(void **state)
 	fake_free(f);
 }
 
-/* No limits: the groups are still made, for counting and containment, and nothing is written. */
+/* No limits: nothing is made or written, on v1 and v2, not even a base, and
+ * what comes back is an empty group that enter and destroy accept. */
 static void test_create_without_limits(void **state)
 {
-	static const char *const expected[] = {
-	    "mkdir /sys/fs/cgroup/memory/stanza-x",
-	    "mkdir /sys/fs/cgroup/pids/stanza-x",
-	    "mkdir /sys/fs/cgroup/cpu/stanza-x",
-	    "mkdir /sys/fs/cgroup/cpuacct/stanza-x",
-	    NULL,
-	};
+	static const char *const base[SZ_CTRL_COUNT] = {"stanza", "stanza", "stanza", "stanza"};
+	static const struct sz_cgroup_limits none = {0};
 	struct sz_cgroup_layout l;
 	struct fake *f = fake_hybrid(&l);
+	struct fake *v2 = NULL;
+	cleanup_free char *v2_base = NULL;
 	struct sz_cgroup cg;
 	sz_error_t err = NULL;
 
+	for (int c = 0; c < SZ_CTRL_COUNT; c++)
+		assert_non_null(l.mount[c]); /* every controller is there: none is used */
 	check(sz_cgroup_create(&cg, &l, NULL, "stanza-x", NULL, record, f, &err), &err);
+	assert_int_equal(f->n_trace, 0);
+	assert_int_equal(cg.mode, SZ_CGROUP_HYBRID);
+	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+		cleanup_free char *dir = sz_asprintf("%s/stanza-x", l.mount[c]);
+
+		assert_null(cg.path[c]);
+		assert_false(exists(dir));
+	}
+	assert_null(cg.unified);
+	check(sz_cgroup_enter(&cg, 4242, &err), &err);
+	check(sz_cgroup_destroy(&cg, &err), &err);
+	sz_cgroup_release(&cg);
+
+	/* all-zero limits are no limits; a base is not made for nothing */
+	check(sz_cgroup_create(&cg, &l, base, "stanza-x", &none, record, f, &err), &err);
+	assert_int_equal(f->n_trace, 0);
+	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+		cleanup_free char *dir = sz_asprintf("%s/stanza", l.mount[c]);
+
+		assert_null(cg.path[c]);
+		assert_false(exists(dir));
+	}
+	sz_cgroup_release(&cg);
+	sz_cgroup_layout_release(&l);
+
+	/* v2: no directory and no cgroup.subtree_control write either */
+	v2 = fake_v2(&l, "cpuset cpu io memory pids\n", "");
+	check(sz_cgroup_create(&cg, &l, base, "stanza-x", &none, record, v2, &err), &err);
+	assert_int_equal(v2->n_trace, 0);
+	assert_null(cg.unified);
+	for (int c = 0; c < SZ_CTRL_COUNT; c++)
+		assert_null(cg.path[c]);
+	assert_file(l.v2_mount, "cgroup.subtree_control", "");
+	v2_base = at(v2, "/sys/fs/cgroup/stanza");
+	assert_false(exists(v2_base));
+	sz_cgroup_release(&cg);
+	sz_cgroup_layout_release(&l);
+	fake_free(v2);
+	fake_free(f);
+}
+
+/* Only --memory on v1: only the memory group is made (a group joined costs a
+ * cgroup.procs write and an rmdir), memory.limit_in_bytes before memsw. */
+static void test_create_memory_only(void **state)
+{
+	static const char *const expected[] = {
+	    "mkdir /sys/fs/cgroup/memory/stanza-x",
+	    "write /sys/fs/cgroup/memory/stanza-x/memory.limit_in_bytes 33554432",
+	    "write /sys/fs/cgroup/memory/stanza-x/memory.memsw.limit_in_bytes 33554432",
+	    NULL,
+	};
+	static const char *const unused[] = {
+	    "/sys/fs/cgroup/pids/stanza-x",
+	    "/sys/fs/cgroup/cpu/stanza-x",
+	    "/sys/fs/cgroup/cpuacct/stanza-x",
+	    NULL,
+	};
+	struct sz_cgroup_limits limits = {.memory_bytes = 32ULL << 20};
+	struct sz_cgroup_layout l;
+	struct fake *f = fake_hybrid(&l);
+	cleanup_free char *mem = at(f, "/sys/fs/cgroup/memory/stanza-x");
+	struct sz_cgroup cg;
+	sz_error_t err = NULL;
+
+	check(sz_cgroup_create(&cg, &l, NULL, "stanza-x", &limits, record, f, &err), &err);
 	assert_trace(f, expected);
-	assert_file(cg.path[SZ_CTRL_MEMORY], "memory.limit_in_bytes", "");
+	assert_string_equal(cg.path[SZ_CTRL_MEMORY], mem);
+	assert_null(cg.path[SZ_CTRL_PIDS]);
+	assert_null(cg.path[SZ_CTRL_CPU]);
+	assert_null(cg.path[SZ_CTRL_CPUACCT]);
+	assert_null(cg.unified);
+	for (size_t i = 0; unused[i] != NULL; i++) {
+		cleanup_free char *dir = at(f, unused[i]);
+
+		assert_false(exists(dir));
+	}
+	check(sz_cgroup_enter(&cg, 4242, &err), &err);
+	assert_file(mem, "cgroup.procs", "4242");
+	sz_cgroup_release(&cg);
+	sz_cgroup_layout_release(&l);
+	fake_free(f);
+}
+
+/* Only --cpus with cpu and cpuacct mounted apart: both groups (cpuacct to
+ * account what the quota allowed), and no memory or pids group. */
+static void test_create_cpu_only_separate(void **state)
+{
+	static const char *const expected[] = {
+	    "mkdir /sys/fs/cgroup/cpu/stanza-x",
+	    "mkdir /sys/fs/cgroup/cpuacct/stanza-x",
+	    "write /sys/fs/cgroup/cpu/stanza-x/cpu.cfs_period_us 100000",
+	    "write /sys/fs/cgroup/cpu/stanza-x/cpu.cfs_quota_us 150000",
+	    NULL,
+	};
+	struct sz_cgroup_limits limits = {.cpu_milli = 1500};
+	struct sz_cgroup_layout l;
+	struct fake *f = fake_hybrid(&l);
+	cleanup_free char *cpu = at(f, "/sys/fs/cgroup/cpu/stanza-x");
+	cleanup_free char *acct = at(f, "/sys/fs/cgroup/cpuacct/stanza-x");
+	cleanup_free char *mem = at(f, "/sys/fs/cgroup/memory/stanza-x");
+	cleanup_free char *pids = at(f, "/sys/fs/cgroup/pids/stanza-x");
+	struct sz_cgroup cg;
+	struct sz_cgroup_stats st;
+	sz_error_t err = NULL;
+
+	assert_string_not_equal(l.mount[SZ_CTRL_CPU], l.mount[SZ_CTRL_CPUACCT]);
+	check(sz_cgroup_create(&cg, &l, NULL, "stanza-x", &limits, record, f, &err), &err);
+	assert_trace(f, expected);
+	assert_string_equal(cg.path[SZ_CTRL_CPU], cpu);
+	assert_string_equal(cg.path[SZ_CTRL_CPUACCT], acct);
+	assert_null(cg.path[SZ_CTRL_MEMORY]);
+	assert_null(cg.path[SZ_CTRL_PIDS]);
+	assert_false(exists(mem));
+	assert_false(exists(pids));
+	assert_file(cpu, "cpu.cfs_period_us", "100000");
+	assert_file(cpu, "cpu.cfs_quota_us", "150000");
+
+	check(sz_cgroup_enter(&cg, 31, &err), &err);
+	assert_file(cpu, "cgroup.procs", "31");
+	assert_file(acct, "cgroup.procs", "31");
+	/* the accounting group is where the CPU time is read from; no memory stats without a group */
+	put(acct, "cpuacct.usage", "2500000000\n");
+	check(sz_cgroup_read_stats(&cg, &st, &err), &err);
+	assert_true(st.has_cpu);
+	assert_int_equal(st.cpu_usage_ns, 2500000000ULL);
+	assert_false(st.has_oom);
+	assert_false(st.has_peak);
+	sz_cgroup_release(&cg);
+	sz_cgroup_layout_release(&l);
+	fake_free(f);
+}
+
+/* Only --cpus with "cpu,cpuacct" mounted together: one directory serves both. */
+static void test_create_cpu_only_joined(void **state)
+{
+	static const char *const dirs[] = {
+	    "/sys/fs/cgroup/memory",
+	    "/sys/fs/cgroup/pids",
+	    "/sys/fs/cgroup/cpu,cpuacct",
+	    NULL,
+	};
+	static const char *const expected[] = {
+	    "mkdir /sys/fs/cgroup/cpu,cpuacct/stanza-x",
+	    "write /sys/fs/cgroup/cpu,cpuacct/stanza-x/cpu.cfs_period_us 100000",
+	    "write /sys/fs/cgroup/cpu,cpuacct/stanza-x/cpu.cfs_quota_us 50000",
+	    NULL,
+	};
+	struct sz_cgroup_limits limits = {.cpu_milli = 500};
+	struct fake *f = fake_new(dirs);
+	cleanup_free char *joined = at(f, "/sys/fs/cgroup/cpu,cpuacct/stanza-x");
+	cleanup_free char *mem = at(f, "/sys/fs/cgroup/memory/stanza-x");
+	cleanup_free char *pids = at(f, "/sys/fs/cgroup/pids/stanza-x");
+	cleanup_free char *state_text = NULL;
+	cleanup_free char *expected_state = NULL;
+	struct sz_cgroup_layout l;
+	struct sz_cgroup cg;
+	sz_error_t err = NULL;
+
+	load_fixture(&l, "v1-joined", f->root);
+	check(sz_cgroup_create(&cg, &l, NULL, "stanza-x", &limits, record, f, &err), &err);
+	assert_trace(f, expected);
+	assert_string_equal(cg.path[SZ_CTRL_CPU], joined);
+	assert_string_equal(cg.path[SZ_CTRL_CPUACCT], joined);
+	assert_null(cg.path[SZ_CTRL_MEMORY]);
+	assert_null(cg.path[SZ_CTRL_PIDS]);
+	assert_false(exists(mem));
+	assert_false(exists(pids));
+	/* the state names the one directory for both, and nothing else */
+	expected_state = sz_asprintf("mode v1\ncpu %s\ncpuacct %s\n", joined, joined);
+	state_text = sz_cgroup_serialize(&cg);
+	assert_string_equal(state_text, expected_state);
+	check(sz_cgroup_enter(&cg, 77, &err), &err);
+	assert_file(joined, "cgroup.procs", "77");
 	sz_cgroup_release(&cg);
 	sz_cgroup_layout_release(&l);
 	fake_free(f);
@@ -553,9 +742,6 @@ static void test_create_without_memsw(void **state)
 {
 	static const char *const expected[] = {
 	    "mkdir /sys/fs/cgroup/memory/stanza-x",
-	    "mkdir /sys/fs/cgroup/pids/stanza-x",
-	    "mkdir /sys/fs/cgroup/cpu/stanza-x",
-	    "mkdir /sys/fs/cgroup/cpuacct/stanza-x",
 	    "write /sys/fs/cgroup/memory/stanza-x/memory.limit_in_bytes 1048576",
 	    NULL,
 	};
@@ -629,6 +815,7 @@ static void test_create_rolls_back(void **state)
 	};
 	struct fake *f = fake_new(dirs);
 	cleanup_free char *mem = at(f, "/sys/fs/cgroup/memory/stanza-x");
+	cleanup_free char *pids = at(f, "/sys/fs/cgroup/pids/stanza-x");
 	cleanup_free char *msg = sz_asprintf(
 	    "cannot create directory '%s/sys/fs/cgroup/cpu/stanza-x': No such file or directory", f->root);
 	struct sz_cgroup_layout l;
@@ -637,11 +824,52 @@ static void test_create_rolls_back(void **state)
 
 	f->populate = false;
 	load_fixture(&l, "hybrid", f->root);
-	assert_int_equal(sz_cgroup_create(&cg, &l, NULL, "stanza-x", NULL, record, f, &err), -1);
+	assert_int_equal(sz_cgroup_create(&cg, &l, NULL, "stanza-x", &all_limits, record, f, &err), -1);
 	assert_string_equal(sz_error_msg(err), msg);
 	assert_trace(f, expected);
 	assert_false(exists(mem));
-	assert_null(cg.path[SZ_CTRL_MEMORY]);
+	assert_false(exists(pids));
+	for (int c = 0; c < SZ_CTRL_COUNT; c++)
+		assert_null(cg.path[c]);
+	sz_error_release(&err);
+	sz_cgroup_layout_release(&l);
+	fake_free(f);
+}
+
+/* A limit that cannot be written after every group is made removes them all,
+ * cpuacct's (made only for accounting) too, last made first. */
+static void test_create_rolls_back_write(void **state)
+{
+	static const char *const expected[] = {
+	    "mkdir /sys/fs/cgroup/memory/stanza-x",
+	    "mkdir /sys/fs/cgroup/pids/stanza-x",
+	    "mkdir /sys/fs/cgroup/cpu/stanza-x",
+	    "mkdir /sys/fs/cgroup/cpuacct/stanza-x",
+	    "rmdir /sys/fs/cgroup/cpuacct/stanza-x",
+	    "rmdir /sys/fs/cgroup/cpu/stanza-x",
+	    "rmdir /sys/fs/cgroup/pids/stanza-x",
+	    "rmdir /sys/fs/cgroup/memory/stanza-x",
+	    NULL,
+	};
+	struct sz_cgroup_layout l;
+	struct fake *f = fake_hybrid(&l);
+	cleanup_free char *mem = at(f, "/sys/fs/cgroup/memory/stanza-x");
+	cleanup_free char *msg =
+	    sz_asprintf("cannot open '%s/memory.limit_in_bytes': No such file or directory", mem);
+	struct sz_cgroup cg;
+	sz_error_t err = NULL;
+
+	f->populate = false; /* no interface files: the first write fails, and rmdir works */
+	assert_int_equal(sz_cgroup_create(&cg, &l, NULL, "stanza-x", &all_limits, record, f, &err), -1);
+	assert_string_equal(sz_error_msg(err), msg);
+	assert_trace(f, expected);
+	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+		cleanup_free char *dir = sz_asprintf("%s/stanza-x", l.mount[c]);
+
+		assert_false(exists(dir));
+		assert_null(cg.path[c]);
+	}
+	assert_null(cg.unified);
 	sz_error_release(&err);
 	sz_cgroup_layout_release(&l);
 	fake_free(f);
@@ -650,22 +878,34 @@ static void test_create_rolls_back(void **state)
 /* A group that exists already is not ours: refused, and left alone. */
 static void test_create_existing(void **state)
 {
+	static const char *const expected[] = {
+	    "mkdir /sys/fs/cgroup/memory/stanza-x",
+	    "mkdir /sys/fs/cgroup/pids/stanza-x",
+	    "rmdir /sys/fs/cgroup/pids/stanza-x",
+	    "rmdir /sys/fs/cgroup/memory/stanza-x",
+	    NULL,
+	};
 	struct sz_cgroup_layout l;
 	struct fake *f = fake_hybrid(&l);
 	cleanup_free char *cpu = at(f, "/sys/fs/cgroup/cpu/stanza-x");
 	cleanup_free char *mem = at(f, "/sys/fs/cgroup/memory/stanza-x");
+	cleanup_free char *pids = at(f, "/sys/fs/cgroup/pids/stanza-x");
 	cleanup_free char *msg = sz_asprintf("cannot create directory '%s': File exists", cpu);
 	struct sz_cgroup cg;
 	sz_error_t err = NULL;
 
 	f->populate = false; /* so that undoing memory's and pids' mkdir works on plain directories */
 	assert_int_equal(mkdir(cpu, 0755), 0);
-	assert_int_equal(sz_cgroup_create(&cg, &l, NULL, "stanza-x", NULL, record, f, &err), -1);
+	assert_int_equal(sz_cgroup_create(&cg, &l, NULL, "stanza-x", &all_limits, record, f, &err), -1);
 	assert_string_equal(sz_error_msg(err), msg);
+	assert_trace(f, expected); /* no rmdir of the cpu group: it is not ours */
 	assert_true(exists(cpu));
 	assert_false(exists(mem));
+	assert_false(exists(pids));
+	for (int c = 0; c < SZ_CTRL_COUNT; c++)
+		assert_null(cg.path[c]);
 	sz_error_release(&err);
-	assert_int_equal(sz_cgroup_create(&cg, &l, NULL, "../x", NULL, record, f, &err), -1);
+	assert_int_equal(sz_cgroup_create(&cg, &l, NULL, "../x", &all_limits, record, f, &err), -1);
 	assert_string_equal(sz_error_msg(err), "invalid cgroup name '../x'");
 	sz_error_release(&err);
 	sz_cgroup_layout_release(&l);
@@ -737,21 +977,32 @@ static void test_create_v2_nested(void **state)
 	    "write /sys/fs/cgroup/stanza/cgroup.subtree_control +memory +pids",
 	    "mkdir /sys/fs/cgroup/stanza/c2",
 	    "write /sys/fs/cgroup/stanza/c2/memory.max 4096",
+	    "write /sys/fs/cgroup/stanza/c2/pids.max 9",
 	    NULL,
 	};
 	static const char *const base[SZ_CTRL_COUNT] = {"stanza", "stanza", "stanza", "stanza"};
-	struct sz_cgroup_limits limits = {.memory_bytes = 4096};
+	struct sz_cgroup_limits limits = {.memory_bytes = 4096, .pids = 9};
 	struct sz_cgroup_layout l;
 	struct fake *f = fake_v2(&l, "io memory pids\n", "");
+	cleanup_free char *dir = at(f, "/sys/fs/cgroup/stanza/c2");
 	struct sz_cgroup cg;
+	struct sz_cgroup_stats st;
 	sz_error_t err = NULL;
 
 	f->no_swap = true;
 	assert_null(l.mount[SZ_CTRL_CPU]);
 	check(sz_cgroup_create(&cg, &l, base, "c2", &limits, record, f, &err), &err);
 	assert_trace(f, expected);
+	assert_string_equal(cg.unified, dir);
+	assert_string_equal(cg.path[SZ_CTRL_MEMORY], dir);
+	assert_string_equal(cg.path[SZ_CTRL_PIDS], dir);
 	assert_null(cg.path[SZ_CTRL_CPU]);
-	assert_non_null(cg.path[SZ_CTRL_CPUACCT]); /* cpu.stat is always there */
+	assert_null(cg.path[SZ_CTRL_CPUACCT]); /* no --cpus */
+	/* CPU time is still read, from the unified group's cpu.stat, which is always there */
+	put(dir, "cpu.stat", "usage_usec 42\n");
+	check(sz_cgroup_read_stats(&cg, &st, &err), &err);
+	assert_true(st.has_cpu);
+	assert_int_equal(st.cpu_usage_ns, 42000);
 	sz_cgroup_release(&cg);
 
 	limits.cpu_milli = 250;
@@ -877,20 +1128,26 @@ static void test_destroy_empty_groups(void **state)
 {
 	struct sz_cgroup_layout l;
 	struct fake *f = fake_hybrid(&l);
-	cleanup_free char *mem = at(f, "/sys/fs/cgroup/memory/stanza-x");
-	cleanup_free char *acct = at(f, "/sys/fs/cgroup/cpuacct/stanza-x");
 	cleanup_free char *inner = at(f, "/sys/fs/cgroup/memory/stanza-x/made-inside");
+	char *dirs[SZ_CTRL_COUNT];
 	struct sz_cgroup cg;
 	sz_error_t err = NULL;
 
-	f->populate = false; /* plain empty directories, which rmdir can remove */
-	check(sz_cgroup_create(&cg, &l, NULL, "stanza-x", NULL, record, f, &err), &err);
+	/* every limit, so that there is a group in each of the four hierarchies */
+	check(sz_cgroup_create(&cg, &l, NULL, "stanza-x", &all_limits, record, f, &err), &err);
+	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+		assert_non_null(cg.path[c]);
+		dirs[c] = sz_xstrdup(cg.path[c]);
+		strip_files(dirs[c]); /* plain empty directories, which rmdir can remove */
+	}
 	assert_int_equal(mkdir(inner, 0755), 0);
 	check(sz_cgroup_destroy(&cg, &err), &err);
-	assert_false(exists(mem));
-	assert_false(exists(acct));
-	for (int c = 0; c < SZ_CTRL_COUNT; c++)
+	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+		assert_false(exists(dirs[c]));
+		assert_true(exists(l.mount[c]));
+		free(dirs[c]);
 		assert_null(cg.path[c]);
+	}
 	check(sz_cgroup_destroy(&cg, &err), &err); /* twice is fine */
 	sz_cgroup_release(&cg);
 	sz_cgroup_layout_release(&l);
@@ -1060,11 +1317,15 @@ int main(void)
 	    cmocka_unit_test(test_layout_self),
 	    cmocka_unit_test(test_create_hybrid_separate),
 	    cmocka_unit_test(test_create_without_limits),
+	    cmocka_unit_test(test_create_memory_only),
+	    cmocka_unit_test(test_create_cpu_only_separate),
+	    cmocka_unit_test(test_create_cpu_only_joined),
 	    cmocka_unit_test(test_create_v1_joined),
 	    cmocka_unit_test(test_create_cpu_quota),
 	    cmocka_unit_test(test_create_without_memsw),
 	    cmocka_unit_test(test_create_no_memory_controller),
 	    cmocka_unit_test(test_create_rolls_back),
+	    cmocka_unit_test(test_create_rolls_back_write),
 	    cmocka_unit_test(test_create_existing),
 	    cmocka_unit_test(test_create_v2),
 	    cmocka_unit_test(test_create_v2_enabled),
