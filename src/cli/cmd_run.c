@@ -19,8 +19,8 @@ static void run_usage(FILE *out)
 {
 	fputs(_("Usage: stanza run [OPTIONS] [--] COMMAND [ARG...]\n"
 	        "\n"
-	        "Run COMMAND in a new container: its own PID, mount, UTS, IPC, network and cgroup\n"
-	        "namespaces, a copy-on-write root filesystem over the image, limits in a cgroup.\n"
+	        "Run COMMAND in a new container: its own PID, mount, UTS, IPC, network and\n"
+	        "cgroup namespaces, a copy-on-write root over the image, limits in a cgroup.\n"
 	        "\n"
 	        "Options:\n"
 	        "      --memory SIZE        memory limit (512k, 32M, 1G); swap cannot extend it\n"
@@ -31,12 +31,12 @@ static void run_usage(FILE *out)
 	        "                           bind a host file or directory into the container\n"
 	        "      --user NAME|UID[:GID]\n"
 	        "                           run as this user of the image (default: root)\n"
-	        "  -e, --env K=V            set an environment variable (K alone: the host's value)\n"
+	        "  -e, --env K=V            set a variable (K alone: take the host's value)\n"
 	        "  -w, --workdir DIR        working directory inside the container (default: /)\n"
-	        "      --net none|host      none: own network, only lo (default); host: the host's\n"
-	        "      --read-only          the root filesystem is read-only (no copy-on-write layer)\n"
+	        "      --net none|host      own network with only lo (default), or the host's\n"
+	        "      --read-only          read-only root filesystem (no copy-on-write layer)\n"
 	        "      --timeout DURATION   stop the container after DURATION (500ms, 10s, 2m)\n"
-	        "  -t, --tty                give the command a terminal (interactive shells, job control)\n"
+	        "  -t, --tty                give the command a terminal (shells, job control)\n"
 	        "      --trace              print each setup step with its time on stderr\n"
 	        "      --image NAME|PATH    image name or root directory (default: busybox)\n"
 	        "  -h, --help               show this help\n"
@@ -44,7 +44,8 @@ static void run_usage(FILE *out)
 	        "Exit status:\n"
 	        "  the command's own status when it exits; 128+N when signal N ended it\n"
 	        "  137 when the kernel killed it for exceeding --memory (stanza says so)\n"
-	        "  124 when --timeout expired; 125 when stanza itself failed (bad option, host cannot)\n"
+	        "  124 when --timeout expired; 125 when stanza itself failed (a bad option,\n"
+	        "  or the host cannot do what was asked)\n"
 	        "  126 when the command cannot be executed; 127 when it is not found\n"),
 	      out);
 }
