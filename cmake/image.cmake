@@ -38,9 +38,9 @@ add_custom_command(
 add_custom_target(image ALL DEPENDS ${STANZA_IMAGE_DIR}/VERSION)
 add_dependencies(stanza image)
 
-# Symbolic links are installed as links; the modes (1777 tmp, 0700 root) and
-# the owner of /home/app are not all kept by install(DIRECTORY), so they are
-# set again afterwards.
+# Symbolic links are installed as links; the modes (1777 tmp, 0700 root) are
+# not all kept by install(DIRECTORY), so they are set again afterwards. Every
+# file stays root's (see the owners file).
 install(DIRECTORY ${STANZA_IMAGE_DIR}/ DESTINATION ${CMAKE_INSTALL_DATADIR}/stanza/images/busybox
         USE_SOURCE_PERMISSIONS)
 install(CODE "
@@ -50,8 +50,4 @@ install(CODE "
   endif()
   execute_process(COMMAND chmod 1777 \"\${_root}/tmp\" \"\${_root}/var/tmp\")
   execute_process(COMMAND chmod 0700 \"\${_root}/root\")
-  execute_process(COMMAND id -u OUTPUT_VARIABLE _uid OUTPUT_STRIP_TRAILING_WHITESPACE)
-  if(_uid STREQUAL \"0\")
-    execute_process(COMMAND chown 1000:1000 \"\${_root}/home/app\")
-  endif()
 ")

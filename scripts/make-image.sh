@@ -227,8 +227,12 @@ assemble() {
 		install -D -m 0755 "${add%%:*}" "$root/${add#*:}"
 	done
 	write_etc "$root/etc" "$version"
-	# The app user owns its home; as non-root the rootless path maps ids later.
-	[[ $(id -u) == 0 ]] && chown 1000:1000 "$root/home/app"
+	# Files in the image stay root's: a host user who happened to have uid 1000
+	# must not be able to write into an image every learner's container shares.
+	# Owners that differ inside a container are listed here, and the runtime
+	# applies them in each container's copy-on-write layer.
+	printf '%s\n' "# path uid gid: applied by stanza in each container's overlay" \
+		"home/app 1000 1000" >"$tmp/owners"
 	printf '%s\n' "$HASH" >"$tmp/VERSION"
 	VERSION_STR=$version
 }

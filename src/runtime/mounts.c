@@ -112,6 +112,36 @@ static int mount_root(struct sz_container *c, sz_error_t *err)
 	return do_mount(c, "overlay", c->rootfs_dir, "overlay", MS_NODEV, opts, err);
 }
 
+/* Apply the image's owners file ("path uid gid" lines) inside this container's
+ * overlay: the image itself stays root's, so no host user owns a file every
+ * container shares. A chown the namespace cannot map (rootless) is skipped. */
+static int apply_owners(const struct sz_container *c, int rootfd, sz_error_t *err)
+{
+	cleanup_free char *owners = NULL;
+	cleanup_file FILE *f = NULL;
+	char line[512];
+
+	if (c->spec->read_only || c->spec->image[0] == '/')
+		return 0;
+	owners = sz_asprintf("%s/../owners", c->image_rootfs);
+	f = fopen(owners, "re");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		char path[400];
+		unsigned uid, gid;
+		cleanup_close int fd = -1;
+
+		if (line[0] == '#' || sscanf(line, "%399s %u %u", path, &uid, &gid) != 3)
+			continue;
+		fd = sz_open_in_root(rootfd, path, true, err);
+		if (fd < 0)
+			return sz_error_wrap(err, _("image owners file '%s'"), owners);
+		if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0 && errno != EINVAL && errno != EPERM)
+			return sz_error_make(err, errno, _("cannot give '%s' to %u:%u"), path, uid, gid);
+		sz_trace(c, "owners: /%s is %u:%u in this container's layer", path, uid, gid);
+	}
+	return 0;
+}
+
 static int make_dev(const struct sz_container *c, const char *dev, sz_error_t *err)
 {
 	static const char *const links[][2] = {
@@ -271,6 +301,8 @@ int sz_setup_rootfs(struct sz_container *c, sz_error_t *err)
 	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return sz_error_make(err, errno, _("cannot open '%s'"), root);
+	if (apply_owners(c, rootfd, err) < 0)
+		return -1;
 	if (do_mount(c, "proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
 		return -1;
 	if (make_dev(c, dev, err) < 0 || make_dev_subdirs(c, dev, err) < 0)
