@@ -16,6 +16,15 @@ assert_match "--user app: whoami is app" '^app' "$OUT"
 assert_match "--user app: uid is not 0" $'\n[1-9][0-9]*\n' "$OUT"
 assert_match "--user app cannot write /etc" 'rc=[1-9]' "$OUT"
 
+# The app user owns its home inside the container (the owners file, applied in
+# the container's layer), while the image on the host stays root's.
+run_stanza --user app -- sh -c 'cd && touch szit-home && ls -ln szit-home && echo HOME=$HOME'
+assert_status 0 "--user app writes its home"
+assert_match "--user app: the new file is app's" ' 1000 +1000 ' "$OUT"
+assert_match "--user app: HOME is /home/app" 'HOME=/home/app' "$OUT"
+assert_eq "the image's home/app stays root's" "0:0" \
+	"$(stat -c %u:%g "$STANZA_BUILD_DIR/images/busybox/rootfs/home/app")"
+
 run_stanza --user 1234:2345 -- id
 assert_status 0 "--user 1234:2345"
 assert_match "--user UID:GID sets both" '^uid=1234( |\().*gid=2345' "$OUT"
