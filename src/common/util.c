@@ -256,6 +256,11 @@ static int rm_rf_dir(int parentfd, const char *name, dev_t dev, sz_error_t *err)
 	cleanup_dir DIR *dir = NULL;
 	struct dirent *de;
 
+	/* overlayfs leaves its work/work directory at mode 000: a user who owns
+	 * it may still remove it after giving themselves access. */
+	if (fd < 0 && errno == EACCES && fchmodat(parentfd, name, 0700, 0) == 0)
+		fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
 	if (fd < 0)
 		return errno == ENOENT ? 0 : sz_error_make(err, errno, _("cannot open '%s'"), name);
 	dir = fdopendir(fd);

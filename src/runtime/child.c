@@ -324,6 +324,11 @@ static void reset_signals(void)
 
 static int finish_setup(struct sz_container *c, const struct sz_identity *id, sz_error_t *err)
 {
+	if (c->rootless && (id->uid != 0 || id->gid != 0))
+		return sz_error_make(err, 0,
+		                     _("--user %s: without root on the host the container has one user, root "
+		                       "(you, mapped); other users need stanza run as root"),
+		                     c->spec->user);
 	if (enter_workdir(c, err) < 0)
 		return -1;
 	if (sz_drop_capabilities(c, false, err) < 0 || switch_user(c, id, err) < 0)

@@ -135,9 +135,12 @@ static int apply_owners(const struct sz_container *c, int rootfd, sz_error_t *er
 		fd = sz_open_in_root(rootfd, path, true, err);
 		if (fd < 0)
 			return sz_error_wrap(err, _("image owners file '%s'"), owners);
-		if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0 && errno != EINVAL && errno != EPERM)
+		if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) == 0)
+			sz_trace(c, "owners: /%s is %u:%u in this container's layer", path, uid, gid);
+		else if (errno == EINVAL || errno == EPERM)
+			sz_trace(c, "owners: /%s stays root's: %u:%u is not mapped here", path, uid, gid);
+		else
 			return sz_error_make(err, errno, _("cannot give '%s' to %u:%u"), path, uid, gid);
-		sz_trace(c, "owners: /%s is %u:%u in this container's layer", path, uid, gid);
 	}
 	return 0;
 }

@@ -19,6 +19,8 @@
 #include "common/i18n.h"
 #include "common/util.h"
 #include "runtime/container.h"
+#include "runtime/image.h"
+#include "runtime/probe.h"
 
 void sz_spec_init(struct sz_spec *spec)
 {
@@ -59,19 +61,10 @@ void sz_paths_release(struct sz_paths *paths)
 	paths->state_root = paths->image_dir = NULL;
 }
 
-int sz_cgroup_bases(const struct sz_cgroup_layout *layout, bool rootless, char *base[SZ_CTRL_COUNT],
-                    sz_error_t *err)
-{
-	for (int i = 0; i < SZ_CTRL_COUNT; i++)
-		base[i] = (!rootless && layout->mount[i] != NULL) ? sz_xstrdup("") : NULL;
-	return 0;
-}
-
 static int resolve_image(const struct sz_spec *spec, const struct sz_paths *paths, char **out,
                          sz_error_t *err)
 {
 	cleanup_free char *dir = NULL;
-	cleanup_free char *sh = NULL;
 	struct stat st;
 
 	if (spec->image[0] == '/')
@@ -86,6 +79,11 @@ static int resolve_image(const struct sz_spec *spec, const struct sz_paths *path
 		return sz_error_make(err, 0,
 		                     _("image '%s' not found (looked in '%s'); run 'make' to build it"),
 		                     spec->image, dir);
+	if (geteuid() != 0 && spec->image[0] != '/') {
+		/* dir is <image_dir>/<name>/rootfs: copy <image_dir>/<name>. */
+		*strrchr(dir, '/') = '\0';
+		return sz_image_private_copy(dir, spec->image, out, err);
+	}
 	*out = steal_pointer(&dir);
 	return 0;
 }
@@ -105,9 +103,64 @@ static bool wants_limits(const struct sz_cgroup_limits *l)
 	return l->memory_bytes || l->pids || l->cpu_milli;
 }
 
+/* The sentence that says why a limit cannot be had here, and how to get it. */
+static int refuse_limits(const struct sz_spec *spec, sz_error_t *err)
+{
+	struct sz_probe_options opts;
+	struct sz_probe_user user;
+	struct sz_probe_cgroup pc;
+	sz_error_t ignored = NULL;
+	const char *opt = spec->limits.memory_bytes ? "--memory" : spec->limits.pids ? "--pids" : "--cpus";
+
+	sz_probe_options_init(&opts);
+	sz_probe_user(&user, "");
+	if (sz_probe_cgroup(&pc, &user, &opts, &ignored) < 0 || pc.fix == NULL) {
+		sz_error_release(&ignored);
+		free(user.name);
+		return sz_error_make(
+		    err, 0, _("%s needs a cgroup you may write, and there is none (see 'stanza doctor')"),
+		    opt);
+	}
+	sz_error_make(err, 0,
+	              _("%s needs a cgroup you may write, and there is none; this would make one:\n%s"), opt,
+	              pc.fix);
+	sz_probe_cgroup_release(&pc);
+	free(user.name);
+	return -1;
+}
+
+static bool bases_cover(const struct sz_cgroup_layout *layout, char *const base[SZ_CTRL_COUNT],
+                        const struct sz_cgroup_limits *l)
+{
+	if (l->memory_bytes && base[SZ_CTRL_MEMORY] == NULL)
+		return false;
+	if (l->pids && base[SZ_CTRL_PIDS] == NULL)
+		return false;
+	return !l->cpu_milli || base[SZ_CTRL_CPU] != NULL;
+}
+
+/* Rootless on v2: leave the delegated cgroup to the containers. */
+static int prepare_v2_base(struct sz_container *c, const struct sz_cgroup_layout *layout,
+                           char *const base[SZ_CTRL_COUNT], sz_error_t *err)
+{
+	const char *v2 = NULL;
+
+	for (int i = 0; i < SZ_CTRL_COUNT; i++)
+		if (base[i] != NULL && sz_cgroup_layout_on_v2(layout, i))
+			v2 = base[i];
+	if (!c->rootless || v2 == NULL)
+		return 0;
+	sz_cgroup_collect_leaves(layout, v2);
+	if (sz_cgroup_enter_own_leaf(layout, v2, err) < 0)
+		return -1;
+	sz_trace(c, "cgroup: stanza moved into %s/stanza-self-%ld (v2 allows processes only in leaves)", v2,
+	         (long)getpid());
+	return 0;
+}
+
 /* A cgroup only when a limit is asked for: without one the PID namespace
  * already ends every process with PID 1, and creating, joining and removing
- * groups in four v1 hierarchies is most of a bare run's cost. */
+ * groups is most of a bare run's cost. */
 static int make_cgroup(struct sz_container *c, sz_error_t *err)
 {
 	struct sz_cgroup_layout layout = {0};
@@ -122,8 +175,13 @@ static int make_cgroup(struct sz_container *c, sz_error_t *err)
 	if (sz_cgroup_layout_load(&layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
 		return -1;
 	sz_cgroup_bases(&layout, c->rootless, base, err);
-	ret = sz_cgroup_create(&c->cgroup, &layout, (const char *const *)base, name, &c->spec->limits,
-	                       c->spec->trace_fd >= 0 ? cgroup_trace : NULL, c, err);
+	if (!bases_cover(&layout, base, &c->spec->limits))
+		ret = refuse_limits(c->spec, err);
+	else
+		ret = prepare_v2_base(c, &layout, base, err);
+	if (ret == 0)
+		ret = sz_cgroup_create(&c->cgroup, &layout, (const char *const *)base, name, &c->spec->limits,
+		                       c->spec->trace_fd >= 0 ? cgroup_trace : NULL, c, err);
 	for (int i = 0; i < SZ_CTRL_COUNT; i++)
 		free(base[i]);
 	sz_cgroup_layout_release(&layout);
@@ -182,18 +240,42 @@ static pid_t clone_child(struct sz_container *c, int flags)
 	return pid;
 }
 
+/* Map the learner's uid and gid to 0 in the child's user namespace. setgroups
+ * must be denied first: an unprivileged process may not write gid_map otherwise. */
+static int write_id_maps(const struct sz_container *c, pid_t pid, sz_error_t *err)
+{
+	char path[64], map[64];
+
+	snprintf(path, sizeof(path), "/proc/%ld/setgroups", (long)pid);
+	if (sz_write_file_at(AT_FDCWD, path, "deny", 4, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%ld/gid_map", (long)pid);
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)c->host_gid);
+	if (sz_write_file_at(AT_FDCWD, path, map, strlen(map), err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%ld/uid_map", (long)pid);
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)c->host_uid);
+	if (sz_write_file_at(AT_FDCWD, path, map, strlen(map), err) < 0)
+		return -1;
+	sz_trace(c, "userns: setgroups deny, gid_map 0 %u 1, uid_map 0 %u 1", (unsigned)c->host_gid,
+	         (unsigned)c->host_uid);
+	return 0;
+}
+
 static int start_child(struct sz_container *c, int sock, pid_t *pid_out, sz_error_t *err)
 {
-	int flags = CLONE_NEWPID;
+	int flags = CLONE_NEWPID | (c->rootless ? CLONE_NEWUSER : 0);
 	struct sz_msg go = {.type = SZ_MSG_GO};
 	cleanup_close int seccomp_fd = -1;
 	pid_t pid;
 
-	sz_trace(c, "clone: CLONE_NEWPID (the command will be PID 1)");
+	sz_trace(c, "clone: %sCLONE_NEWPID (the command will be PID 1)", c->rootless ? "CLONE_NEWUSER|" : "");
 	pid = clone_child(c, flags);
 	if (pid < 0)
 		return sz_error_make(err, errno, _("cannot create the container process"));
 	*pid_out = pid;
+	if (c->rootless && write_id_maps(c, pid, err) < 0)
+		return sz_error_wrap(err, _("cannot map your user to root in the container"));
 	if (c->has_cgroup && sz_cgroup_enter(&c->cgroup, pid, err) < 0)
 		return -1;
 	if (send(sock, &go, sizeof(go), MSG_NOSIGNAL) < 0)
