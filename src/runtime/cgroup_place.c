@@ -14,6 +14,7 @@
 #include "common/i18n.h"
 #include "common/util.h"
 #include "runtime/container.h"
+#include "runtime/probe.h"
 
 /*
  * root:           every controller at its hierarchy's root.
@@ -136,4 +137,107 @@ void sz_cgroup_collect_leaves(const struct sz_cgroup_layout *layout, const char 
 		path = sz_asprintf("%s/%s", dir, de->d_name);
 		rmdir(path); /* fails harmlessly while it is not empty */
 	}
+}
+
+static void cgroup_trace(void *arg, const char *what, const char *path, const char *value)
+{
+	const struct sz_container *c = arg;
+
+	if (value != NULL)
+		sz_trace(c, "cgroup: %s %s = %s", what, path, value);
+	else
+		sz_trace(c, "cgroup: %s %s", what, path);
+}
+
+static bool wants_limits(const struct sz_cgroup_limits *l)
+{
+	return l->memory_bytes || l->pids || l->cpu_milli;
+}
+
+/* The sentence that says why a limit cannot be had here, and how to get it. */
+static int refuse_limits(const struct sz_spec *spec, sz_error_t *err)
+{
+	struct sz_probe_options opts;
+	struct sz_probe_user user;
+	struct sz_probe_cgroup pc;
+	sz_error_t ignored = NULL;
+	const char *opt = spec->limits.memory_bytes ? "--memory" : spec->limits.pids ? "--pids" : "--cpus";
+
+	sz_probe_options_init(&opts);
+	sz_probe_user(&user, "");
+	if (sz_probe_cgroup(&pc, &user, &opts, &ignored) < 0 || pc.fix == NULL) {
+		sz_error_release(&ignored);
+		free(user.name);
+		return sz_error_make(
+		    err, 0, _("%s needs a cgroup you may write, and there is none (see 'stanza doctor')"),
+		    opt);
+	}
+	sz_error_make(err, 0,
+	              _("%s needs a cgroup you may write, and there is none; this would make one:\n%s"), opt,
+	              pc.fix);
+	sz_probe_cgroup_release(&pc);
+	free(user.name);
+	return -1;
+}
+
+static bool bases_cover(const struct sz_cgroup_layout *layout, char *const base[SZ_CTRL_COUNT],
+                        const struct sz_cgroup_limits *l)
+{
+	if (l->memory_bytes && base[SZ_CTRL_MEMORY] == NULL)
+		return false;
+	if (l->pids && base[SZ_CTRL_PIDS] == NULL)
+		return false;
+	return !l->cpu_milli || base[SZ_CTRL_CPU] != NULL;
+}
+
+/* Rootless on v2: leave the delegated cgroup to the containers. */
+static int prepare_v2_base(struct sz_container *c, const struct sz_cgroup_layout *layout,
+                           char *const base[SZ_CTRL_COUNT], sz_error_t *err)
+{
+	const char *v2 = NULL;
+
+	for (int i = 0; i < SZ_CTRL_COUNT; i++)
+		if (base[i] != NULL && sz_cgroup_layout_on_v2(layout, i))
+			v2 = base[i];
+	if (!c->rootless || v2 == NULL)
+		return 0;
+	sz_cgroup_collect_leaves(layout, v2);
+	if (sz_cgroup_enter_own_leaf(layout, v2, err) < 0)
+		return -1;
+	sz_trace(c, "cgroup: stanza moved into %s/stanza-self-%ld (v2 allows processes only in leaves)", v2,
+	         (long)getpid());
+	return 0;
+}
+
+/* A cgroup only when a limit is asked for: without one the PID namespace
+ * already ends every process with PID 1, and creating, joining and removing
+ * groups is most of a bare run's cost. */
+int sz_make_cgroup(struct sz_container *c, sz_error_t *err)
+{
+	struct sz_cgroup_layout layout = {0};
+	char *base[SZ_CTRL_COUNT] = {0};
+	cleanup_free char *name = sz_asprintf("stanza-%s", c->id);
+	int ret;
+
+	if (!wants_limits(&c->spec->limits)) {
+		sz_trace(c, "cgroup: none (no limit asked for)");
+		return 0;
+	}
+	if (sz_cgroup_layout_load(&layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
+		return -1;
+	sz_cgroup_bases(&layout, c->rootless, base, err);
+	if (!bases_cover(&layout, base, &c->spec->limits))
+		ret = refuse_limits(c->spec, err);
+	else
+		ret = prepare_v2_base(c, &layout, base, err);
+	if (ret == 0)
+		ret = sz_cgroup_create(&c->cgroup, &layout, (const char *const *)base, name, &c->spec->limits,
+		                       c->spec->trace_fd >= 0 ? cgroup_trace : NULL, c, err);
+	for (int i = 0; i < SZ_CTRL_COUNT; i++)
+		free(base[i]);
+	sz_cgroup_layout_release(&layout);
+	if (ret < 0)
+		return -1;
+	c->has_cgroup = true;
+	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include "common/error.h"
@@ -103,6 +104,19 @@ int sz_wait_event(const struct sz_container *c, struct sz_wait *w, bool pid_read
                   struct sz_result *res, int *status, sz_error_t *err);
 /* The next signal from the signalfd, 0 if none. */
 int sz_read_signal(int sigfd);
+/* Wait without a terminal: the pidfd, the signalfd and the deadline. */
+int sz_wait_plain(const struct sz_container *c, struct sz_wait *w, struct sz_result *res, int *status,
+                  sz_error_t *err);
+/* SIGKILL the container's PID 1 (through its pidfd); the kernel then ends
+ * every process of its PID namespace. */
+void sz_kill_container(const struct sz_wait *w);
+/* Block the signals stanza handles (INT TERM HUP QUIT CHLD WINCH) and return
+ * a signalfd for them; *old gets the mask to restore. */
+int sz_block_signals(sigset_t *old, sz_error_t *err);
+
+/* The container's cgroup (cgroup_place.c): none without a limit; refused,
+ * with the commands that would make one, where the user has no cgroup. */
+int sz_make_cgroup(struct sz_container *c, sz_error_t *err);
 int sz_wait_timeout_ms(const struct sz_wait *w);
 
 #endif

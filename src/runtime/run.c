@@ -88,109 +88,6 @@ static int resolve_image(const struct sz_spec *spec, const struct sz_paths *path
 	return 0;
 }
 
-static void cgroup_trace(void *arg, const char *what, const char *path, const char *value)
-{
-	const struct sz_container *c = arg;
-
-	if (value != NULL)
-		sz_trace(c, "cgroup: %s %s = %s", what, path, value);
-	else
-		sz_trace(c, "cgroup: %s %s", what, path);
-}
-
-static bool wants_limits(const struct sz_cgroup_limits *l)
-{
-	return l->memory_bytes || l->pids || l->cpu_milli;
-}
-
-/* The sentence that says why a limit cannot be had here, and how to get it. */
-static int refuse_limits(const struct sz_spec *spec, sz_error_t *err)
-{
-	struct sz_probe_options opts;
-	struct sz_probe_user user;
-	struct sz_probe_cgroup pc;
-	sz_error_t ignored = NULL;
-	const char *opt = spec->limits.memory_bytes ? "--memory" : spec->limits.pids ? "--pids" : "--cpus";
-
-	sz_probe_options_init(&opts);
-	sz_probe_user(&user, "");
-	if (sz_probe_cgroup(&pc, &user, &opts, &ignored) < 0 || pc.fix == NULL) {
-		sz_error_release(&ignored);
-		free(user.name);
-		return sz_error_make(
-		    err, 0, _("%s needs a cgroup you may write, and there is none (see 'stanza doctor')"),
-		    opt);
-	}
-	sz_error_make(err, 0,
-	              _("%s needs a cgroup you may write, and there is none; this would make one:\n%s"), opt,
-	              pc.fix);
-	sz_probe_cgroup_release(&pc);
-	free(user.name);
-	return -1;
-}
-
-static bool bases_cover(const struct sz_cgroup_layout *layout, char *const base[SZ_CTRL_COUNT],
-                        const struct sz_cgroup_limits *l)
-{
-	if (l->memory_bytes && base[SZ_CTRL_MEMORY] == NULL)
-		return false;
-	if (l->pids && base[SZ_CTRL_PIDS] == NULL)
-		return false;
-	return !l->cpu_milli || base[SZ_CTRL_CPU] != NULL;
-}
-
-/* Rootless on v2: leave the delegated cgroup to the containers. */
-static int prepare_v2_base(struct sz_container *c, const struct sz_cgroup_layout *layout,
-                           char *const base[SZ_CTRL_COUNT], sz_error_t *err)
-{
-	const char *v2 = NULL;
-
-	for (int i = 0; i < SZ_CTRL_COUNT; i++)
-		if (base[i] != NULL && sz_cgroup_layout_on_v2(layout, i))
-			v2 = base[i];
-	if (!c->rootless || v2 == NULL)
-		return 0;
-	sz_cgroup_collect_leaves(layout, v2);
-	if (sz_cgroup_enter_own_leaf(layout, v2, err) < 0)
-		return -1;
-	sz_trace(c, "cgroup: stanza moved into %s/stanza-self-%ld (v2 allows processes only in leaves)", v2,
-	         (long)getpid());
-	return 0;
-}
-
-/* A cgroup only when a limit is asked for: without one the PID namespace
- * already ends every process with PID 1, and creating, joining and removing
- * groups is most of a bare run's cost. */
-static int make_cgroup(struct sz_container *c, sz_error_t *err)
-{
-	struct sz_cgroup_layout layout = {0};
-	char *base[SZ_CTRL_COUNT] = {0};
-	cleanup_free char *name = sz_asprintf("stanza-%s", c->id);
-	int ret;
-
-	if (!wants_limits(&c->spec->limits)) {
-		sz_trace(c, "cgroup: none (no limit asked for)");
-		return 0;
-	}
-	if (sz_cgroup_layout_load(&layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
-		return -1;
-	sz_cgroup_bases(&layout, c->rootless, base, err);
-	if (!bases_cover(&layout, base, &c->spec->limits))
-		ret = refuse_limits(c->spec, err);
-	else
-		ret = prepare_v2_base(c, &layout, base, err);
-	if (ret == 0)
-		ret = sz_cgroup_create(&c->cgroup, &layout, (const char *const *)base, name, &c->spec->limits,
-		                       c->spec->trace_fd >= 0 ? cgroup_trace : NULL, c, err);
-	for (int i = 0; i < SZ_CTRL_COUNT; i++)
-		free(base[i]);
-	sz_cgroup_layout_release(&layout);
-	if (ret < 0)
-		return -1;
-	c->has_cgroup = true;
-	return 0;
-}
-
 static int prepare_state(struct sz_container *c, const struct sz_paths *paths, int *lockfd, sz_error_t *err)
 {
 	static const char *const subdirs[] = {"upper", "work", "rootfs"};
@@ -289,80 +186,6 @@ static int start_child(struct sz_container *c, int sock, pid_t *pid_out, sz_erro
 	return 0;
 }
 
-int sz_wait_timeout_ms(const struct sz_wait *w)
-{
-	uint64_t now;
-
-	if (w->deadline_ns == 0)
-		return -1;
-	now = sz_now_ns();
-	if (now >= w->deadline_ns)
-		return 0;
-	return (int)((w->deadline_ns - now + 999999) / 1000000);
-}
-
-static void kill_container(const struct sz_wait *w)
-{
-	if (syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL, 0) < 0)
-		kill(w->pid, SIGKILL);
-}
-
-int sz_read_signal(int sigfd)
-{
-	struct signalfd_siginfo si;
-
-	if (read(sigfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
-		return 0;
-	return (int)si.ssi_signo;
-}
-
-int sz_wait_event(const struct sz_container *c, struct sz_wait *w, bool pid_ready, int signo, bool timed_out,
-                  struct sz_result *res, int *status, sz_error_t *err)
-{
-	if (timed_out && !res->timed_out) {
-		res->timed_out = true;
-		w->deadline_ns = 0;
-		sz_trace(c, "timeout: killing the container");
-		kill_container(w);
-	}
-	if (signo != 0 && signo != SIGCHLD && signo != SIGWINCH && !res->interrupted) {
-		res->interrupted = true;
-		res->interrupt_signal = signo;
-		sz_trace(c, "signal %d: stopping the container", signo);
-		kill_container(w);
-	}
-	if (pid_ready) {
-		pid_t r = waitpid(w->pid, status, WNOHANG);
-		if (r == w->pid)
-			return 1;
-		if (r < 0 && errno != EINTR)
-			return sz_error_make(err, errno, "waitpid");
-	}
-	return 0;
-}
-
-static int wait_plain(const struct sz_container *c, struct sz_wait *w, struct sz_result *res, int *status,
-                      sz_error_t *err)
-{
-	for (;;) {
-		struct pollfd fds[2] = {{.fd = w->pidfd, .events = POLLIN},
-		                        {.fd = w->sigfd, .events = POLLIN}};
-		int timeout = sz_wait_timeout_ms(w);
-		int n = poll(fds, 2, timeout);
-		int r;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return sz_error_make(err, errno, "poll");
-		r = sz_wait_event(c, w, fds[0].revents & (POLLIN | POLLHUP),
-		                  (fds[1].revents & POLLIN) ? sz_read_signal(w->sigfd) : 0,
-		                  n == 0 && timeout >= 0, res, status, err);
-		if (r != 0)
-			return r < 0 ? -1 : 0;
-	}
-}
-
 static void fill_result(struct sz_container *c, int status, struct sz_result *res)
 {
 	struct sz_cgroup_stats stats = {0};
@@ -403,40 +226,18 @@ static int supervise(struct sz_container *c, int sock, pid_t pid, int sigfd, str
 		return sz_error_make(err, errno, "pidfd_open");
 	}
 	if (r != 0)
-		kill_container(&w);
+		sz_kill_container(&w);
 	else if (c->spec->timeout_ns != 0)
 		w.deadline_ns = sz_now_ns() + c->spec->timeout_ns;
 	if (r == 0 && c->spec->tty && master >= 0)
 		r = sz_tty_proxy(c, master, &w, res, &status, err);
 	else
-		r = wait_plain(c, &w, res, &status, err) < 0 ? -1 : r;
+		r = sz_wait_plain(c, &w, res, &status, err) < 0 ? -1 : r;
 	close(w.pidfd);
 	if (r < 0)
 		return -1;
 	fill_result(c, status, res);
 	return 0;
-}
-
-static int block_signals(sigset_t *old, sz_error_t *err)
-{
-	sigset_t set;
-	int fd;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGWINCH);
-	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
-		return sz_error_make(err, errno, "sigprocmask");
-	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (fd < 0) {
-		sigprocmask(SIG_SETMASK, old, NULL);
-		return sz_error_make(err, errno, "signalfd");
-	}
-	return fd;
 }
 
 static int run_container(struct sz_container *c, struct sz_result *res, sz_error_t *err)
@@ -449,7 +250,7 @@ static int run_container(struct sz_container *c, struct sz_result *res, sz_error
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
 		return sz_error_make(err, errno, "socketpair");
-	sigfd = block_signals(&old, err);
+	sigfd = sz_block_signals(&old, err);
 	if (sigfd < 0) {
 		close(pair[0]);
 		close(pair[1]);
@@ -508,7 +309,7 @@ int sz_run(const struct sz_spec *spec, const struct sz_paths *paths, struct sz_r
 	if (ret == 0)
 		ret = prepare_state(&c, paths, &lockfd, err);
 	if (ret == 0)
-		ret = make_cgroup(&c, err);
+		ret = sz_make_cgroup(&c, err);
 	if (ret == 0)
 		ret = run_container(&c, res, err);
 	cleanup_container(&c, paths, ret < 0 ? &gc_err : err);
