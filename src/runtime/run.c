@@ -169,9 +169,10 @@ static int start_child(struct sz_container *c, int sock, pid_t *pid_out, sz_erro
 	sz_trace(c, "clone: %sCLONE_NEWPID (the command will be PID 1)", c->rootless ? "CLONE_NEWUSER|" : "");
 	pid = clone_child(c, flags);
 	if (pid < 0 && c->rootless && (errno == EPERM || errno == ENOSPC || errno == EINVAL))
-		return sz_error_make(err, errno,
-		                     _("this host does not let you create a user namespace, which stanza needs "
-		                       "without root ('stanza doctor' says why and how to allow it)"));
+		return sz_error_make(
+		    err, errno,
+		    _("this host does not let you create a user namespace, which stanza needs "
+		      "without root ('stanza doctor' says why and how to allow it)"));
 	if (pid < 0)
 		return sz_error_make(err, errno, _("cannot create the container process"));
 	*pid_out = pid;
