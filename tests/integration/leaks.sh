@@ -12,27 +12,75 @@
 # and ignored. A process belongs to this suite when its environment carries this
 # build's STANZA_BUILD_DIR (ctest sets it for every test) or its argv carries a
 # test marker ("szit-").
+#
+# Run as an ordinary user, it checks that user's state root ($XDG_RUNTIME_DIR/
+# stanza or /tmp/stanza-<uid>) and leaves out the empty stanza-self-<pid>
+# leaves rootless stanza makes on v2 (see docs/rootless.md).
+#
+# With SZIT_TIER=rootless (the rootless tier's fixtures, run as root), it
+# checks around tests/rootless/run.sh instead: the runs counted in
+# it-runs-rootless, and besides the above, every cgroup named stanza* (the
+# delegated ones included: run.sh removes them after each test), the test
+# user's state (/tmp/stanza-<uid>), leftover staging dirs (/tmp/stanza-rl.*)
+# and any process of the test user (SZIT_LEARNER, default stanza-learner).
+# What it finds is reported, then removed, so the machine is left clean.
 
 set -u
 STANZA_BUILD_DIR=${STANZA_BUILD_DIR:?set STANZA_BUILD_DIR}
+TIER=${SZIT_TIER:-root}
 RUNS_DIR=$STANZA_BUILD_DIR/it-runs
 STATE_ROOT=/run/stanza
 MIN_RUNS=${SZIT_MIN_RUNS:-200}
 HERE=$(cd "$(dirname "$0")" && pwd)
+LEARNER=${SZIT_LEARNER:-stanza-learner}
+L_UID=
+if [[ $TIER == rootless ]]; then
+	RUNS_DIR=$STANZA_BUILD_DIR/it-runs-rootless
+	L_UID=$(id -u "$LEARNER" 2>/dev/null)
+fi
+# Run by an ordinary user around the integration tests it runs itself (the
+# vm tier's rootless pass): that user's state root, as stanza computes it.
+SELF_ROOTLESS=0
+if [[ $(id -u) != 0 ]]; then
+	SELF_ROOTLESS=1
+	if [[ ${XDG_RUNTIME_DIR:-} == /* ]]; then
+		STATE_ROOT=$XDG_RUNTIME_DIR/stanza
+	else
+		STATE_ROOT=/tmp/stanza-$(id -u)
+	fi
+fi
 
 cgroup_mounts() {
 	awk '{ for (i = 7; i <= NF && $i != "-"; i++) ; if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2") print $5 }' /proc/self/mountinfo
 }
 
+# Rootless: deeper (a delegated cgroup may be far down), and every stanza*
+# name (stanza-<user> bases, stanza-self-<pid> leaves).
+# As an ordinary user on v2: the empty stanza-self-<pid> leaves stanzas leave
+# behind in the delegated cgroup are stanza's way (the next run with a limit
+# collects them; the administrator's teardown removes the rest): not counted.
 stanza_cgroups() {
-	local m
+	local m d
 	for m in $(cgroup_mounts); do
-		find "$m" -maxdepth 4 -type d -name 'stanza-*' 2>/dev/null
+		if [[ $TIER == rootless ]]; then
+			find "$m" -maxdepth 8 -type d -name 'stanza*' 2>/dev/null
+		elif ((SELF_ROOTLESS)); then
+			find "$m" -maxdepth 8 -type d -name 'stanza-*' 2>/dev/null | while IFS= read -r d; do
+				[[ ${d##*/} == stanza-self-* && ! -s $d/cgroup.procs ]] && continue
+				echo "$d"
+			done
+		else
+			find "$m" -maxdepth 4 -type d -name 'stanza-*' 2>/dev/null
+		fi
 	done | sort
 }
 
 state_entries() {
-	[[ -d $STATE_ROOT ]] && find "$STATE_ROOT" -mindepth 1 -maxdepth 1 2>/dev/null | sort
+	[[ -d $STATE_ROOT ]] && find "$STATE_ROOT" -mindepth 1 -maxdepth 1 ! -name .gc.lock 2>/dev/null | sort
+	if [[ $TIER == rootless ]]; then
+		[[ -n $L_UID && -e /tmp/stanza-$L_UID ]] && echo "/tmp/stanza-$L_UID"
+		find /tmp -mindepth 1 -maxdepth 1 -name 'stanza-rl.*' 2>/dev/null | sort
+	fi
 	return 0
 }
 
@@ -64,12 +112,13 @@ mine() { # PID
 
 # PIDs of processes in this suite, other than this checker, its helpers and its
 # ancestors: by environment (ctest sets STANZA_BUILD_DIR for each test), or by a
-# test marker in argv.
+# test marker in argv; in the rootless tier, any process of the test user.
 suite_pids() {
 	local pid
 	{
 		grep -lzxF "STANZA_BUILD_DIR=$STANZA_BUILD_DIR" /proc/[0-9]*/environ 2>/dev/null
 		grep -laF 'szit-' /proc/[0-9]*/cmdline 2>/dev/null
+		[[ -n $L_UID ]] && pgrep -u "$L_UID" | sed 's|.*|/proc/&/x|'
 	} | sed -n 's|^/proc/\([0-9]*\)/.*|\1|p' | sort -un | while read -r pid; do
 		[[ -n ${SELF[$pid]:-} ]] && continue
 		[[ -e /proc/$pid ]] || continue
@@ -102,7 +151,7 @@ baseline() {
 	state_entries >"$RUNS_DIR/baseline.state"
 	stanza_mounts >"$RUNS_DIR/baseline.mounts"
 	echo "baseline: $(wc -l <"$RUNS_DIR/baseline.cgroups") stanza cgroups," \
-		"$(wc -l <"$RUNS_DIR/baseline.state") entries in $STATE_ROOT," \
+		"$(wc -l <"$RUNS_DIR/baseline.state") entries in $STATE_ROOT${L_UID:+ and the rootless test places}," \
 		"$(wc -l <"$RUNS_DIR/baseline.mounts") mounts naming stanza (left alone, not counted)"
 	local procs
 	procs=$(leftover_procs)
@@ -191,7 +240,21 @@ check() {
 	fi
 
 	((bad == 0)) && echo "no leaks"
+	[[ $TIER == rootless ]] && ((bad)) && clean_rootless
 	return $bad
+}
+
+# Rootless tier: remove what a broken or killed tests/rootless/run.sh left.
+clean_rootless() {
+	local p e
+	echo "cleaning up what the rootless tier left"
+	if [[ -n $L_UID ]]; then
+		for p in $(pgrep -u "$L_UID"); do kill -KILL "$p" 2>/dev/null; done
+		bash "$HERE/../rootless/delegate.sh" teardown "$LEARNER" >/dev/null 2>&1
+	fi
+	for e in $(comm -13 "$RUNS_DIR/baseline.state" <(state_entries)); do
+		[[ $e == /tmp/stanza-rl.* || $e == "/tmp/stanza-$L_UID" ]] && rm -rf "$e"
+	done
 }
 
 case ${1:-} in

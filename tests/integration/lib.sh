@@ -13,6 +13,12 @@
 # `skip REASON` exits 77 only when the test is listed for this kind of host in
 # expected-skips; any other skip is a failure.
 #
+# The same scripts run as root and as an unprivileged learner (rootless mode,
+# see docs/rootless.md); tests/rootless/run.sh runs them as a test user it
+# creates. lib.sh knows where each kind keeps things: STATE_ROOT (state
+# directories), PRIVATE_IMAGE (the learner's copy of the image), cgroup_base
+# (where a container's cgroup goes), and ROOTLESS (0 or 1) for what differs.
+#
 # Every container run is counted (one line per run in $STANZA_BUILD_DIR/it-runs/runs)
 # so that leaks.sh can check the suite made at least 200 runs.
 
@@ -24,8 +30,36 @@ TEST_NAME=$(basename "$0" .sh)
 : "${STANZA_BUILD_DIR:=$STANZA_SOURCE_DIR/build}"
 : "${STANZA:=$STANZA_BUILD_DIR/stanza}"
 RUNS_DIR=$STANZA_BUILD_DIR/it-runs
-STATE_ROOT=/run/stanza
 IMAGE_ROOTFS=$STANZA_BUILD_DIR/images/busybox/rootfs
+
+# Who runs the tests. As root, stanza runs containers as root; as anyone else
+# it is in rootless mode (a user namespace mapping LEARNER to root).
+LEARNER_UID=$(id -u)
+# shellcheck disable=SC2034 # (used by the tests)
+LEARNER_GID=$(id -g)
+LEARNER=$(id -un 2>/dev/null || echo "$LEARNER_UID")
+ROOTLESS=0
+((LEARNER_UID == 0)) || ROOTLESS=1
+
+# Where stanza keeps its state (as the runtime computes it): /run/stanza for
+# root; $XDG_RUNTIME_DIR/stanza or /tmp/stanza-<uid> rootless.
+state_root_for() { # XDG_RUNTIME_DIR-VALUE
+	if ((!ROOTLESS)); then echo /run/stanza
+	elif [[ ${1:-} == /* ]]; then echo "$1/stanza"
+	else echo "/tmp/stanza-$LEARNER_UID"
+	fi
+}
+STATE_ROOT=$(state_root_for "${XDG_RUNTIME_DIR:-}")
+
+# Rootless: the learner's private copy of the busybox image (made on first use).
+private_images_dir() {
+	if [[ ${XDG_DATA_HOME:-} == /* ]]; then echo "$XDG_DATA_HOME/stanza/images"
+	elif [[ ${HOME:-} == /* ]]; then echo "$HOME/.local/share/stanza/images"
+	else echo "/tmp/stanza-$LEARNER_UID/images"
+	fi
+}
+# shellcheck disable=SC2034 # (used by the tests)
+PRIVATE_IMAGE=$(private_images_dir)/busybox
 # Seconds a single stanza run may take before the test calls it hung and kills it.
 SZIT_GUARD=${SZIT_GUARD:-60}
 # Put in the argv of long-running containers, so leftovers can be found (pgrep -f).
@@ -137,16 +171,30 @@ cgroup_mode() {
 	fi
 }
 
+# root-<mode> or rootless-<mode>, and rootless-<mode>-nocgroup when no cgroup
+# is delegated to the learner (then stanza refuses every limit).
 host_kind() {
-	local who=root
-	[[ $(id -u) -eq 0 ]] || who=rootless
-	echo "$who-$(cgroup_mode)"
+	if ((!ROOTLESS)); then
+		echo "root-$(cgroup_mode)"
+	elif limits_available; then
+		echo "rootless-$(cgroup_mode)"
+	else
+		echo "rootless-$(cgroup_mode)-nocgroup"
+	fi
 }
-HOST_KIND=$(host_kind)
+# HOST_KIND is set at the end of this file, once the cgroup helpers exist.
 
-# Skips listed as "<host-kind> <test-name> # reason" in expected-skips.
+# Skips listed as "<host-kind> <test-name> # reason" in expected-skips; the
+# host kind may be a glob (rootless-*).
 skip_expected() {
-	grep -Eq "^[[:space:]]*${HOST_KIND}[[:space:]]+${TEST_NAME}([[:space:]]|#|$)" "$SZIT_DIR/expected-skips" 2>/dev/null
+	local kind name rest
+	while read -r kind name rest; do
+		[[ -z $kind || $kind == \#* ]] && continue
+		name=${name%%#*}
+		# shellcheck disable=SC2053
+		[[ $HOST_KIND == $kind && $name == "$TEST_NAME" ]] && return 0
+	done <"$SZIT_DIR/expected-skips"
+	return 1
 }
 
 skip() { # REASON
@@ -160,7 +208,13 @@ skip() { # REASON
 }
 
 require_root() {
-	[[ $(id -u) -eq 0 ]] || skip "needs root: this test reads and signals the containers of root from the host"
+	((!ROOTLESS)) || skip "needs root"
+}
+
+# Limits need a cgroup: as root always; rootless, one delegated to the learner.
+require_limits() {
+	limits_available || skip "no cgroup is delegated to $LEARNER, so stanza refuses every limit" \
+		"(as root: tests/rootless/delegate.sh setup $LEARNER; or run the rootless tier, ctest -L rootless, as root)"
 }
 
 # ---------------------------------------------------------------- small utilities
@@ -314,6 +368,23 @@ container_pid1() { # STANZA_PID [SECONDS]
 	return 1
 }
 
+# Every descendant of PID (children, grandchildren, ...), one a line.
+descendants() { # PID
+	local queue=("$1") p c
+	while ((${#queue[@]})); do
+		p=${queue[0]}
+		queue=("${queue[@]:1}")
+		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
+			echo "$c"
+			queue+=("$c")
+		done
+	done
+}
+
+# The real, effective, saved and filesystem uids (or gids) of PID, seen from the host.
+proc_uids() { awk '$1 == "Uid:" { print $2, $3, $4, $5 }' "/proc/$1/status" 2>/dev/null; }
+proc_gids() { awk '$1 == "Gid:" { print $2, $3, $4, $5 }' "/proc/$1/status" 2>/dev/null; }
+
 # Mount point of the v1 hierarchy holding CONTROLLER, or the cgroup2 mount on v2.
 cgroup_mount() { # CONTROLLER
 	awk -v want="$1" -v mode="$(cgroup_mode)" '{
@@ -328,6 +399,95 @@ cgroup_mount() { # CONTROLLER
 # Every cgroup filesystem mount point (v1 hierarchies and cgroup2).
 cgroup_mounts() {
 	awk '{ for (i = 7; i <= NF && $i != "-"; i++) ; if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2") print $5 }' /proc/self/mountinfo
+}
+
+# The cgroup2 mount point, if any (the unified hierarchy, or the empty one of a hybrid host).
+cgroup2_mount() {
+	awk '{ for (i = 7; i <= NF && $i != "-"; i++) ; if ($(i + 1) == "cgroup2") { print $5; exit } }' /proc/self/mountinfo
+}
+
+# Is DIR (v2) delegated to us: ours, with cgroup.procs and cgroup.subtree_control writable?
+cg_delegated() { # DIR
+	[[ -O $1 && -w $1/cgroup.procs && -w $1/cgroup.subtree_control ]]
+}
+
+# v2, rootless: the highest delegated ancestor of this shell's cgroup, which is
+# where stanza (started from this shell) puts its containers and its own leaf.
+v2_delegated_base() {
+	local m cur best=
+	m=$(cgroup2_mount)
+	[[ -n $m ]] || return 1
+	cur=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	while [[ -n $cur && $cur != / ]]; do
+		if [[ ${cur##*/} != stanza-self-* ]] && cg_delegated "$m$cur"; then best=$m$cur; fi
+		cur=${cur%/*}
+	done
+	[[ -n $best ]] && echo "$best"
+}
+
+# The directory under which stanza makes this user's stanza-<id> cgroup for
+# CONTROLLER: the hierarchy's root for root; rootless, <mount>/stanza-<user>
+# (made by an administrator) on v1, the highest delegated ancestor on v2.
+# Fails when there is none (stanza then refuses the limit).
+cgroup_base() { # CONTROLLER
+	local m b
+	m=$(cgroup_mount "$1")
+	[[ -n $m ]] || return 1
+	if ((!ROOTLESS)); then
+		echo "$m"
+	elif [[ $(cgroup_mode) == v2 ]]; then
+		b=$(v2_delegated_base) || return 1
+		# The controller must be available there (enabled by the parent).
+		grep -qw -- "$1" "$b/cgroup.controllers" 2>/dev/null || [[ $1 == cpuacct ]] || return 1
+		echo "$b"
+	else
+		[[ -w $m/stanza-$LEARNER/cgroup.procs ]] || return 1
+		echo "$m/stanza-$LEARNER"
+	fi
+}
+
+# Every base directory (see cgroup_base), once.
+cgroup_bases() {
+	local c
+	for c in memory pids cpu cpuacct; do cgroup_base "$c"; done 2>/dev/null | sort -u
+}
+
+# Can this user's containers have --memory, --pids and --cpus?
+limits_available() {
+	local c
+	for c in memory pids cpu; do cgroup_base "$c" >/dev/null 2>&1 || return 1; done
+}
+
+# v2, rootless: stanza's own leaves (stanza-self-<pid>) under the delegated base.
+self_leaves() {
+	local b
+	b=$(v2_delegated_base) || return 0
+	find "$b" -mindepth 1 -maxdepth 1 -type d -name 'stanza-self-*' 2>/dev/null | sort
+}
+
+# Make every cgroup stanza could use unwritable for the learner (chmod u-w of
+# cgroup.procs) and run COMMAND...; then give the write permission back. The
+# learner owns those files, so may do this to itself.
+without_delegation() { # COMMAND...
+	local m cur files=() f rc
+	if [[ $(cgroup_mode) == v2 ]]; then
+		m=$(cgroup2_mount)
+		cur=$(sed -n 's/^0:://p' /proc/self/cgroup)
+		while [[ -n $cur && $cur != / ]]; do
+			[[ -O $m$cur/cgroup.procs && -w $m$cur/cgroup.procs ]] && files+=("$m$cur/cgroup.procs")
+			cur=${cur%/*}
+		done
+	else
+		for m in $(cgroup_mounts); do
+			f=$m/stanza-$LEARNER/cgroup.procs
+			[[ -O $f && -w $f ]] && files+=("$f")
+		done
+	fi
+	((${#files[@]})) && chmod u-w "${files[@]}"
+	"$@"
+	rc=$?
+	((${#files[@]})) && chmod u+w "${files[@]}"
+	return $rc
 }
 
 # Absolute directories of the stanza-* cgroups process PID is in, one a line.
@@ -387,17 +547,28 @@ state_id_of() { # SPID
 	return 1
 }
 
-# Every stanza-* cgroup directory on the host, sorted.
+# Every stanza-* cgroup directory on the host, sorted. Rootless, deeper (a
+# delegated base may be a systemd scope far down the tree), leaving out the
+# delegated bases themselves (stanza-<user> on v1) and stanza's own leaves
+# (stanza-self-<pid> on v2: each stanza moves itself into one, and the next
+# run collects it once that stanza is gone; see test_13).
 all_stanza_cgroups() {
 	local m
+	if ((!ROOTLESS)); then
+		for m in $(cgroup_mounts); do
+			find "$m" -maxdepth 4 -type d -name 'stanza-*' 2>/dev/null
+		done | sort
+		return 0
+	fi
 	for m in $(cgroup_mounts); do
-		find "$m" -maxdepth 4 -type d -name 'stanza-*' 2>/dev/null
-	done | sort
+		find "$m" -maxdepth 8 -type d -name 'stanza-*' ! -name 'stanza-self-*' 2>/dev/null
+	done | grep -vxF -f <(cgroup_bases; echo /nonexistent) | sort
+	return 0
 }
 
-# Every entry of the state root, sorted.
+# Every entry of the state root, sorted (but its .gc.lock, which stays).
 all_state_entries() {
-	[[ -d $STATE_ROOT ]] && find "$STATE_ROOT" -mindepth 1 -maxdepth 1 2>/dev/null | sort
+	[[ -d $STATE_ROOT ]] && find "$STATE_ROOT" -mindepth 1 -maxdepth 1 ! -name .gc.lock 2>/dev/null | sort
 	return 0
 }
 
@@ -449,16 +620,26 @@ procs_with() { # STRING
 # ---------------------------------------------------------------- images
 
 # A private copy of the busybox rootfs, for tests that plant things in an image.
+# Rootless, root's private directories in the image (its /root, 0700) cannot
+# be read: they are copied empty.
 copy_image() { # DEST
-	cp -a "$IMAGE_ROOTFS" "$1"
+	local errs
+	if ((!ROOTLESS)); then
+		cp -a "$IMAGE_ROOTFS" "$1"
+		return
+	fi
+	errs=$(cp -a "$IMAGE_ROOTFS" "$1" 2>&1) && return 0
+	errs=$(printf '%s\n' "$errs" | grep -v ': Permission denied$')
+	[[ -z $errs ]] || { printf '%s\n' "$errs" >&2; return 1; }
+	return 0
 }
 
 # A fingerprint of a directory tree: names, types, modes, owners, sizes, mtimes, link targets, contents.
 tree_fingerprint() { # DIR
 	(
 		cd "$1" || exit 1
-		find . -printf '%p %y %m %U:%G %s %T@ %l\n' | LC_ALL=C sort
-		find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r md5sum
+		find . -printf '%p %y %m %U:%G %s %T@ %l\n' 2>/dev/null | LC_ALL=C sort
+		find . -type f -print0 2>/dev/null | LC_ALL=C sort -z | xargs -0 -r md5sum
 	) | md5sum | cut -d' ' -f1
 }
 
@@ -501,6 +682,8 @@ szit_on_exit() {
 	[[ $rc -ne 0 ]] && fail "script ended early with status $rc"
 	finish
 }
+HOST_KIND=$(host_kind)
+
 trap szit_on_exit EXIT
 trap 'fail "interrupted"; finish' INT TERM
 

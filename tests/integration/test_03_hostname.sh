@@ -1,7 +1,6 @@
 #!/bin/bash
 # test_03_hostname.sh - point 3: --hostname sets the container's name only (UTS namespace)
 . "$(dirname "$0")/lib.sh"
-require_root
 
 before=$(hostname)
 before_proc=$(</proc/sys/kernel/hostname)

@@ -1,7 +1,6 @@
 #!/bin/bash
 # test_04_network.sh - point 4: own network namespace with only lo, up; --net none and --net host
 . "$(dirname "$0")/lib.sh"
-require_root
 
 ifaces() { printf '%s\n' "$1" | awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' | tr '\n' ' '; }
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # test_05_memory.sh - point 5: --memory kills on OOM and says so; a SIGKILL from the host is not an OOM; swap cannot hide it
 . "$(dirname "$0")/lib.sh"
-require_root
+require_limits
 
 LIMIT=$((32 * 1024 * 1024))
 oom_line='memory limit of 32 MiB.*OOM|OOM.*memory limit of 32 MiB'
@@ -58,6 +58,10 @@ bg_start hostkill --memory 32M -- sh -c 'echo ready; while :; do sleep 0.1; done
 if wait_for_line "$SZIT_TMP/hostkill.out" '^ready$' 10 && pid1=$(container_pid1 "$BG_PID" 5); then
 	mem=$(cgroup_dir_of "$pid1" memory)
 	assert_match "the container is in its own memory cgroup" '/stanza-[^/]+$' "$mem"
+	# Rootless: inside the cgroup delegated to the learner (stanza-<user> on v1,
+	# the delegated subtree on v2); as root, at the hierarchy's root.
+	assert_eq "its memory cgroup is stanza-<id> in $(cgroup_base memory)" \
+		"$(cgroup_base memory)/stanza-$(container_id_of "$pid1")" "$mem"
 	if [[ $(cgroup_mode) == v2 ]]; then
 		assert_eq "memory.max is 32 MiB" "$LIMIT" "$(cat "$mem/memory.max")"
 		assert_eq "memory.swap.max is 0" 0 "$(cat "$mem/memory.swap.max")"

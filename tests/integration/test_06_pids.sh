@@ -1,7 +1,10 @@
 #!/bin/bash
 # test_06_pids.sh - point 6: a fork bomb under --pids 20 is contained, the host stays responsive, the run ends, all is cleaned
 . "$(dirname "$0")/lib.sh"
-require_root
+require_limits
+
+# Where its pids cgroup will be (rootless: in the cgroup delegated to the learner).
+base=$(cgroup_base pids)
 
 # PID 1 starts the bomb, then blocks in the `read` builtin (no fork needed) on a
 # FIFO we hold open, until --timeout ends the run.
@@ -15,6 +18,7 @@ if wait_for_line "$SZIT_TMP/bomb.out" '^bombed$' 10 && pid1=$(container_pid1 "$s
 	pids=$(cgroup_dir_of "$pid1" pids)
 	id=$(container_id_of "$pid1")
 	assert_match "the container is in its own pids cgroup" '/stanza-[^/]+$' "$pids"
+	assert_eq "its pids cgroup is stanza-<id> in $base" "$base/stanza-$id" "$pids"
 	assert_eq "pids.max is 20" 20 "$(cat "$pids/pids.max")"
 	# While it runs: the count stays under the limit and the host can still fork.
 	max=0 slow=0 events=''

@@ -1,7 +1,6 @@
 #!/bin/bash
 # test_11_exit_status.sh - point 11: the command's status, 128+N for signals, PID 1 and SIGTERM from the host, 126/127
 . "$(dirname "$0")/lib.sh"
-require_root
 
 run_stanza -- sh -c 'exit 3'
 assert_status 3 "sh -c 'exit 3'"
@@ -64,4 +63,25 @@ run_stanza -- /etc/passwd
 assert_status 126 "a file that is not executable"
 run_stanza -- /etc
 assert_status 126 "a directory"
+
+# -t: the command gets a terminal of its own (a pty of the container's devpts),
+# as root and rootless; the status is still the command's. script(1) gives
+# stanza a terminal; its stdin is a FIFO we hold open (at EOF script would
+# type ^D into the terminal).
+if command -v script >/dev/null; then
+	mkfifo "$SZIT_TMP/tty-in"
+	exec 8<>"$SZIT_TMP/tty-in"
+	count_run
+	tty_out=$(timeout -k 5 20 script -qec "$(printf '%q' "$STANZA") run -t -- sh -c 'tty; exit 3'" /dev/null \
+		<"$SZIT_TMP/tty-in" 2>&1)
+	# shellcheck disable=SC2034 # (read by lib.sh's assert_status and show_run)
+	STATUS=$?
+	exec 8>&-
+	# shellcheck disable=SC2034
+	OUT=$tty_out ERR='' SZIT_LAST_ARGS="-t -- sh -c 'tty; exit 3' (in script)"
+	assert_status 3 "stanza run -t: the command's status"
+	assert_match "stanza run -t: the command's stdin is a terminal of the container's devpts" '^/dev/pts/[0-9]+'$'\r''?$' "$tty_out"
+else
+	note "no script(1) here: stanza run -t not tried"
+fi
 finish

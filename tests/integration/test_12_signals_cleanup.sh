@@ -1,7 +1,6 @@
 #!/bin/bash
 # test_12_signals_cleanup.sh - point 12: SIGINT/SIGTERM to stanza clean up; a SIGKILLed stanza's state is collected later, a locked one never
 . "$(dirname "$0")/lib.sh"
-require_root
 
 # Start a container that waits; sets SPID, PID1, ID (from the state directory
 # whose lock SPID holds) and DIRS (its stanza-<id> cgroup directories: limits
@@ -18,6 +17,8 @@ start_waiting() { # NAME STDIN [OPTIONS...]
 	return 0
 }
 LIMITS=(--memory 256M --pids 1000 --cpus 1)
+# Rootless without a delegated cgroup, stanza refuses limits: then without.
+limits_available || LIMITS=()
 
 all_exist() { local d; for d in "$@"; do [[ -d $d ]] || return 1; done; }
 none_exist() { local d; for d in "$@"; do [[ ! -e $d ]] || return 1; done; }
@@ -30,8 +31,8 @@ exec 7<>"$SZIT_TMP/idle"
 #    With limits (so with cgroups), and once without.
 for run in INT:limits TERM:limits INT:none; do
 	sig=${run%:*} name=${run/:/-}
-	if [[ $run == *:limits ]]; then opts=("${LIMITS[@]}"); else opts=(); fi
-	if start_waiting "$name" "$SZIT_TMP/idle" "${opts[@]}"; then
+	if [[ $run == *:limits ]]; then opts=(${LIMITS[@]+"${LIMITS[@]}"}); else opts=(); fi
+	if start_waiting "$name" "$SZIT_TMP/idle" ${opts[@]+"${opts[@]}"}; then
 		assert_true "$name: the state directory $STATE_ROOT/$ID exists while it runs" test -d "$STATE_ROOT/$ID"
 		if ((${#opts[@]})); then
 			assert_match "$name: the container is in stanza-$ID cgroups" "/stanza-$ID" "$DIRS"
@@ -51,13 +52,15 @@ done
 # 2. A long-running stanza A, and a stanza B that is SIGKILLed mid-run.
 mkfifo "$SZIT_TMP/a.stdin"
 exec 8<>"$SZIT_TMP/a.stdin"
-start_waiting A "$SZIT_TMP/a.stdin" "${LIMITS[@]}"
+start_waiting A "$SZIT_TMP/a.stdin" ${LIMITS[@]+"${LIMITS[@]}"}
 A_SPID=$SPID A_PID1=$PID1 A_ID=$ID A_DIRS=$DIRS
-start_waiting B "$SZIT_TMP/idle" "${LIMITS[@]}"
+start_waiting B "$SZIT_TMP/idle" ${LIMITS[@]+"${LIMITS[@]}"}
 B_SPID=$SPID B_PID1=$PID1 B_ID=$ID B_DIRS=$DIRS
 if [[ -n $A_ID && -n $B_ID ]]; then
-	assert_match "A is in stanza-$A_ID cgroups" "/stanza-$A_ID" "$A_DIRS"
-	assert_match "B is in stanza-$B_ID cgroups" "/stanza-$B_ID" "$B_DIRS"
+	if ((${#LIMITS[@]})); then
+		assert_match "A is in stanza-$A_ID cgroups" "/stanza-$A_ID" "$A_DIRS"
+		assert_match "B is in stanza-$B_ID cgroups" "/stanza-$B_ID" "$B_DIRS"
+	fi
 	assert_ne "A and B have different ids" "$A_ID" "$B_ID"
 	kill -KILL "$B_SPID"
 	bg_wait B 10
@@ -88,6 +91,36 @@ if [[ -n $A_ID && -n $B_ID ]]; then
 	assert_true "A's cgroups are removed" none_exist $A_DIRS
 else
 	fail "could not start A and B"
+fi
+
+# 3. Rootless: the state is the learner's own, in $XDG_RUNTIME_DIR/stanza, or
+#    /tmp/stanza-<uid> without XDG_RUNTIME_DIR; private (0700) either way.
+if ((ROOTLESS)); then
+	assert_eq "the state root $STATE_ROOT is the learner's and private" "$LEARNER_UID 700" \
+		"$(stat -c '%u %a' "$STATE_ROOT" 2>/dev/null)"
+	fallback=$(XDG_RUNTIME_DIR='' state_root_for '')
+	if [[ $STATE_ROOT != "$fallback" ]]; then
+		existed=0
+		[[ -e $fallback ]] && existed=1
+		saved=$STATE_ROOT
+		STATE_ROOT=$fallback
+		# --read-only: what is checked is where the state goes, not the overlay
+		# (whose upper layer would be in /tmp, maybe a tmpfs without the user
+		# xattrs a rootless overlay uses, before Linux 6.6).
+		XDG_RUNTIME_DIR='' start_waiting noxdg "$SZIT_TMP/idle" --read-only
+		if [[ -n $ID ]]; then
+			assert_true "without XDG_RUNTIME_DIR the state is in $fallback/$ID" test -d "$fallback/$ID"
+			assert_eq "$fallback is the learner's and private" "$LEARNER_UID 700" "$(stat -c '%u %a' "$fallback")"
+			assert_true "nothing of it is in $saved" test ! -e "$saved/$ID"
+		fi
+		kill -TERM "$SPID"
+		bg_wait noxdg 10
+		assert_status 143 "SIGTERM to a stanza without XDG_RUNTIME_DIR"
+		[[ -n $ID ]] && assert_true "its state directory is removed" test ! -e "$fallback/$ID"
+		STATE_ROOT=$saved
+		# Leave /tmp as it was.
+		((existed)) || rm -rf "$fallback"
+	fi
 fi
 exec 7>&- 8>&-
 finish

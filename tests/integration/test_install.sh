@@ -2,6 +2,9 @@
 # test_install.sh - `cmake --install` with DESTDIR puts stanza, its image and its translations in FHS places, and the installed binary starts
 #
 # Environment (from ctest): STANZA_BUILD_DIR, STANZA_SOURCE_DIR. Exit 77 = skip.
+# In the rootless tier (tests/rootless/run.sh) root installs and this runs as
+# the test user with SZIT_INSTALLED=<DESTDIR>/usr: it checks that tree, then
+# runs the installed stanza rootless.
 set -euo pipefail
 
 skip() {
@@ -15,19 +18,30 @@ fail() {
 
 [[ -n "${STANZA_BUILD_DIR:-}" && -d "$STANZA_BUILD_DIR" ]] || skip "STANZA_BUILD_DIR is not set (run through ctest)"
 [[ -n "${STANZA_SOURCE_DIR:-}" && -d "$STANZA_SOURCE_DIR" ]] || skip "STANZA_SOURCE_DIR is not set (run through ctest)"
-command -v cmake >/dev/null 2>&1 || skip "cmake is not installed"
+if [[ -n "${SZIT_INSTALLED:-}" ]]; then
+	# The rootless tier (tests/rootless/run.sh): root installed into DESTDIR, as
+	# an administrator would; the learner checks the tree and uses it.
+	usr=$SZIT_INSTALLED
+	dest=$(dirname "$usr")
+	[[ -d "$usr" && "$(basename "$usr")" == usr ]] || fail "SZIT_INSTALLED=$usr is not an installed /usr"
+elif [[ -f "$STANZA_BUILD_DIR/cmake_install.cmake" ]]; then
+	command -v cmake >/dev/null 2>&1 || skip "cmake is not installed"
+	dest=$(mktemp -d "${TMPDIR:-/tmp}/stanza-install.XXXXXX")
+	trap 'rm -rf "$dest"' EXIT
 
-dest=$(mktemp -d "${TMPDIR:-/tmp}/stanza-install.XXXXXX")
-trap 'rm -rf "$dest"' EXIT
-
-if ! DESTDIR="$dest" cmake --install "$STANZA_BUILD_DIR" --prefix /usr >"$dest.log" 2>&1; then
-	cat "$dest.log" >&2
+	if ! DESTDIR="$dest" cmake --install "$STANZA_BUILD_DIR" --prefix /usr >"$dest.log" 2>&1; then
+		cat "$dest.log" >&2
+		rm -f "$dest.log"
+		fail "cmake --install failed"
+	fi
 	rm -f "$dest.log"
-	fail "cmake --install failed"
+	usr=$dest/usr
+else
+	# A staged copy of the binary and images, with no build tree to install from.
+	grep -Eq '^\*[[:space:]]+test_install([[:space:]]|#|$)' "$(dirname "$0")/expected-skips" ||
+		fail "no build tree in $STANZA_BUILD_DIR to install from, and no expected skip for it"
+	skip "no build tree in $STANZA_BUILD_DIR to install from (and SZIT_INSTALLED unset)"
 fi
-rm -f "$dest.log"
-
-usr=$dest/usr
 share=$usr/share/stanza
 rootfs=$share/images/busybox/rootfs
 
@@ -53,8 +67,8 @@ done
 [[ "$(stat -c %a "$rootfs/root")" == 700 ]] || fail "root has mode $(stat -c %a "$rootfs/root"), want 700"
 # Nothing in the shared image may belong to a host user: owners inside a
 # container come from the owners file, applied in each container's layer.
-if [[ $(id -u) == 0 ]]; then
-	[[ -z "$(find "$rootfs" ! -uid 0 -print -quit)" ]] || fail "files in the installed image are not root's"
+if [[ $(id -u) == 0 || -n "${SZIT_INSTALLED:-}" ]]; then
+	[[ -z "$(find "$rootfs" ! -uid 0 -print -quit 2>/dev/null)" ]] || fail "files in the installed image are not root's"
 fi
 grep -qx 'home/app 1000 1000' "$share/images/busybox/owners" || fail "the image's owners file does not give home/app to 1000"
 cmp -s "$share/images/busybox/VERSION" "$STANZA_BUILD_DIR/images/busybox/VERSION" ||
@@ -73,4 +87,15 @@ out=$(env -u STANZA_DATADIR -u STANZA_LOCALEDIR "$usr/bin/stanza" --version) || 
 out=$(env -u STANZA_DATADIR -u STANZA_LOCALEDIR LC_ALL=C.UTF-8 LANGUAGE=it "$usr/bin/stanza" --help)
 [[ "$out" == *Uso:* ]] || fail "installed stanza --help is not in Italian with LANGUAGE=it: ${out%%$'\n'*}"
 
-echo "PASS: installed into $dest/usr: binary, image ($(find "$rootfs" -type l | wc -l) links), translations"
+# An ordinary user runs the installed stanza rootless: it copies the
+# installed image (root's, with root's private /root) into a copy of its own,
+# and root inside is the user outside.
+if [[ $(id -u) != 0 ]]; then
+	out=$(env -u STANZA_DATADIR -u STANZA_LOCALEDIR "$usr/bin/stanza" run -- sh -c 'whoami; cat /proc/self/uid_map; touch /etc/x && echo wrote' 2>&1) ||
+		fail "the installed stanza cannot run a container rootless: $out"
+	[[ "$out" == root$'\n'*" 0 "*"$(id -u)"*$'\n'wrote ]] || fail "unexpected output of a rootless run of the installed stanza: $out"
+	copy=${XDG_DATA_HOME:-${HOME:-/nonexistent}/.local/share}/stanza/images/busybox
+	cmp -s "$copy/VERSION" "$share/images/busybox/VERSION" || fail "no private copy of the installed image in $copy"
+fi
+
+echo "PASS: installed into $dest/usr: binary, image ($(find "$rootfs" -type l 2>/dev/null | wc -l) links), translations"
