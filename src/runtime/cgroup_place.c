@@ -162,20 +162,22 @@ static int refuse_limits(const struct sz_spec *spec, sz_error_t *err)
 	struct sz_probe_cgroup pc;
 	sz_error_t ignored = NULL;
 	const char *opt = spec->limits.memory_bytes ? "--memory" : spec->limits.pids ? "--pids" : "--cpus";
+	bool probed;
 
 	sz_probe_options_init(&opts);
 	sz_probe_user(&user, "");
-	if (sz_probe_cgroup(&pc, &user, &opts, &ignored) < 0 || pc.fix == NULL) {
-		sz_error_release(&ignored);
-		free(user.name);
-		return sz_error_make(
-		    err, 0, _("%s needs a cgroup you may write, and there is none (see 'stanza doctor')"),
-		    opt);
-	}
-	sz_error_make(err, 0,
-	              _("%s needs a cgroup you may write, and there is none; this would make one:\n%s"), opt,
-	              pc.fix);
-	sz_probe_cgroup_release(&pc);
+	probed = sz_probe_cgroup(&pc, &user, &opts, &ignored) == 0;
+	sz_error_release(&ignored);
+	if (probed && pc.fix != NULL)
+		sz_error_make(
+		    err, 0, _("%s needs a cgroup you may write, and there is none; this would make one:\n%s"),
+		    opt, pc.fix);
+	else
+		sz_error_make(err, 0,
+		              _("%s needs a cgroup you may write, and there is none (see 'stanza doctor')"),
+		              opt);
+	if (probed)
+		sz_probe_cgroup_release(&pc);
 	free(user.name);
 	return -1;
 }
