@@ -10,7 +10,7 @@ CMAKE_FLAGS += -DSTANZA_WERROR=ON
 endif
 
 
-.PHONY: all deps configure build run check test unit integration format format-check sanitize install bench clean distclean
+.PHONY: all deps configure build run check check-vm test unit integration format format-check sanitize install bench clean distclean
 
 all: build
 
@@ -29,9 +29,15 @@ run: build
 	$(BUILD_DIR)/stanza $(ARGS)
 
 # Every tier this machine can run: the plain build, then the same suites under ASan+UBSan.
+# The pure cgroup v2 guest (label vm, about 10 minutes under emulation) is not
+# yet part of it: a rootless network check is still flaky under TCG. Run it
+# with `make check-vm`.
 check: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j2 $(CTEST_FLAGS)
+	cd $(BUILD_DIR) && ctest --output-on-failure -j2 -LE vm $(CTEST_FLAGS)
 	$(MAKE) sanitize
+
+check-vm: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L vm
 
 test: check
 

@@ -13,7 +13,11 @@ assert_status 0 "--net none"
 assert_eq "--net none: only lo" "lo " "$(ifaces "$OUT")"
 
 # lo is up: a TCP connection to 127.0.0.1 works inside.
-run_stanza -- sh -c 'ip link show lo; nc -l -p 7777 >/tmp/got & sleep 0.2; echo hello | nc -w 1 127.0.0.1 7777; sleep 0.2; cat /tmp/got'
+# Retry until the listener is up (a slow or emulated host may need longer than
+# any fixed sleep), then wait for it to write what it got.
+run_stanza -- sh -c 'ip link show lo; nc -l -p 7777 >/tmp/got & l=$!
+	i=0; until echo hello | nc -w 1 127.0.0.1 7777 2>/dev/null; do i=$((i+1)); [ $i -ge 50 ] && break; sleep 0.1; done
+	wait $l; cat /tmp/got'
 assert_match "lo is UP" 'lo: <[^>]*UP' "$OUT"
 assert_match "a connection over lo works" 'hello$' "$OUT"
 
