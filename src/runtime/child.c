@@ -33,27 +33,6 @@ struct sz_identity {
 	char home[256];
 };
 
-void sz_trace(const struct sz_container *c, const char *fmt, ...)
-{
-	char buf[1024];
-	uint64_t dt;
-	int n;
-	va_list ap;
-
-	if (c->spec->trace_fd < 0)
-		return;
-	dt = sz_now_ns() - c->t0;
-	n = snprintf(buf, sizeof(buf), "[%4llu.%03llu ms] ", (unsigned long long)(dt / 1000000),
-	             (unsigned long long)(dt / 1000 % 1000));
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof(buf) - 2)
-		n = (int)sizeof(buf) - 2;
-	buf[n++] = '\n';
-	sz_write_all(c->spec->trace_fd, buf, (size_t)n);
-}
-
 __attribute__((noreturn)) static void child_fail(struct sz_container *c, sz_error_t *err)
 {
 	sz_msg_send(c->sync_fd, SZ_MSG_ERROR, 0, sz_error_msg(*err), -1);
