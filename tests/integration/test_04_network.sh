@@ -14,10 +14,13 @@ assert_eq "--net none: only lo" "lo " "$(ifaces "$OUT")"
 
 # lo is up: a TCP connection to 127.0.0.1 works inside.
 # Retry until the listener is up (a slow or emulated host may need longer than
-# any fixed sleep), then wait for it to write what it got.
-run_stanza -- sh -c 'ip link show lo; nc -l -p 7777 >/tmp/got & l=$!
+# any fixed sleep), then for it to write what it got.
+# The listener's stdin is a pipe that stays open: busybox nc -l gives up on
+# the connection once its own stdin (a background job's /dev/null) ends.
+run_stanza -- sh -c 'ip link show lo; sleep 5 | nc -l -p 7777 >/tmp/got & l=$!
 	i=0; until echo hello | nc -w 1 127.0.0.1 7777 2>/dev/null; do i=$((i+1)); [ $i -ge 50 ] && break; sleep 0.1; done
-	wait $l; cat /tmp/got'
+	i=0; until grep -q hello /tmp/got; do i=$((i+1)); [ $i -ge 50 ] && break; sleep 0.1; done
+	kill $l 2>/dev/null; cat /tmp/got'
 assert_match "lo is UP" 'lo: <[^>]*UP' "$OUT"
 assert_match "a connection over lo works" 'hello$' "$OUT"
 
