@@ -74,6 +74,39 @@ int sz_cgroup_layout_load_self(struct sz_cgroup_layout *layout, sz_error_t *err)
 /* Whether controller c lives on the cgroup2 hierarchy (false when it is absent). */
 bool sz_cgroup_layout_on_v2(const struct sz_cgroup_layout *layout, enum sz_controller c);
 
+/*
+ * Where a user may make groups (cgroup_place.c); the one answer both the
+ * runtime and `stanza doctor` use.
+ *  root:          each hierarchy's root;
+ *  others, v1:    <mount>/stanza-<token>, made by an administrator and given
+ *                 to the user (dir and cgroup.procs writable);
+ *  others, v2:    the highest ancestor of stanza's own cgroup that is
+ *                 delegated: owned by the user, cgroup.procs and
+ *                 cgroup.subtree_control writable.
+ */
+struct sz_cgroup_user {
+	bool root;
+	uid_t euid;
+	const char *token; /* sz_cgroup_user_token() */
+};
+
+struct sz_cgroup_place {
+	char *looked; /* where it looked, relative to the mount (the caller frees) */
+	int error;    /* 0, or why `looked` will not do: ENOENT, EACCES, EPERM (not the user's) */
+	bool enabled; /* v2: the controller is listed in looked's cgroup.controllers */
+};
+
+/* The user as written in directory names and commands: the name when it is
+ * plain, else the uid. */
+char *sz_cgroup_user_token(const char *name, uid_t euid);
+/* The base for controller c relative to its mount ("" for the root), or NULL
+ * with *why saying where it looked and why that will not do. */
+char *sz_cgroup_user_base(const struct sz_cgroup_layout *layout, enum sz_controller c,
+                          const struct sz_cgroup_user *user, struct sz_cgroup_place *why);
+/* The highest delegated ancestor of stanza's own v2 cgroup, relative to the
+ * mount, or NULL. */
+char *sz_cgroup_v2_delegated(const struct sz_cgroup_layout *layout, uid_t euid);
+
 /* What a container asks for; 0 means no limit. */
 struct sz_cgroup_limits {
 	uint64_t memory_bytes;

@@ -30,77 +30,141 @@
  *                 access to the common ancestor of where it is and where it goes.
  */
 
-static bool user_can_write(const char *dir, const char *file)
+/* 0 when this user may make groups in dir (an absolute path); with
+ * delegation (v2, not root) dir must also be theirs, with cgroup.procs and
+ * cgroup.subtree_control writable. Else the errno that says why (EPERM:
+ * someone else's). */
+static int writable_error(const char *dir, bool delegation, uid_t euid)
 {
-	cleanup_free char *path = sz_asprintf("%s/%s", dir, file);
-
-	return access(path, W_OK) == 0;
-}
-
-static bool delegated(const char *dir)
-{
+	static const char *const files[] = {"cgroup.procs", "cgroup.subtree_control"};
 	struct stat st;
 
-	return stat(dir, &st) == 0 && st.st_uid == geteuid() && user_can_write(dir, "cgroup.procs") &&
-	       user_can_write(dir, "cgroup.subtree_control");
+	if (faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) < 0)
+		return errno;
+	if (!delegation)
+		return 0;
+	if (stat(dir, &st) < 0)
+		return errno;
+	if (st.st_uid != euid)
+		return EPERM;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		cleanup_free char *file = sz_asprintf("%s/%s", dir, files[i]);
+		if (faccessat(AT_FDCWD, file, W_OK, AT_EACCESS) < 0)
+			return errno;
+	}
+	return 0;
 }
 
-/* The highest delegated ancestor of our own v2 cgroup, relative to the
- * mount ("" never: the root is not delegated), or NULL. */
-static char *v2_delegated_base(const struct sz_cgroup_layout *layout)
+char *sz_cgroup_v2_delegated(const struct sz_cgroup_layout *layout, uid_t euid)
 {
-	cleanup_free char *cur = sz_xstrdup(layout->v2_self != NULL ? layout->v2_self : "/");
+	cleanup_free char *cur = NULL;
 	char *best = NULL;
 
+	if (layout->v2_mount == NULL)
+		return NULL;
+	cur = sz_xstrdup(layout->v2_self != NULL ? layout->v2_self : "/");
 	while (strcmp(cur, "/") != 0 && cur[0] != '\0') {
 		cleanup_free char *dir = sz_asprintf("%s%s", layout->v2_mount, cur);
 		char *slash;
 
 		/* Our own leaf from an earlier run in this process is not a base. */
-		if (!sz_str_has_prefix(strrchr(cur, '/') + 1, "stanza-self-") && delegated(dir)) {
+		if (!sz_str_has_prefix(strrchr(cur, '/') + 1, "stanza-self-") && writable_error(dir, true, euid) == 0) {
 			free(best);
 			best = sz_xstrdup(cur + 1);
 		}
 		slash = strrchr(cur, '/');
 		*slash = '\0';
-		if (cur[0] == '\0')
-			break;
 	}
 	return best;
+}
+
+char *sz_cgroup_user_token(const char *name, uid_t euid)
+{
+	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+
+	if (name != NULL && *name != '\0' && *name != '-' && strspn(name, safe) == strlen(name))
+		return sz_xstrdup(name);
+	return sz_asprintf("%lu", (unsigned long)euid);
+}
+
+static bool v2_enabled(const char *dir, enum sz_controller c)
+{
+	cleanup_free char *file = sz_asprintf("%s/cgroup.controllers", dir);
+	cleanup_free char *text = NULL;
+	const char *want = c == SZ_CTRL_CPUACCT ? "cpu" : sz_controller_name(c);
+	size_t n = strlen(want);
+	sz_error_t ignored = NULL;
+
+	if (sz_read_file(file, &text, NULL, &ignored) < 0) {
+		sz_error_release(&ignored);
+		return false;
+	}
+	for (const char *p = strstr(text, want); p != NULL; p = strstr(p + 1, want))
+		if ((p == text || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+char *sz_cgroup_user_base(const struct sz_cgroup_layout *layout, enum sz_controller c,
+                          const struct sz_cgroup_user *user, struct sz_cgroup_place *why)
+{
+	bool v2 = sz_cgroup_layout_on_v2(layout, c);
+	cleanup_free char *rel = NULL;
+	cleanup_free char *dir = NULL;
+
+	memset(why, 0, sizeof(*why));
+	if (layout->mount[c] == NULL) {
+		why->error = ENOENT;
+		return NULL;
+	}
+	if (user->root)
+		rel = sz_xstrdup("");
+	else if (v2)
+		rel = sz_cgroup_v2_delegated(layout, user->euid);
+	else
+		rel = sz_asprintf("stanza-%s", user->token);
+	if (rel == NULL) {
+		/* nothing delegated: report on the cgroup stanza is in */
+		const char *self = layout->v2_self != NULL ? layout->v2_self : "/";
+		why->looked = sz_xstrdup(self + strspn(self, "/"));
+		dir = sz_asprintf("%s/%s", layout->mount[c], why->looked);
+		why->error = writable_error(dir, true, user->euid);
+		if (why->error == 0)
+			why->error = EPERM;
+		return NULL;
+	}
+	why->looked = sz_xstrdup(rel);
+	dir = *rel != '\0' ? sz_asprintf("%s/%s", layout->mount[c], rel) : sz_xstrdup(layout->mount[c]);
+	why->error = writable_error(dir, false, user->euid);
+	if (why->error == 0 && !user->root && !v2) {
+		cleanup_free char *procs = sz_asprintf("%s/cgroup.procs", dir);
+		if (faccessat(AT_FDCWD, procs, W_OK, AT_EACCESS) < 0)
+			why->error = errno;
+	}
+	why->enabled = !v2 || v2_enabled(dir, c);
+	if (why->error != 0 || !why->enabled)
+		return NULL;
+	return steal_pointer(&rel);
 }
 
 static char *user_name(void)
 {
 	struct passwd *pw = getpwuid(geteuid());
 
-	return pw != NULL ? sz_xstrdup(pw->pw_name) : sz_asprintf("%u", (unsigned)geteuid());
+	return sz_cgroup_user_token(pw != NULL ? pw->pw_name : NULL, geteuid());
 }
 
 int sz_cgroup_bases(const struct sz_cgroup_layout *layout, bool rootless, char *base[SZ_CTRL_COUNT],
                     sz_error_t *err)
 {
-	cleanup_free char *user = rootless ? user_name() : NULL;
-	cleanup_free char *v2 = NULL;
+	cleanup_free char *token = user_name();
+	struct sz_cgroup_user user = {.root = !rootless, .euid = geteuid(), .token = token};
 
-	if (rootless && layout->v2_mount != NULL)
-		v2 = v2_delegated_base(layout);
 	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
-		cleanup_free char *dir = NULL;
+		struct sz_cgroup_place why;
 
-		base[c] = NULL;
-		if (layout->mount[c] == NULL)
-			continue;
-		if (!rootless) {
-			base[c] = sz_xstrdup("");
-			continue;
-		}
-		if (sz_cgroup_layout_on_v2(layout, c)) {
-			base[c] = v2 != NULL ? sz_xstrdup(v2) : NULL;
-			continue;
-		}
-		dir = sz_asprintf("%s/stanza-%s", layout->mount[c], user);
-		if (user_can_write(dir, "cgroup.procs"))
-			base[c] = sz_asprintf("stanza-%s", user);
+		base[c] = sz_cgroup_user_base(layout, c, &user, &why);
+		free(why.looked);
 	}
 	return 0;
 }

@@ -21,102 +21,29 @@ static const char *strip_root(const char *path, const char *root)
 	return n > 0 && strncmp(path, root, n) == 0 ? path + n : path;
 }
 
-/* The user as written in directory names and commands: the name when it
- * is plain, else the uid. */
-static char *user_token(const struct sz_probe_user *user)
-{
-	const char *n = user->name;
-
-	if (n != NULL && *n != '\0' && *n != '-' && strspn(n, PROBE_SHELL_SAFE) == strlen(n))
-		return sz_xstrdup(n);
-	return sz_asprintf("%lu", (unsigned long)user->euid);
-}
-
-static bool is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Below the hierarchy's mount (already root-prefixed in the layout). */
-static char *controller_base_rel(const struct sz_cgroup_layout *l, enum sz_controller c,
-                                 const struct sz_probe_user *user, bool v2)
-{
-	const char *self;
-
-	if (user->root)
-		return sz_xstrdup("");
-	if (!v2) {
-		cleanup_free char *who = user_token(user);
-		cleanup_free char *name = sz_asprintf(SZ_PROBE_V1_DIR_FMT, who);
-		cleanup_free char *admin = sz_asprintf("%s/%s", l->mount[c], name);
-
-		if (is_dir(admin))
-			return steal_pointer(&name);
-	}
-	self = v2 ? l->v2_self : l->self[c];
-	if (self == NULL)
-		self = "";
-	while (*self == '/')
-		self++;
-	return sz_xstrdup(self);
-}
-
-static bool v2_controller_enabled(const char *dir, enum sz_controller c)
-{
-	cleanup_free char *file = sz_asprintf("%s/cgroup.controllers", dir);
-	cleanup_free char *text = probe_read_host("", file, NULL);
-
-	return text != NULL &&
-	       probe_line_has_word(text, c == SZ_CTRL_CPUACCT ? "cpu" : sz_controller_name(c));
-}
-
-/* 0 when this user can make groups in dir; with delegation (v2, not root)
- * dir must also be theirs, with cgroup.procs and cgroup.subtree_control
- * writable. Else the errno that says why (EPERM: someone else's). */
-static int writable_error(const char *dir, bool delegation, const struct sz_probe_user *user)
-{
-	static const char *const files[] = {"cgroup.procs", "cgroup.subtree_control"};
-	struct stat st;
-
-	if (faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) < 0)
-		return errno;
-	if (!delegation)
-		return 0;
-	if (stat(dir, &st) < 0)
-		return errno;
-	if (st.st_uid != user->euid)
-		return EPERM;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		cleanup_free char *file = sz_asprintf("%s/%s", dir, files[i]);
-		if (faccessat(AT_FDCWD, file, W_OK, AT_EACCESS) < 0)
-			return errno;
-	}
-	return 0;
-}
-
 static void probe_controller(struct sz_probe_controller *pc, const struct sz_cgroup_layout *l,
                              enum sz_controller c, const struct sz_probe_user *user, const char *root)
 {
-	bool v2 = sz_cgroup_layout_on_v2(l, c);
-	cleanup_free char *dir = NULL;
+	cleanup_free char *token = sz_cgroup_user_token(user->name, user->euid);
+	struct sz_cgroup_user cu = {.root = user->root, .euid = user->euid, .token = token};
+	struct sz_cgroup_place why;
+	cleanup_free char *base = NULL;
 
 	memset(pc, 0, sizeof(*pc));
+	base = sz_cgroup_user_base(l, c, &cu, &why);
 	if (l->mount[c] == NULL) {
 		pc->error = ENOENT;
 		return;
 	}
 	pc->mounted = true;
-	pc->on_v2 = v2;
+	pc->on_v2 = sz_cgroup_layout_on_v2(l, c);
 	pc->mount = sz_xstrdup(strip_root(l->mount[c], root));
-	pc->base_rel = controller_base_rel(l, c, user, v2);
+	pc->base_rel = steal_pointer(&why.looked);
 	pc->base =
 	    *pc->base_rel != '\0' ? sz_asprintf("%s/%s", pc->mount, pc->base_rel) : sz_xstrdup(pc->mount);
-	dir = probe_host_path(root, pc->base);
-	pc->enabled = !v2 || v2_controller_enabled(dir, c);
-	pc->error = writable_error(dir, v2 && !user->root, user);
-	pc->writable = pc->error == 0 && pc->enabled;
+	pc->enabled = why.enabled || why.error != 0;
+	pc->error = why.error;
+	pc->writable = base != NULL;
 }
 
 bool probe_controller_refused(const struct sz_probe_controller *pc)
@@ -210,7 +137,7 @@ static char *fix_v2_admin(const struct sz_probe_cgroup *cg, const struct sz_prob
 static char *cgroup_fix(const struct sz_probe_cgroup *cg, const struct sz_probe_user *user,
                         const char *command)
 {
-	cleanup_free char *who = user_token(user);
+	cleanup_free char *who = sz_cgroup_user_token(user->name, user->euid);
 	bool any = false;
 
 	for (int c = 0; c < SZ_CTRL_COUNT; c++)
@@ -247,9 +174,8 @@ int sz_probe_cgroup(struct sz_probe_cgroup *cg, const struct sz_probe_user *user
 	for (int c = 0; c < SZ_CTRL_COUNT; c++)
 		probe_controller(&cg->ctrl[c], &layout, c, user, opts->root);
 	if (cg->mode == SZ_CGROUP_V2 && !user->root) {
-		cleanup_free char *dir =
-		    sz_asprintf("%s/%s", layout.v2_mount, layout.v2_self != NULL ? layout.v2_self : "");
-		cg->delegated = writable_error(dir, true, user) == 0;
+		cleanup_free char *delegated = sz_cgroup_v2_delegated(&layout, user->euid);
+		cg->delegated = delegated != NULL;
 	}
 	cg->systemd = probe_host_exists(opts->root, "/run/systemd/system");
 	cg->systemd_user = systemd_user_running(user, opts->root);

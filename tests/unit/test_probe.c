@@ -395,14 +395,18 @@ static void test_cgroup_hybrid_user(void **state)
 	assert_string_equal(cg.ctrl[SZ_CTRL_MEMORY].base, "/sys/fs/cgroup/memory/stanza-alice");
 	assert_string_equal(cg.ctrl[SZ_CTRL_MEMORY].base_rel, "stanza-alice");
 	assert_true(cg.ctrl[SZ_CTRL_MEMORY].writable);
-	assert_string_equal(cg.ctrl[SZ_CTRL_CPU].base, "/sys/fs/cgroup/cpu/user.slice");
+	/* the same answer as the runtime: the user's own v1 cgroup is not used */
+	assert_string_equal(cg.ctrl[SZ_CTRL_CPU].base, "/sys/fs/cgroup/cpu/stanza-alice");
+	assert_false(cg.ctrl[SZ_CTRL_CPU].writable);
 	assert_string_equal(cg.ctrl[SZ_CTRL_CPUACCT].mount, "/sys/fs/cgroup/cpuacct");
 	assert_true(cg.memsw);
-	/* pids: the user's cgroup does not exist, so only pids needs the administrator */
+	/* pids: no directory for the user, so an administrator must make one */
 	assert_false(cg.ctrl[SZ_CTRL_PIDS].writable);
 	assert_int_equal(cg.ctrl[SZ_CTRL_PIDS].error, ENOENT);
-	assert_contains(cg.fix, "sudo mkdir -p /sys/fs/cgroup/pids/stanza-alice && "
-	                        "sudo chown -R alice /sys/fs/cgroup/pids/stanza-alice\n");
+	assert_contains(cg.fix, "sudo mkdir -p /sys/fs/cgroup/pids/stanza-alice /sys/fs/cgroup/cpu/stanza-alice "
+	                        "/sys/fs/cgroup/cpuacct/stanza-alice && sudo chown -R alice "
+	                        "/sys/fs/cgroup/pids/stanza-alice /sys/fs/cgroup/cpu/stanza-alice "
+	                        "/sys/fs/cgroup/cpuacct/stanza-alice\n");
 	assert_lacks(cg.fix, "memory");
 	assert_contains(cg.fix, "# ");
 	sz_probe_cgroup_release(&cg);
