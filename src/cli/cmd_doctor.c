@@ -124,10 +124,12 @@ static void print_consequences(const struct sz_probe *p)
 	}
 }
 
-static void print_human(const struct sz_probe *p, bool can_run)
+static void print_human(const struct sz_probe *p, bool can_run, const char *state_note)
 {
 	print_table(p);
 	print_consequences(p);
+	if (state_note != NULL)
+		printf("\n%s\n", state_note);
 	putchar('\n');
 	if (can_run)
 		puts(_("This host can run containers for you."));
@@ -361,7 +363,7 @@ static int parse_options(int argc, char **argv, bool *json, bool *help)
  * is in there). The overlay trial runs there, since file systems differ in
  * what overlay accepts (tmpfs and user extended attributes, for one).
  * NULL: let the probe choose. */
-static char *runtime_scratch(const char *images)
+static char *runtime_scratch(const char *images, char **note)
 {
 	struct sz_paths paths = {0};
 	sz_error_t err = NULL;
@@ -372,6 +374,7 @@ static char *runtime_scratch(const char *images)
 		return NULL;
 	}
 	dir = sz_xstrdup(dirname(paths.state_root));
+	*note = steal_pointer(&paths.state_note);
 	sz_paths_release(&paths);
 	return dir;
 }
@@ -381,6 +384,7 @@ int cmd_doctor(struct sz_cli *cli, int argc, char **argv)
 	struct sz_probe_options opts;
 	struct sz_probe probe;
 	cleanup_free char *scratch = NULL;
+	cleanup_free char *state_note = NULL;
 	sz_error_t err = NULL;
 	bool json = false, help = false, can_run;
 
@@ -392,7 +396,7 @@ int cmd_doctor(struct sz_cli *cli, int argc, char **argv)
 	}
 	sz_probe_options_init(&opts);
 	opts.images_dir = cli->data.images;
-	opts.scratch_dir = scratch = runtime_scratch(cli->data.images);
+	opts.scratch_dir = scratch = runtime_scratch(cli->data.images, &state_note);
 	fflush(stdout); /* the trials fork */
 	if (sz_probe_run(&probe, &opts, &err) < 0) {
 		sz_cli_error("%s", sz_error_msg(err));
@@ -403,7 +407,7 @@ int cmd_doctor(struct sz_cli *cli, int argc, char **argv)
 	if (json)
 		print_json(&probe, can_run);
 	else
-		print_human(&probe, can_run);
+		print_human(&probe, can_run, state_note);
 	sz_probe_release(&probe);
 	return can_run ? SZ_EXIT_OK : SZ_EXIT_FAIL;
 }

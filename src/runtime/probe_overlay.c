@@ -22,7 +22,9 @@ struct overlay_dirs {
 };
 
 /* What a container does to its root: create a file, change one of the
- * image's (copy-up), delete one (whiteout). */
+ * image's (copy-up), delete one (whiteout), and remove one of the image's
+ * directories and make it again (an opaque directory: the upper layer's
+ * file system must keep the overlay's extended attributes). */
 static int overlay_exercise(const char *merged)
 {
 	cleanup_close int dir = open(merged, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -37,7 +39,9 @@ static int overlay_exercise(const char *merged)
 	changed = openat(dir, "kept", O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (changed < 0 || sz_write_all(changed, "x", 1) < 0)
 		return -1;
-	return unlinkat(dir, "gone", 0);
+	if (unlinkat(dir, "gone", 0) < 0 || unlinkat(dir, "dir/file", 0) < 0 || unlinkat(dir, "dir", AT_REMOVEDIR) < 0)
+		return -1;
+	return mkdirat(dir, "dir", 0755);
 }
 
 static int overlay_body(const void *arg, int *error)
@@ -101,8 +105,8 @@ static const char *fstype_name(const char *path, char *buf, size_t len)
 
 static int overlay_prepare(const char *tmp, bool rootless, struct overlay_dirs *o)
 {
-	static const char *const subdirs[] = {"lower", "upper", "work", "merged"};
-	static const char *const files[] = {"lower/kept", "lower/gone"};
+	static const char *const subdirs[] = {"lower", "lower/dir", "upper", "work", "merged"};
+	static const char *const files[] = {"lower/kept", "lower/gone", "lower/dir/file"};
 	sz_error_t err = NULL;
 
 	for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {

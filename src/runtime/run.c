@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -40,16 +41,65 @@ int sz_result_status(const struct sz_result *res)
 	return res->exit_code;
 }
 
-int sz_paths_default(struct sz_paths *paths, const char *image_dir, sz_error_t *err)
+/* Whether dir (made if missing) keeps user.* extended attributes, which a
+ * rootless overlay's upper layer needs (tmpfs has them only from Linux 6.6
+ * on). Unknown answers count as yes: the state root's own checks follow. */
+static bool keeps_user_xattrs(const char *dir)
+{
+	sz_error_t err = NULL;
+
+	if (sz_mkdir_p(dir, 0700, &err) < 0) {
+		sz_error_release(&err);
+		return false;
+	}
+	if (setxattr(dir, "user.stanza", "1", 1, 0) == 0 || (errno != ENOTSUP && errno != EOPNOTSUPP))
+		return true;
+	rmdir(dir); /* only when we made it and it is empty */
+	return false;
+}
+
+/* A learner's state root: the first of these whose file system keeps user
+ * xattrs, so that the overlay can make opaque and renamed directories. */
+static void rootless_state_root(struct sz_paths *paths)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	const char *cache = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	char *cand[4] = {0};
+	size_t n = 0;
 
+	if (xdg != NULL && xdg[0] == '/')
+		cand[n++] = sz_asprintf("%s/stanza", xdg);
+	else
+		cand[n++] = sz_asprintf("/tmp/stanza-%u", (unsigned)geteuid());
+	if (cache != NULL && cache[0] == '/')
+		cand[n++] = sz_asprintf("%s/stanza/run", cache);
+	else if (home != NULL && home[0] == '/' && strcmp(home, "/") != 0)
+		cand[n++] = sz_asprintf("%s/.cache/stanza/run", home);
+	cand[n++] = sz_asprintf("/var/tmp/stanza-%u", (unsigned)geteuid());
+	for (size_t i = 0; i < n && paths->state_root == NULL; i++) {
+		if (!keeps_user_xattrs(cand[i]))
+			continue;
+		paths->state_root = steal_pointer(&cand[i]);
+		if (i > 0)
+			paths->state_note = sz_asprintf(
+			    _("'%s' is on a file system without user extended attributes (tmpfs before Linux "
+			      "6.6), which a rootless overlay needs: containers keep their state in '%s'"),
+			    cand[0], paths->state_root);
+	}
+	if (paths->state_root == NULL)
+		paths->state_root = steal_pointer(&cand[0]);
+	for (size_t i = 0; i < n; i++)
+		free(cand[i]);
+}
+
+int sz_paths_default(struct sz_paths *paths, const char *image_dir, sz_error_t *err)
+{
+	memset(paths, 0, sizeof(*paths));
 	if (geteuid() == 0)
 		paths->state_root = sz_xstrdup("/run/stanza");
-	else if (xdg != NULL && xdg[0] == '/')
-		paths->state_root = sz_asprintf("%s/stanza", xdg);
 	else
-		paths->state_root = sz_asprintf("/tmp/stanza-%u", (unsigned)geteuid());
+		rootless_state_root(paths);
 	paths->image_dir = sz_xstrdup(image_dir);
 	return 0;
 }
@@ -58,7 +108,8 @@ void sz_paths_release(struct sz_paths *paths)
 {
 	free(paths->state_root);
 	free(paths->image_dir);
-	paths->state_root = paths->image_dir = NULL;
+	free(paths->state_note);
+	paths->state_root = paths->image_dir = paths->state_note = NULL;
 }
 
 static int resolve_image(const struct sz_spec *spec, const struct sz_paths *paths, char **out,

@@ -26,6 +26,7 @@ struct sz_volume {
 struct sz_paths {
 	char *state_root; /* 0700 per-user directory: one subdirectory per container */
 	char *image_dir;  /* directory holding images by name (image_dir/<name>/rootfs) */
+	char *state_note; /* why state_root is not the usual place, or NULL */
 };
 
 /*
