@@ -6,12 +6,14 @@ require_limits
 # Where its pids cgroup will be (rootless: in the cgroup delegated to the learner).
 base=$(cgroup_base pids)
 
-# PID 1 starts the bomb, then blocks in the `read` builtin (no fork needed) on a
-# FIFO we hold open, until --timeout ends the run.
+# PID 1 starts the bomb in one child (ash forks every stage of a pipeline from
+# the shell itself, so PID 1 must not run `f | f &`, or its own second fork
+# may fail at the limit and end it with status 2), then blocks in the `read`
+# builtin (no fork needed) on a FIFO we hold open, until --timeout ends the run.
 mkfifo "$SZIT_TMP/stdin"
 exec 7<>"$SZIT_TMP/stdin"
 bg_start bomb --stdin "$SZIT_TMP/stdin" --pids 20 --timeout 3s -- \
-	sh -c 'f(){ f | f & }; f 2>/dev/null; echo bombed; read x' "$MARK"
+	sh -c '(f(){ f | f & }; f) 2>/dev/null & echo bombed; read x' "$MARK"
 spid=$BG_PID
 t0=$(now_ms)
 if wait_for_line "$SZIT_TMP/bomb.out" '^bombed$' 10 && pid1=$(container_pid1 "$spid" 5); then

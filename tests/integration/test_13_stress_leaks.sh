@@ -65,7 +65,7 @@ one() { # KIND I
 		run_stanza --stdin "$SZIT_TMP/idle" --timeout 1s -- sh -c 'read x' "$MARK"
 		expect "$k" 124 '--timeout' ;;
 	bomb)
-		run_stanza --stdin "$SZIT_TMP/idle" --pids 20 --timeout 1s -- sh -c 'f(){ f | f & }; f 2>/dev/null; read x' "$MARK"
+		run_stanza --stdin "$SZIT_TMP/idle" --pids 20 --timeout 1s -- sh -c '(f(){ f | f & }; f) 2>/dev/null & read x' "$MARK"
 		expect "$k" 124 '--timeout' ;;
 	hostkill | int | term)
 		local name=$k$i sig want pid1
