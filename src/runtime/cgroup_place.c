@@ -68,7 +68,8 @@ char *sz_cgroup_v2_delegated(const struct sz_cgroup_layout *layout, uid_t euid)
 		char *slash;
 
 		/* Our own leaf from an earlier run in this process is not a base. */
-		if (!sz_str_has_prefix(strrchr(cur, '/') + 1, "stanza-self-") && writable_error(dir, true, euid) == 0) {
+		if (!sz_str_has_prefix(strrchr(cur, '/') + 1, "stanza-self-") &&
+		    writable_error(dir, true, euid) == 0) {
 			free(best);
 			best = sz_xstrdup(cur + 1);
 		}

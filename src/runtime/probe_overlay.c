@@ -39,7 +39,8 @@ static int overlay_exercise(const char *merged)
 	changed = openat(dir, "kept", O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (changed < 0 || sz_write_all(changed, "x", 1) < 0)
 		return -1;
-	if (unlinkat(dir, "gone", 0) < 0 || unlinkat(dir, "dir/file", 0) < 0 || unlinkat(dir, "dir", AT_REMOVEDIR) < 0)
+	if (unlinkat(dir, "gone", 0) < 0 || unlinkat(dir, "dir/file", 0) < 0 ||
+	    unlinkat(dir, "dir", AT_REMOVEDIR) < 0)
 		return -1;
 	return mkdirat(dir, "dir", 0755);
 }

@@ -403,10 +403,11 @@ static void test_cgroup_hybrid_user(void **state)
 	/* pids: no directory for the user, so an administrator must make one */
 	assert_false(cg.ctrl[SZ_CTRL_PIDS].writable);
 	assert_int_equal(cg.ctrl[SZ_CTRL_PIDS].error, ENOENT);
-	assert_contains(cg.fix, "sudo mkdir -p /sys/fs/cgroup/pids/stanza-alice /sys/fs/cgroup/cpu/stanza-alice "
-	                        "/sys/fs/cgroup/cpuacct/stanza-alice && sudo chown -R alice "
-	                        "/sys/fs/cgroup/pids/stanza-alice /sys/fs/cgroup/cpu/stanza-alice "
-	                        "/sys/fs/cgroup/cpuacct/stanza-alice\n");
+	assert_contains(cg.fix,
+	                "sudo mkdir -p /sys/fs/cgroup/pids/stanza-alice /sys/fs/cgroup/cpu/stanza-alice "
+	                "/sys/fs/cgroup/cpuacct/stanza-alice && sudo chown -R alice "
+	                "/sys/fs/cgroup/pids/stanza-alice /sys/fs/cgroup/cpu/stanza-alice "
+	                "/sys/fs/cgroup/cpuacct/stanza-alice\n");
 	assert_lacks(cg.fix, "memory");
 	assert_contains(cg.fix, "# ");
 	sz_probe_cgroup_release(&cg);
