@@ -2,6 +2,8 @@
 #ifndef SZ_CLI_H
 #define SZ_CLI_H
 
+#include <stdbool.h>
+
 #include "common/datadir.h"
 
 /* Exit statuses shared by every subcommand (see docs/exit-status.md). */
@@ -15,14 +17,53 @@ enum {
 	SZ_EXIT_NOT_FOUND = 127,
 };
 
-/* What every command gets: the located data. */
+/* What every command gets: the located data, the content and the language. */
 struct sz_cli {
 	const char *progname;
 	struct sz_datadir data;
+	const char *content; /* holds lessons/ and labs/: --content, $STANZA_CONTENT or data.content */
+	bool content_is_own; /* content came from --content or $STANZA_CONTENT, not the data dir */
+	char *lang;          /* the language in use ("en", "it"), set by sz_cli_set_lang() */
 };
 
 int cmd_run(struct sz_cli *cli, int argc, char **argv);
 int cmd_doctor(struct sz_cli *cli, int argc, char **argv);
+int cmd_lessons(struct sz_cli *cli, int argc, char **argv);
+int cmd_progress(struct sz_cli *cli, int argc, char **argv);
+/* `stanza lessons check` (argv[0] is "check"): every language under
+ * <content_dir>/lessons against the schema, the content rules and each other. */
+int sz_lessons_check(struct sz_cli *cli, const char *content_dir, int argc, char **argv);
+
+/* ---- shared by the content commands (context.c) ---- */
+
+struct sz_course;
+struct sz_progress;
+
+/*
+ * Choose the language (option: a command's --lang, or NULL), see that
+ * <content>/lessons has it and make the interface speak it; cli->lang gets
+ * it. --lang and $STANZA_LANG must name a language of the course; a locale's
+ * language the course lacks gives English. Returns 0, or SZ_EXIT_USAGE after
+ * saying which languages there are.
+ */
+int sz_cli_set_lang(struct sz_cli *cli, const char *option);
+
+/* Load the course in cli->lang. Returns 0, or SZ_EXIT_FAIL after printing
+ * what is wrong (each problem located) and *out is zeroed. */
+int sz_cli_load_course(struct sz_cli *cli, struct sz_course *out);
+
+/*
+ * Load the learner's progress into *p. A damaged file is reported and set
+ * aside. When course is not NULL, comes from the data dir and is not the
+ * version the progress was recorded against, what no longer exists is
+ * forgotten and the progress saved with the new version. Returns 0, or -1
+ * after printing why the file cannot be read (*p is then empty and unread).
+ */
+int sz_cli_load_progress(struct sz_cli *cli, const struct sz_course *course, struct sz_progress *p);
+
+/* "--lang L" or "--lang=L" at argv[*i] (moving *i past L): 1 and *value set,
+ * 0 when argv[*i] is something else, -1 after an error when L is missing. */
+int sz_cli_lang_option(int argc, char **argv, int *i, const char **value);
 
 /* Print "stanza: <msg>" on stderr. */
 void sz_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,11 +1,15 @@
 /* main.c - stanza's entry point: locate data, set the language, dispatch a subcommand */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "common/cleanup.h"
 #include "common/i18n.h"
+#include "common/util.h"
 #include "config.h"
 
 struct command {
@@ -15,8 +19,18 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"lessons", cmd_lessons, N_("read the course: list its chapters, show one, check the files")},
+    {"progress", cmd_progress, N_("show what you have done, or forget it")},
     {"run", cmd_run, N_("run a command in a new container (like docker run)")},
     {"doctor", cmd_doctor, N_("say what this host supports and what is missing")},
+};
+
+/* The options before the command. */
+struct global_options {
+	const char *content;
+	const char *lang;
+	bool help;
+	bool version;
 };
 
 void sz_cli_error(const char *fmt, ...)
@@ -32,45 +46,128 @@ void sz_cli_error(const char *fmt, ...)
 
 static void usage(FILE *out)
 {
-	fprintf(out, _("Usage: stanza [COMMAND] [OPTIONS]\n\n"
+	fprintf(out, _("Usage: stanza [--content DIR] [--lang L] COMMAND [OPTIONS]\n\n"
 	               "A terminal tutorial for Linux containers, with a real container runtime inside.\n\n"
 	               "Commands:\n"));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+	fprintf(out, _("\nOptions:\n"
+	               "  --content DIR  read lessons/ and labs/ from DIR (default: $STANZA_CONTENT,\n"
+	               "                 else the course installed with stanza)\n"
+	               "  --lang L       the language of the course and of stanza (default: $STANZA_LANG,\n"
+	               "                 else the locale's language if the course has it, else English)\n"
+	               "  --version      print stanza's version\n"
+	               "  -h, --help     show this help\n"));
 	fprintf(out, _("\nRun 'stanza COMMAND --help' for a command's options.\n"));
+}
+
+/* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 with *value, 0 when it is
+ * another option, -1 after an error when VALUE is missing. */
+static int value_option(int argc, char **argv, int *i, const char *name, const char **value)
+{
+	size_t len = strlen(name);
+
+	if (strncmp(argv[*i], name, len) == 0 && argv[*i][len] == '=') {
+		*value = argv[*i] + len + 1;
+		return 1;
+	}
+	if (strcmp(argv[*i], name) != 0)
+		return 0;
+	if (*i + 1 >= argc) {
+		sz_cli_error(_("option '%s' needs a value (see 'stanza --help')"), name);
+		return -1;
+	}
+	*value = argv[++*i];
+	return 1;
+}
+
+/* The options before the command; returns the command's index in argv
+ * (argc when there is none), or -1 after an error. */
+static int parse_global(int argc, char **argv, struct global_options *g)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		int r;
+
+		if ((r = value_option(argc, argv, &i, "--content", &g->content)) != 0 ||
+		    (r = sz_cli_lang_option(argc, argv, &i, &g->lang)) != 0) {
+			if (r < 0)
+				return -1;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			g->help = true;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			g->version = true;
+		} else {
+			sz_cli_error(_("unknown option '%s' (see 'stanza --help')"), argv[i]);
+			return -1;
+		}
+	}
+	return i;
+}
+
+/* --content, else $STANZA_CONTENT, else the data dir's; one given by the
+ * learner must hold lessons/. */
+static int choose_content(struct sz_cli *cli, const char *option)
+{
+	const char *env = getenv("STANZA_CONTENT");
+	const char *dir = option != NULL ? option : env != NULL && *env != '\0' ? env : NULL;
+	cleanup_free char *lessons = NULL;
+	struct stat st;
+
+	if (dir == NULL) {
+		cli->content = cli->data.content;
+		return 0;
+	}
+	lessons = sz_asprintf("%s/lessons", dir);
+	if (stat(lessons, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		sz_cli_error(_("'%s' holds no course: there is no directory '%s'"), dir, lessons);
+		return -1;
+	}
+	cli->content = dir;
+	cli->content_is_own = true;
+	return 0;
+}
+
+static int dispatch(struct sz_cli *cli, int argc, char **argv)
+{
+	if (strcmp(argv[0], "help") == 0) {
+		usage(stdout);
+		return SZ_EXIT_OK;
+	}
+	if (strcmp(argv[0], "version") == 0) {
+		printf("stanza %s\n", STANZA_VERSION);
+		return SZ_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			return commands[i].fn(cli, argc, argv);
+	sz_cli_error(_("unknown command '%s' (see 'stanza --help')"), argv[0]);
+	return SZ_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
 {
 	struct sz_cli cli = {.progname = "stanza"};
-	int status;
+	struct global_options g = {0};
+	int first, status = SZ_EXIT_USAGE;
 
 	sz_datadir_find(&cli.data);
 	sz_i18n_init(cli.data.locale);
-
-	if (argc < 2) {
-		usage(stdout);
-		sz_datadir_release(&cli.data);
-		return SZ_EXIT_OK;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-		usage(stdout);
-		sz_datadir_release(&cli.data);
-		return SZ_EXIT_OK;
-	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+	first = parse_global(argc, argv, &g);
+	if (first < 0 || choose_content(&cli, g.content) < 0 || sz_cli_set_lang(&cli, g.lang) != 0)
+		goto out;
+	if (g.version) {
 		printf("stanza %s\n", STANZA_VERSION);
-		sz_datadir_release(&cli.data);
-		return SZ_EXIT_OK;
+		status = SZ_EXIT_OK;
+	} else if (g.help || first == argc) {
+		usage(stdout);
+		status = SZ_EXIT_OK;
+	} else {
+		status = dispatch(&cli, argc - first, argv + first);
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[1], commands[i].name) == 0) {
-			status = commands[i].fn(&cli, argc - 1, argv + 1);
-			sz_datadir_release(&cli.data);
-			return status;
-		}
-	}
-	sz_cli_error(_("unknown command '%s' (see 'stanza --help')"), argv[1]);
+out:
+	free(cli.lang);
 	sz_datadir_release(&cli.data);
-	return SZ_EXIT_USAGE;
+	return status;
 }

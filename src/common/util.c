@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,21 @@ int sz_write_file_at(int dirfd, const char *name, const char *data, size_t len, 
 	return 0;
 }
 
+/* Make a rename in path's directory durable. A directory that cannot be
+ * opened for reading cannot be synced by us: the rename stands, unsynced. */
+static int fsync_parent(const char *path, sz_error_t *err)
+{
+	cleanup_free char *copy = sz_xstrdup(path);
+	const char *dir = dirname(copy);
+	cleanup_close int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (fsync(fd) < 0 && errno != EINVAL)
+		return sz_error_make(err, errno, _("cannot sync directory '%s'"), dir);
+	return 0;
+}
+
 int sz_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, sz_error_t *err)
 {
 	cleanup_free char *tmp = sz_asprintf("%s.tmp.%ld", path, (long)getpid());
@@ -155,7 +171,7 @@ int sz_write_file_atomic(const char *path, const char *data, size_t len, mode_t 
 		unlink(tmp);
 		return sz_error_make(err, saved, _("cannot replace '%s'"), path);
 	}
-	return 0;
+	return fsync_parent(path, err);
 }
 
 static int read_fd(int fd, const char *name, char **out, size_t *len, sz_error_t *err)

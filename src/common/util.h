@@ -25,7 +25,10 @@ int sz_write_file(const char *path, const char *data, size_t len, mode_t mode, s
  * (cgroup, proc) that exist already. */
 int sz_write_file_at(int dirfd, const char *name, const char *data, size_t len, sz_error_t *err);
 /* Write through a temporary file in the same directory and rename(2), so
- * readers see the old contents or the new, never half. */
+ * readers see the old contents or the new, never half. The file is synced
+ * before the rename and the directory after it, so a crash keeps one whole
+ * version. A failure before the rename removes the temporary file and leaves
+ * path untouched; only a failed sync of the directory comes after it. */
 int sz_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, sz_error_t *err);
 /* Read the whole file into a NUL-terminated buffer the caller frees.
  * *len (if not NULL) gets the length without the NUL. */

@@ -86,7 +86,8 @@ struct sz_chapter {
 };
 
 struct sz_course {
-	char *lang; /* "en", "it": the directory name under lessons/ */
+	char *lang;                  /* "en", "it": the directory name under lessons/ */
+	char *dir;                   /* <content_dir>/lessons/<lang>, for naming files it lacks */
 	struct sz_chapter *chapters; /* ordered by number */
 	size_t n_chapters;
 };
@@ -137,6 +138,18 @@ int sz_course_load(const char *content_dir, const char *lang, struct sz_course *
                    sz_error_t *err);
 void sz_course_release(struct sz_course *c);
 
+/*
+ * For checking tools, which report every problem they can: like
+ * sz_course_load, but *out keeps the chapters that loaded even when others
+ * did not, and *failed gets the names of the files that did not
+ * ("03-cgroups.yaml"), NULL-terminated; the caller frees each name, the
+ * array and *out. Returns the number of problems (in *diags), or -1 with
+ * *err when the directory cannot be read (*out zeroed, *failed NULL).
+ * A course with problems is not for learners.
+ */
+int sz_course_load_partial(const char *content_dir, const char *lang, struct sz_course *out, char ***failed,
+                           struct sz_diags *diags, sz_error_t *err);
+
 /* The languages present: the sub-directories of <content_dir>/lessons, sorted.
  * Returns the count, or -1 with *err. The caller frees each and the array. */
 int sz_course_languages(const char *content_dir, char ***langs, sz_error_t *err);
@@ -149,7 +162,23 @@ size_t sz_course_parity(const struct sz_course *a, const struct sz_course *b, st
 const struct sz_chapter *sz_course_find(const struct sz_course *c, const char *key);
 const struct sz_lab_text *sz_chapter_find_lab(const struct sz_chapter *ch, const char *lab_id);
 
-/* Words of prose (paragraphs, notes, tips) in a chapter. */
+/* Words of prose (paragraphs, notes, tips) in a chapter: runs of
+ * non-blanks holding a letter or a digit. */
 size_t sz_chapter_word_count(const struct sz_chapter *ch);
+
+/* The content rules of docs/lesson-format.md, beyond the schema. */
+enum {
+	SZ_COURSE_MIN_WORDS = 700,   /* words of prose in each chapter */
+	SZ_COURSE_MIN_QUIZ = 4,      /* quiz questions in each chapter */
+	SZ_COURSE_MIN_GLOSSARY = 30, /* glossary entries in the course */
+};
+
+/* Check a loaded chapter against the content rules: its words of prose, a
+ * summary, its quiz questions and a why for every option. Each broken rule
+ * becomes a diagnostic about the whole file (line 0). Returns the number
+ * found. */
+size_t sz_chapter_check_rules(const struct sz_chapter *ch, struct sz_diags *diags);
+/* The same for every chapter, and the glossary entries of the course. */
+size_t sz_course_check_rules(const struct sz_course *c, struct sz_diags *diags);
 
 #endif
