@@ -172,10 +172,13 @@ int sz_cgroup_create(struct sz_cgroup *cg, const struct sz_cgroup_layout *layout
 int sz_cgroup_enter(const struct sz_cgroup *cg, pid_t pid, sz_error_t *err);
 
 struct sz_cgroup_stats {
-	uint64_t oom_kills;    /* memory.events oom_kill (v2), memory.oom_control oom_kill (v1) */
-	uint64_t memory_peak;  /* memory.peak or memory.max_usage_in_bytes; 0 if unknown */
-	uint64_t cpu_usage_ns; /* cpu.stat usage_usec * 1000, or cpuacct.usage */
-	bool has_oom, has_peak, has_cpu;
+	uint64_t oom_kills;        /* memory.events oom_kill (v2), memory.oom_control oom_kill (v1) */
+	uint64_t memory_peak;      /* memory.peak or memory.max_usage_in_bytes; 0 if unknown */
+	uint64_t cpu_usage_ns;     /* cpu.stat usage_usec * 1000, or cpuacct.usage */
+	uint64_t cpu_nr_throttled; /* cpu.stat nr_throttled (v1 and v2) */
+	uint64_t cpu_throttled_ns; /* cpu.stat throttled_usec * 1000 (v2), throttled_time (v1) */
+	uint64_t pids_current;     /* pids.current */
+	bool has_oom, has_peak, has_cpu, has_throttled, has_pids;
 };
 int sz_cgroup_read_stats(const struct sz_cgroup *cg, struct sz_cgroup_stats *stats, sz_error_t *err);
 

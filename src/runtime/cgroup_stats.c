@@ -71,15 +71,40 @@ static int read_cpu_stats(const struct sz_cgroup *cg, const char *dir, struct sz
 	return 0;
 }
 
+/* What a CPU limit held back: cpu.stat of the cpu controller on either version. */
+static int read_throttling(const struct sz_cgroup *cg, const char *dir, struct sz_cgroup_stats *stats,
+                           sz_error_t *err)
+{
+	bool v2 = cg_is_unified(cg, dir);
+	bool found = false;
+
+	if (read_stat(dir, "cpu.stat", "nr_throttled", &stats->cpu_nr_throttled, &stats->has_throttled, err) <
+	    0)
+		return -1;
+	if (read_stat(dir, "cpu.stat", v2 ? "throttled_usec" : "throttled_time", &stats->cpu_throttled_ns,
+	              &found, err) < 0)
+		return -1;
+	if (v2)
+		stats->cpu_throttled_ns *= 1000;
+	return 0;
+}
+
 int sz_cgroup_read_stats(const struct sz_cgroup *cg, struct sz_cgroup_stats *stats, sz_error_t *err)
 {
 	const char *mem = cg->path[SZ_CTRL_MEMORY];
 	const char *acct = cg->path[SZ_CTRL_CPUACCT] != NULL ? cg->path[SZ_CTRL_CPUACCT] : cg->unified;
+	const char *cpu = cg->path[SZ_CTRL_CPU];
+	const char *pids = cg->path[SZ_CTRL_PIDS];
 
 	memset(stats, 0, sizeof(*stats));
 	if (mem != NULL && read_memory_stats(cg, mem, stats, err) < 0)
 		return -1;
 	if (acct != NULL && read_cpu_stats(cg, acct, stats, err) < 0)
+		return -1;
+	if (cpu != NULL && read_throttling(cg, cpu, stats, err) < 0)
+		return -1;
+	if (pids != NULL &&
+	    read_stat(pids, "pids.current", NULL, &stats->pids_current, &stats->has_pids, err) < 0)
 		return -1;
 	return 0;
 }

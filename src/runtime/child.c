@@ -185,10 +185,25 @@ static int enter_workdir(struct sz_container *c, sz_error_t *err)
 
 	if (chdir(wd) == 0)
 		return 0;
-	if (errno == ENOENT && sz_mkdir_p(wd, 0755, err) == 0 && chdir(wd) == 0)
+	/* A fresh run makes a missing working directory, as docker run does; an
+	 * exec does not, as docker exec does not. */
+	if (errno == ENOENT && !c->joining && sz_mkdir_p(wd, 0755, err) == 0 && chdir(wd) == 0)
 		return 0;
 	sz_error_release(err);
 	return sz_error_make(err, errno, _("cannot enter the working directory '%s'"), wd);
+}
+
+/* Before the command reads its terminal's settings (ash chooses between
+ * line editing and plain reads by them): no echo, no \r\n. */
+static int quiet_tty(int fd)
+{
+	struct termios t;
+
+	if (tcgetattr(fd, &t) < 0)
+		return -1;
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL | ECHOCTL | ECHOKE);
+	t.c_oflag &= ~(tcflag_t)OPOST;
+	return tcsetattr(fd, TCSANOW, &t);
 }
 
 /* A pty from the container's own devpts: the master goes to stanza, the
@@ -208,6 +223,8 @@ static int setup_tty(struct sz_container *c, sz_error_t *err)
 		return sz_error_make(err, errno, _("cannot open the pseudo-terminal"));
 	if (sz_msg_send(c->sync_fd, SZ_MSG_PTY, 0, NULL, master) < 0)
 		return sz_error_make(err, errno, _("cannot pass the pseudo-terminal to stanza"));
+	if (c->tty_noecho && quiet_tty(slave) < 0)
+		return sz_error_make(err, errno, _("cannot set up the pseudo-terminal"));
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
 		return sz_error_make(err, errno,
 		                     _("cannot make the pseudo-terminal the controlling terminal"));
@@ -216,7 +233,11 @@ static int setup_tty(struct sz_container *c, sz_error_t *err)
 			return sz_error_make(err, errno, _("cannot attach the pseudo-terminal"));
 	if (slave > 2)
 		close(slave);
-	sz_trace(c, "tty: /dev/pts/0 from the container's own devpts");
+	if (c->spec->trace_fd >= 0) {
+		unsigned int n = 0;
+		ioctl(master, TIOCGPTN, &n);
+		sz_trace(c, "tty: /dev/pts/%u from the container's own devpts", n);
+	}
 	return 0;
 }
 
@@ -320,14 +341,32 @@ static int finish_setup(struct sz_container *c, const struct sz_identity *id, sz
 	/* Credentials changed, which clears the parent-death signal: set it again. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return sz_error_make(err, errno, "PR_SET_PDEATHSIG");
+	if (c->seccomp_fd >= 0)
+		return sz_apply_seccomp(c, c->seccomp_fd, err);
 	return sz_load_seccomp(c, err);
+}
+
+/* From a set-up process to the command: the same last steps for a fresh
+ * run's PID 1 and for an exec. */
+__attribute__((noreturn)) static void exec_into_command(struct sz_container *c, const struct sz_identity *id)
+{
+	char **env = build_env(c, id);
+	int code;
+
+	sz_trace(c, "exec: %s", c->spec->argv[0]);
+	/* Fails only when stanza is gone (a death signal set too late would miss it). */
+	if (sz_msg_send(c->sync_fd, SZ_MSG_EXEC, 0, NULL, -1) < 0)
+		_exit(125);
+	reset_signals();
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	code = exec_command(c->spec->argv, env);
+	sz_msg_send(c->sync_fd, SZ_MSG_EXEC_ERROR, code, c->spec->argv[0], -1);
+	_exit(code == ENOENT ? 127 : 126);
 }
 
 void sz_child_main(struct sz_container *c)
 {
 	sz_error_t err = NULL;
-	char **env;
-	int code;
 	struct sz_identity id;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -337,12 +376,26 @@ void sz_child_main(struct sz_container *c)
 		child_fail(c, &err);
 	if (resolve_user(c->spec->user, &id, &err) < 0 || finish_setup(c, &id, &err) < 0)
 		child_fail(c, &err);
-	env = build_env(c, &id);
-	sz_trace(c, "exec: %s", c->spec->argv[0]);
-	sz_msg_send(c->sync_fd, SZ_MSG_EXEC, 0, NULL, -1);
-	reset_signals();
-	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-	code = exec_command(c->spec->argv, env);
-	sz_msg_send(c->sync_fd, SZ_MSG_EXEC_ERROR, code, c->spec->argv[0], -1);
-	_exit(code == ENOENT ? 127 : 126);
+	exec_into_command(c, &id);
+}
+
+/* An exec's process, forked by the helper inside every namespace of the
+ * container and in its cgroup, still non-dumpable and with all of stanza's
+ * privileges: from here on it is set up exactly like a fresh run's command
+ * (the user from the container's /etc/passwd, its pty, capabilities,
+ * no_new_privs, the same seccomp filter, descriptors closed on execve). */
+void sz_child_exec_main(struct sz_container *c)
+{
+	sz_error_t err = NULL;
+	struct sz_identity id;
+
+	/* Its parent is stanza (CLONE_PARENT): the helper's exit does not fire this. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (chdir("/") < 0)
+		sz_error_make(&err, errno, _("cannot enter the new root"));
+	if (err != NULL || setup_stdio(c, &err) < 0)
+		child_fail(c, &err);
+	if (resolve_user(c->spec->user, &id, &err) < 0 || finish_setup(c, &id, &err) < 0)
+		child_fail(c, &err);
+	exec_into_command(c, &id);
 }

@@ -20,6 +20,7 @@ enum sz_msg_type {
 	SZ_MSG_PTY,        /* the pty master travels with it (SCM_RIGHTS) */
 	SZ_MSG_EXEC,       /* about to execve: everything is set up */
 	SZ_MSG_SECCOMP,    /* parent -> child: the compiled filter, in a memfd (SCM_RIGHTS) */
+	SZ_MSG_PID,        /* exec helper -> stanza: the host pid of the process it forked (text) */
 };
 
 struct sz_msg {
@@ -47,9 +48,61 @@ struct sz_container {
 	bool rootless;
 	uid_t host_uid;
 	gid_t host_gid;
-	int sync_fd; /* the child's end of the socket pair */
-	uint64_t t0; /* sz_now_ns() when the run started, for --trace */
+	int sync_fd;     /* the child's end of the socket pair */
+	int seccomp_fd;  /* the compiled filter when the child inherits it, else -1 (sent over sync_fd) */
+	bool joining;    /* an exec into a running container: the namespaces and root exist */
+	bool tty_noecho; /* the pty starts without echo and output processing */
+	uint64_t t0;     /* sz_now_ns() when the run (or exec) started, for --trace */
 };
+
+/*
+ * A created container (sz_create): the setup above, kept until sz_destroy.
+ * spec points at the handle's own copy once sz_create returns (the caller's
+ * spec is borrowed only during the call): hostname, net mode, limits and
+ * trace_fd stay, the rest is cleared.
+ */
+struct sz_container_handle {
+	struct sz_container c;
+	struct sz_spec spec;
+	char *hostname;
+	char *workdir;    /* the default working directory of an exec */
+	char *upper_dir;  /* <state_dir>/upper, NULL with read_only */
+	char *state_root; /* paths->state_root, for removing the state directory */
+	int lockfd;       /* flock held on <state_dir>/lock for the container's life */
+	pid_t pid;        /* PID 1, as the host sees it */
+	int pidfd;        /* PID 1's pidfd: what exec joins, what destroy kills */
+	int seccomp_fd;   /* the compiled filter, shared by every exec */
+	bool reaped;      /* PID 1 has been waited for; status holds its status */
+	int status;
+	struct sz_process *procs; /* started by sz_exec_start and not yet reaped */
+};
+
+/* One command started in a created container (exec.c). */
+struct sz_process {
+	struct sz_container_handle *h; /* NULL once the container was destroyed */
+	struct sz_process *next;       /* in h->procs until reaped */
+	char *command;                 /* argv[0], for messages */
+	pid_t pid;                     /* host pid; also its process group (it called setsid) */
+	int pidfd;
+	int master; /* pty master with tty, else -1 */
+	int exec_errno;
+	bool reaped;
+	int status;
+	uint64_t t0, deadline_ns;
+	uint64_t oom_before, cpu_before;
+};
+
+/* Shared by sz_run and sz_create (run.c): everything before clone (garbage
+ * collection, image, state directory, cgroup); clone and the parent's side
+ * of setup; following the child until its execve; and removing it all. The
+ * caller holds the signals blocked between launch and the end of the wait. */
+int sz_container_prepare(struct sz_container_handle *h, const struct sz_spec *spec,
+                         const struct sz_paths *paths, sz_error_t *err);
+int sz_container_launch(struct sz_container_handle *h, int sock, sz_error_t *err);
+int sz_container_follow_setup(int sock, int *master, struct sz_result *res, sz_error_t *err);
+void sz_container_teardown(struct sz_container_handle *h, sz_error_t *err);
+/* Fill res from a wait status and the cgroup's counters. */
+void sz_container_fill_result(struct sz_container *c, int status, struct sz_result *res);
 
 /* --trace: "[  1.234 ms] what: detail" on spec->trace_fd. Async-signal-safe
  * enough for the child between clone and execve (formats into a stack buffer). */
@@ -57,6 +110,11 @@ void sz_trace(const struct sz_container *c, const char *fmt, ...) __attribute__(
 
 /* The child side, from clone to execve. Never returns. */
 __attribute__((noreturn)) void sz_child_main(struct sz_container *c);
+/* The exec side (exec.c, child.c): the helper joins the cgroup and, through
+ * PID 1's pidfd, the namespaces, then forks (CLONE_PARENT) the process that
+ * sz_child_exec_main sets up like a fresh run's command. Never return. */
+__attribute__((noreturn)) void sz_exec_helper_main(struct sz_container *c, int pidfd, int ns_flags);
+__attribute__((noreturn)) void sz_child_exec_main(struct sz_container *c);
 
 /* Mounts, run in the child inside its new mount namespace: assemble the root
  * in c->rootfs_dir (overlay or read-only bind, /proc, /dev, /sys, cgroup,
@@ -71,6 +129,8 @@ int sz_drop_capabilities(struct sz_container *c, bool keep_root_set, sz_error_t 
  * the sync socket). */
 int sz_seccomp_compile(sz_error_t *err);
 int sz_load_seccomp(struct sz_container *c, sz_error_t *err);
+/* Install the filter compiled into memfd fd (exec: inherited, not sent). */
+int sz_apply_seccomp(struct sz_container *c, int fd, sz_error_t *err);
 
 /* State directories: per-user root, per-container directory with a held lock. */
 int sz_state_root_open(const char *state_root, sz_error_t *err);
@@ -94,6 +154,7 @@ struct sz_wait {
 	int sigfd;
 	pid_t pid;
 	uint64_t deadline_ns; /* 0: none */
+	bool kill_group;      /* killing also kills the process group pid leads (an exec) */
 };
 int sz_tty_proxy(const struct sz_container *c, int master, struct sz_wait *w, struct sz_result *res,
                  int *status, sz_error_t *err);
@@ -108,11 +169,17 @@ int sz_read_signal(int sigfd);
 int sz_wait_plain(const struct sz_container *c, struct sz_wait *w, struct sz_result *res, int *status,
                   sz_error_t *err);
 /* SIGKILL the container's PID 1 (through its pidfd); the kernel then ends
- * every process of its PID namespace. */
+ * every process of its PID namespace. For an exec (kill_group), its process
+ * group too: it is not reaped yet, so its pid cannot have been reused. */
 void sz_kill_container(const struct sz_wait *w);
 /* Block the signals stanza handles (INT TERM HUP QUIT CHLD WINCH) and return
  * a signalfd for them; *old gets the mask to restore. */
 int sz_block_signals(sigset_t *old, sz_error_t *err);
+/* Hold back the signals that end stanza (INT TERM HUP QUIT) while a container
+ * is made, joined or removed, so that Ctrl-C cannot leave half of one; and
+ * whether one of them arrived meanwhile (that the caller had not blocked). */
+void sz_hold_signals(sigset_t *old);
+bool sz_stop_pending(const sigset_t *old);
 
 /* The container's cgroup (cgroup_place.c): none without a limit; refused,
  * with the commands that would make one, where the user has no cgroup. */

@@ -41,9 +41,11 @@ ssize_t sz_msg_recv(int sock, struct sz_msg *msg, int *fd)
 	struct cmsghdr *cm;
 	ssize_t n;
 
+	/* A peer that exited with a message of ours unread makes the kernel
+	 * report ECONNRESET once, before the messages it had sent: read on. */
 	do
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && (errno == EINTR || errno == ECONNRESET));
 	for (cm = CMSG_FIRSTHDR(&mh); n > 0 && cm != NULL; cm = CMSG_NXTHDR(&mh, cm))
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && fd != NULL)
 			memcpy(fd, CMSG_DATA(cm), sizeof(int));

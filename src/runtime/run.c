@@ -155,10 +155,7 @@ static int prepare_state(struct sz_container *c, const struct sz_paths *paths, i
 	return 0;
 }
 
-/* Follow the child's setup until execve succeeded (the socket closes) or
- * failed. Returns 0 when running, 1 when the command could not be executed
- * (res->exec_errno set), -1 on a setup error. */
-static int follow_setup(int sock, int *master, struct sz_result *res, sz_error_t *err)
+int sz_container_follow_setup(int sock, int *master, struct sz_result *res, sz_error_t *err)
 {
 	for (;;) {
 		struct sz_msg msg;
@@ -210,11 +207,31 @@ static int write_id_maps(const struct sz_container *c, pid_t pid, sz_error_t *er
 	return 0;
 }
 
-static int start_child(struct sz_container *c, int sock, pid_t *pid_out, sz_error_t *err)
+/* A send to the child failed: it has exited. If it failed during setup it
+ * said why before it exited, and that message is still queued. */
+static int lost_contact(int sock, int errno_, sz_error_t *err)
 {
+	struct sz_msg msg;
+	ssize_t n;
+
+	/* Not sz_msg_recv: this end of the pair is still open, so no EOF comes. */
+	while ((n = recv(sock, &msg, sizeof(msg), MSG_DONTWAIT)) == (ssize_t)sizeof(msg) ||
+	       (n < 0 && (errno == EINTR || errno == ECONNRESET))) {
+		msg.text[sizeof(msg.text) - 1] = '\0';
+		if (n > 0 && msg.type == SZ_MSG_ERROR)
+			return sz_error_make(err, 0, "%s", msg.text);
+	}
+	return sz_error_make(err, errno_, _("lost contact with the container"));
+}
+
+/* Clone the child and do the parent's part of its setup. h->pid is set as
+ * soon as the child exists (the caller kills and reaps it on failure); the
+ * compiled seccomp filter stays in h->seccomp_fd for later execs. */
+int sz_container_launch(struct sz_container_handle *h, int sock, sz_error_t *err)
+{
+	struct sz_container *c = &h->c;
 	int flags = CLONE_NEWPID | (c->rootless ? CLONE_NEWUSER : 0);
 	struct sz_msg go = {.type = SZ_MSG_GO};
-	cleanup_close int seccomp_fd = -1;
 	pid_t pid;
 
 	sz_trace(c, "clone: %sCLONE_NEWPID (the command will be PID 1)", c->rootless ? "CLONE_NEWUSER|" : "");
@@ -226,23 +243,24 @@ static int start_child(struct sz_container *c, int sock, pid_t *pid_out, sz_erro
 		      "without root ('stanza doctor' says why and how to allow it)"));
 	if (pid < 0)
 		return sz_error_make(err, errno, _("cannot create the container process"));
-	*pid_out = pid;
+	h->pid = pid;
 	if (c->rootless && write_id_maps(c, pid, err) < 0)
 		return sz_error_wrap(err, _("cannot map your user to root in the container"));
 	if (c->has_cgroup && sz_cgroup_enter(&c->cgroup, pid, err) < 0)
 		return -1;
 	if (send(sock, &go, sizeof(go), MSG_NOSIGNAL) < 0)
-		return sz_error_make(err, errno, _("lost contact with the container"));
-	/* Compiled while the child makes its mounts: the two run in parallel. */
-	seccomp_fd = sz_seccomp_compile(err);
-	if (seccomp_fd < 0)
+		return lost_contact(sock, errno, err);
+	/* Compiled while the child makes its mounts: the two run in parallel.
+	 * A child that fails early (a --user refused) may be gone by then. */
+	h->seccomp_fd = sz_seccomp_compile(err);
+	if (h->seccomp_fd < 0)
 		return -1;
-	if (sz_msg_send(sock, SZ_MSG_SECCOMP, 0, NULL, seccomp_fd) < 0)
-		return sz_error_make(err, errno, _("lost contact with the container"));
+	if (sz_msg_send(sock, SZ_MSG_SECCOMP, 0, NULL, h->seccomp_fd) < 0)
+		return lost_contact(sock, errno, err);
 	return 0;
 }
 
-static void fill_result(struct sz_container *c, int status, struct sz_result *res)
+void sz_container_fill_result(struct sz_container *c, int status, struct sz_result *res)
 {
 	struct sz_cgroup_stats stats = {0};
 	sz_error_t ignored = NULL;
@@ -267,20 +285,18 @@ static void fill_result(struct sz_container *c, int status, struct sz_result *re
 }
 
 /* Run the started child to its end. */
-static int supervise(struct sz_container *c, int sock, pid_t pid, int sigfd, struct sz_result *res,
+static int supervise(struct sz_container_handle *h, int sock, int sigfd, struct sz_result *res,
                      sz_error_t *err)
 {
+	struct sz_container *c = &h->c;
 	cleanup_close int master = -1;
-	struct sz_wait w = {.pid = pid, .sigfd = sigfd};
+	struct sz_wait w = {.pid = h->pid, .sigfd = sigfd};
 	int status = 0;
-	int r = follow_setup(sock, &master, res, err);
+	int r = sz_container_follow_setup(sock, &master, res, err);
 
-	w.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (w.pidfd < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+	w.pidfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
+	if (w.pidfd < 0)
 		return sz_error_make(err, errno, "pidfd_open");
-	}
 	if (r != 0)
 		sz_kill_container(&w);
 	else if (c->spec->timeout_ns != 0)
@@ -292,15 +308,27 @@ static int supervise(struct sz_container *c, int sock, pid_t pid, int sigfd, str
 	close(w.pidfd);
 	if (r < 0)
 		return -1;
-	fill_result(c, status, res);
+	h->reaped = true;
+	h->status = status;
+	sz_container_fill_result(c, status, res);
 	return 0;
 }
 
-static int run_container(struct sz_container *c, struct sz_result *res, sz_error_t *err)
+/* Kill and reap a child that was cloned but is not being waited for. */
+static void abandon_child(struct sz_container_handle *h)
+{
+	if (h->pid <= 0 || h->reaped)
+		return;
+	kill(h->pid, SIGKILL);
+	while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	h->reaped = true;
+}
+
+static int run_container(struct sz_container_handle *h, struct sz_result *res, sz_error_t *err)
 {
 	int pair[2];
 	sigset_t old;
-	pid_t pid = -1;
 	int sigfd;
 	int ret;
 
@@ -312,64 +340,93 @@ static int run_container(struct sz_container *c, struct sz_result *res, sz_error
 		close(pair[1]);
 		return -1;
 	}
-	c->sync_fd = pair[1];
-	ret = start_child(c, pair[0], &pid, err);
+	h->c.sync_fd = pair[1];
+	ret = sz_container_launch(h, pair[0], err);
 	close(pair[1]);
+	/* A run has no exec to keep the filter for. */
+	if (h->seccomp_fd >= 0)
+		close(sz_steal_fd(&h->seccomp_fd));
 	if (ret == 0)
-		ret = supervise(c, pair[0], pid, sigfd, res, err);
-	else if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
+		ret = supervise(h, pair[0], sigfd, res, err);
+	abandon_child(h);
 	close(pair[0]);
 	close(sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }
 
-static void cleanup_container(struct sz_container *c, const struct sz_paths *paths, sz_error_t *err)
+int sz_container_prepare(struct sz_container_handle *h, const struct sz_spec *spec,
+                         const struct sz_paths *paths, sz_error_t *err)
 {
-	sz_error_t e = NULL;
+	struct sz_container *c = &h->c;
+	sz_error_t gc_err = NULL;
 
-	if (c->has_cgroup && sz_cgroup_destroy(&c->cgroup, &e) < 0 && *err == NULL)
+	c->spec = spec;
+	c->t0 = sz_now_ns();
+	c->sync_fd = -1;
+	c->seccomp_fd = -1;
+	c->rootless = geteuid() != 0;
+	c->host_uid = geteuid();
+	c->host_gid = getegid();
+	h->lockfd = h->pidfd = h->seccomp_fd = -1;
+	if (sz_collect_garbage(paths, &gc_err) > 0)
+		sz_trace(c, "state: collected containers of stanzas that are gone");
+	sz_error_release(&gc_err);
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	if (resolve_image(spec, paths, &c->image_rootfs, err) < 0 ||
+	    prepare_state(c, paths, &h->lockfd, err) < 0)
+		return -1;
+	return sz_make_cgroup(c, err);
+}
+
+void sz_container_teardown(struct sz_container_handle *h, sz_error_t *err)
+{
+	struct sz_container *c = &h->c;
+	sz_error_t e = NULL;
+	bool cgroup_left = false;
+
+	if (c->has_cgroup && sz_cgroup_destroy(&c->cgroup, &e) < 0) {
+		cgroup_left = true;
+		if (*err == NULL)
+			*err = steal_pointer(&e);
+	}
+	sz_error_release(&e);
+	/* A cgroup that could not be removed keeps the state directory, so that
+	 * the next stanza's collector (its lock is free once we exit) finds it
+	 * and removes both (sz_collect_garbage). */
+	if (c->id != NULL && !cgroup_left && sz_state_remove(h->state_root, c->id, &e) < 0 && *err == NULL)
 		*err = steal_pointer(&e);
 	sz_error_release(&e);
-	if (c->id != NULL && sz_state_remove(paths->state_root, c->id, &e) < 0 && *err == NULL)
-		*err = steal_pointer(&e);
-	sz_error_release(&e);
-	if (c->id != NULL)
+	if (c->id != NULL && !cgroup_left)
 		sz_trace(c, "cleanup: cgroup and %s removed", c->state_dir);
+	else if (c->id != NULL)
+		sz_trace(c, "cleanup: cgroup busy, %s kept for the next stanza's collector", c->state_dir);
 	sz_cgroup_release(&c->cgroup);
+	c->has_cgroup = false;
 	free(c->id);
 	free(c->state_dir);
 	free(c->rootfs_dir);
 	free(c->image_rootfs);
+	c->id = c->state_dir = c->rootfs_dir = c->image_rootfs = NULL;
+	if (h->lockfd >= 0)
+		close(h->lockfd);
+	if (h->seccomp_fd >= 0)
+		close(h->seccomp_fd);
+	h->lockfd = h->seccomp_fd = -1;
 }
 
 int sz_run(const struct sz_spec *spec, const struct sz_paths *paths, struct sz_result *res, sz_error_t *err)
 {
-	struct sz_container c = {.spec = spec, .t0 = sz_now_ns(), .sync_fd = -1};
-	cleanup_close int lockfd = -1;
-	sz_error_t gc_err = NULL;
+	struct sz_container_handle h = {.state_root = paths->state_root};
+	sz_error_t cleanup_err = NULL;
 	int ret;
 
 	*res = (struct sz_result){0};
-	c.rootless = geteuid() != 0;
-	c.host_uid = geteuid();
-	c.host_gid = getegid();
-	if (sz_collect_garbage(paths, &gc_err) > 0)
-		sz_trace(&c, "state: collected containers of stanzas that are gone");
-	sz_error_release(&gc_err);
-	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	ret = resolve_image(spec, paths, &c.image_rootfs, err);
+	ret = sz_container_prepare(&h, spec, paths, err);
 	if (ret == 0)
-		ret = prepare_state(&c, paths, &lockfd, err);
-	if (ret == 0)
-		ret = sz_make_cgroup(&c, err);
-	if (ret == 0)
-		ret = run_container(&c, res, err);
-	cleanup_container(&c, paths, ret < 0 ? &gc_err : err);
-	sz_error_release(&gc_err);
+		ret = run_container(&h, res, err);
+	sz_container_teardown(&h, ret < 0 ? &cleanup_err : err);
+	sz_error_release(&cleanup_err);
 	if (ret == 0 && *err != NULL)
 		return -1;
 	return ret;

@@ -86,4 +86,114 @@ int sz_run(const struct sz_spec *spec, const struct sz_paths *paths, struct sz_r
  * how many were collected, or -1. */
 int sz_collect_garbage(const struct sz_paths *paths, sz_error_t *err);
 
+/*
+ * Containers that stay: create, exec, destroy (docs/runtime-exec.md).
+ *
+ * sz_create starts spec->argv as the container's PID 1 (a long-lived init
+ * such as `sleep 2147483647`) and returns while it runs. sz_exec runs a
+ * command in it the way `docker exec` does: the command joins the cgroup and
+ * the namespaces (through PID 1's pidfd) and gets the same capabilities,
+ * no_new_privs, seccomp filter and descriptors as a fresh run's command.
+ * sz_destroy kills everything, reads the counters and removes the cgroup, the
+ * state directory and the mounts.
+ *
+ * The caller must be single-threaded while it calls these, must neither
+ * ignore SIGCHLD nor reap children it did not start itself (waitpid(-1)):
+ * the processes are its children and are waited for by pid; and it
+ * must call sz_destroy for every handle: a stanza that dies instead leaves
+ * nothing running (PID 1 and every exec'd process have PR_SET_PDEATHSIG) and
+ * its state is collected by the next stanza. Handles and processes are not
+ * shared between processes.
+ */
+struct sz_container_handle;
+struct sz_process;
+
+/* A command for a created container. Strings are borrowed for the call. */
+struct sz_exec_spec {
+	char *const *argv;   /* command and arguments, argv[0] looked up in the container's PATH */
+	char *const *env;    /* extra "K=V" entries, NULL-terminated, may be NULL */
+	const char *user;    /* NULL: root; "name", "uid" or "uid:gid" of the container's /etc/passwd */
+	const char *workdir; /* NULL: the container's (spec->workdir, else "/"); must exist */
+	bool tty;            /* a pty from the container's devpts; see sz_process_pty */
+	bool tty_noecho;     /* with tty: echo and output processing (\n to \r\n) off before the
+	                        command starts, for a program that drives the pty (a session) */
+	uint64_t timeout_ns; /* 0: none; counted from the start, the whole group is killed */
+	int stdio[3];        /* the command's stdin/out/err (ignored with tty) */
+};
+
+void sz_exec_spec_init(struct sz_exec_spec *x);
+
+/*
+ * Create and start the container; *out gets the handle. spec->tty must be
+ * false (PID 1 gets no terminal; give one to an exec instead), spec->timeout_ns
+ * is ignored. Setup errors are returned like sz_run's, and so is a PID 1 that
+ * cannot be executed; nothing is left behind then. SIGINT, SIGTERM, SIGHUP
+ * and SIGQUIT are held back during the call: one that arrived meanwhile
+ * tears the container down again, and is left pending for the caller.
+ */
+int sz_create(const struct sz_spec *spec, const struct sz_paths *paths, struct sz_container_handle **out,
+              sz_error_t *err);
+
+/*
+ * Run x in the container and wait for it, like sz_run: 0 and *res filled
+ * when it ran (whatever it did: res->exec_errno when it could not be
+ * executed, 127/126 by sz_result_status), -1 when it could not be started
+ * (the container has stopped, --user unknown, ...). res->oom_killed counts
+ * only the OOM kills during this command; memory_peak is the container's.
+ * With x->tty the pty is relayed to stanza's own stdin and stdout. While it
+ * waits, SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the command (the whole
+ * process group) and set res->interrupted: the caller then destroys the
+ * container.
+ */
+int sz_exec(struct sz_container_handle *h, const struct sz_exec_spec *x, struct sz_result *res,
+            sz_error_t *err);
+
+/*
+ * The same in two steps, for a caller that drives the process itself (a
+ * shell session on its pty). sz_exec_start returns once the command was
+ * executed (or could not be: sz_exec_wait then reports exec_errno), with *out
+ * a process that belongs to the caller until sz_process_free. sz_exec_wait
+ * waits for it (honouring x->timeout_ns and signals as sz_exec does) and
+ * fills res; call it once. sz_process_free kills the process group if it
+ * still runs, reaps it and frees p; it is valid before or after sz_destroy.
+ */
+int sz_exec_start(struct sz_container_handle *h, const struct sz_exec_spec *x, struct sz_process **out,
+                  sz_error_t *err);
+int sz_exec_wait(struct sz_process *p, struct sz_result *res, sz_error_t *err);
+void sz_process_free(struct sz_process *p);
+pid_t sz_process_pid(const struct sz_process *p);     /* as the host sees it */
+int sz_process_pidfd(const struct sz_process *p);     /* -1 once reaped */
+int sz_process_pty(const struct sz_process *p);       /* the pty master (owned by p), -1 without tty */
+int sz_process_signal(struct sz_process *p, int sig); /* through the pidfd; 0 or -1 (errno) */
+
+/* "'cmd': command not found in the container" when res says the command
+ * could not be executed, else NULL. The caller frees it. */
+char *sz_exec_error_text(const struct sz_result *res, const char *command);
+
+/*
+ * Stop and remove the container and free h (also when it fails): SIGKILL to
+ * PID 1 (the kernel ends the rest of its PID namespace), every process still
+ * running reaped, then the counters read into *res (may be NULL: PID 1's
+ * status, every OOM kill of the container's life, memory peak, CPU time,
+ * wall time since sz_create) before the cgroup, the state directory and the
+ * scratch space go. Mounts live in the container's mount namespace and go
+ * with its last process. Signals are held back as in sz_create.
+ */
+int sz_destroy(struct sz_container_handle *h, struct sz_result *res, sz_error_t *err);
+
+/* What a lab checks from outside, valid until sz_destroy. */
+pid_t sz_container_pid(const struct sz_container_handle *h); /* PID 1, as the host sees it */
+int sz_container_pidfd(const struct sz_container_handle *h);
+bool sz_container_running(const struct sz_container_handle *h); /* PID 1 has not exited */
+bool sz_container_rootless(const struct sz_container_handle *h);
+const char *sz_container_id(const struct sz_container_handle *h);
+const char *sz_container_state_dir(const struct sz_container_handle *h);
+const char *sz_container_upper_dir(const struct sz_container_handle *h); /* NULL with read_only */
+/* The container's cgroup directory for controller c, NULL when it has none
+ * (no limit asked for c). On v2 every controller names the same directory. */
+const char *sz_container_cgroup_dir(const struct sz_container_handle *h, enum sz_controller c);
+/* The container's cgroup counters now (OOM kills, memory peak, CPU time and
+ * throttling, pids.current); all zero, has_* false, without a cgroup. */
+int sz_container_stats(const struct sz_container_handle *h, struct sz_cgroup_stats *stats, sz_error_t *err);
+
 #endif

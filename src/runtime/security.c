@@ -180,18 +180,12 @@ int sz_seccomp_compile(sz_error_t *err)
 	return fd;
 }
 
-/* Wait for the filter stanza compiled and install it. */
-int sz_load_seccomp(struct sz_container *c, sz_error_t *err)
+int sz_apply_seccomp(struct sz_container *c, int fd, sz_error_t *err)
 {
 	struct sock_filter insns[BPF_MAXINSNS];
 	struct sock_fprog prog = {.filter = insns};
-	struct sz_msg msg;
-	cleanup_close int fd = -1;
-	ssize_t n = sz_msg_recv(c->sync_fd, &msg, &fd);
+	ssize_t n = pread(fd, insns, sizeof(insns), 0);
 
-	if (n != (ssize_t)sizeof(msg) || msg.type != SZ_MSG_SECCOMP || fd < 0)
-		return sz_error_make(err, n < 0 ? errno : EPROTO, _("cannot receive the seccomp filter"));
-	n = pread(fd, insns, sizeof(insns), 0);
 	if (n <= 0 || n % (ssize_t)sizeof(insns[0]) != 0)
 		return sz_error_make(err, n < 0 ? errno : EINVAL, _("cannot read the seccomp filter"));
 	prog.len = (unsigned short)(n / (ssize_t)sizeof(insns[0]));
@@ -202,4 +196,16 @@ int sz_load_seccomp(struct sz_container *c, sz_error_t *err)
 	         "instructions)",
 	         sizeof(denied) / sizeof(denied[0]), (unsigned)prog.len);
 	return 0;
+}
+
+/* Wait for the filter stanza compiled and install it. */
+int sz_load_seccomp(struct sz_container *c, sz_error_t *err)
+{
+	struct sz_msg msg;
+	cleanup_close int fd = -1;
+	ssize_t n = sz_msg_recv(c->sync_fd, &msg, &fd);
+
+	if (n != (ssize_t)sizeof(msg) || msg.type != SZ_MSG_SECCOMP || fd < 0)
+		return sz_error_make(err, n < 0 ? errno : EPROTO, _("cannot receive the seccomp filter"));
+	return sz_apply_seccomp(c, fd, err);
 }

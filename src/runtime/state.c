@@ -106,7 +106,7 @@ int sz_state_create(const char *state_root, char **id_out, char **dir_out, int *
 		return -1;
 	gcfd = lock_gc(rootfd, LOCK_SH, err);
 	if (gcfd < 0)
-		return -1;
+		return sz_error_wrap(err, "'%s'", state_root);
 	id = random_id();
 	lockfd = make_container_dir(rootfd, id, err);
 	if (lockfd < 0) {
@@ -213,10 +213,20 @@ int sz_collect_garbage(const struct sz_paths *paths, sz_error_t *err)
 		return -1;
 	dir = fdopendir(dup(rootfd));
 	while (dir != NULL && (de = readdir(dir)) != NULL) {
+		sz_error_t one = NULL;
+
 		if (de->d_name[0] == '.' || try_orphan_lock(rootfd, de->d_name) != 1)
 			continue;
-		if (gc_load(&gc, err) < 0 || collect_one(rootfd, de->d_name, &gc.layout, gc.base, err) < 0)
+		if (gc_load(&gc, err) < 0)
 			break;
+		/* One that cannot be removed yet (its cgroup still busy) stays for a
+		 * later collector; the others are collected all the same. */
+		if (collect_one(rootfd, de->d_name, &gc.layout, gc.base, &one) < 0) {
+			if (*err == NULL)
+				*err = steal_pointer(&one);
+			sz_error_release(&one);
+			continue;
+		}
 		collected++;
 	}
 	gc_release(&gc);

@@ -26,6 +26,8 @@ void sz_kill_container(const struct sz_wait *w)
 {
 	if (syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL, 0) < 0)
 		kill(w->pid, SIGKILL);
+	if (w->kill_group)
+		kill(-w->pid, SIGKILL);
 }
 
 int sz_read_signal(int sigfd)
@@ -104,4 +106,28 @@ int sz_block_signals(sigset_t *old, sz_error_t *err)
 		return sz_error_make(err, errno, "signalfd");
 	}
 	return fd;
+}
+
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+void sz_hold_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&set, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+bool sz_stop_pending(const sigset_t *old)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending) < 0)
+		return false;
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		if (sigismember(&pending, stop_signals[i]) && !sigismember(old, stop_signals[i]))
+			return true;
+	return false;
 }
