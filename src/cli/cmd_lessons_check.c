@@ -9,6 +9,7 @@
 #include "common/i18n.h"
 #include "common/util.h"
 #include "course/course.h"
+#include "labs/lab.h"
 
 static void usage(FILE *out)
 {
@@ -122,6 +123,28 @@ static void parity_all(struct check *c)
 	}
 }
 
+/* The lab files (their chapters checked against the reference language when
+ * all of its files loaded), and their texts in each language whose files all
+ * loaded. */
+static void check_labs(struct check *c)
+{
+	int ref = reference(c);
+	bool whole = ref >= 0 && c->failed[ref][0] == NULL;
+	struct sz_labs labs;
+	sz_error_t err = NULL;
+
+	if (sz_labs_load_all(c->content_dir, whole ? &c->courses[ref] : NULL, &labs, &c->diags, &err) < 0 &&
+	    err != NULL) {
+		sz_cli_error("%s", sz_error_msg(err));
+		sz_error_release(&err);
+		c->unreadable++;
+	}
+	for (int i = 0; i < c->n_langs; i++)
+		if (c->failed[i] != NULL && c->failed[i][0] == NULL)
+			sz_labs_check_texts(&labs, &c->courses[i], &c->diags);
+	sz_labs_release(&labs);
+}
+
 static void print_summary(const struct check *c, size_t problems)
 {
 	size_t chapters = 0;
@@ -195,6 +218,7 @@ int sz_lessons_check(struct sz_cli *cli, const char *content_dir, int argc, char
 	c.failed = sz_xcalloc((size_t)c.n_langs + 1, sizeof(*c.failed));
 	load_all(&c);
 	parity_all(&c);
+	check_labs(&c);
 	sz_diags_print(&c.diags, stderr);
 	problems = c.diags.n + c.unreadable + (c.n_langs == 0);
 	if (c.n_langs == 0)

@@ -620,9 +620,9 @@ static void test_lessons_check(void **state)
 	char *check[] = {"check"}, *help[] = {"check", "--help"}, *bad[] = {"check", "--frobnicate"};
 	char *out = NULL, *errs = NULL;
 
-	/* 2 x 7 and 2 x 2 rule problems, 6 of parity. */
+	/* 2 x 7 and 2 x 2 rule problems, 6 of parity, 3 lab texts without a lab file. */
 	assert_int_equal(run_check(PARITY_DIR, 1, check, &out, &errs), 1);
-	assert_string_equal(out, "lessons: 2 languages, 3 chapters, 18 problems\n");
+	assert_string_equal(out, "lessons: 2 languages, 3 chapters, 21 problems\n");
 	assert_non_null(
 	    strstr(errs, "/content-parity/lessons/it/02-two.yaml: chapter 'two' is missing (it is in en)\n"));
 	free(out);
@@ -651,8 +651,9 @@ static void test_lessons_check_broken(void **state)
 	char *out = NULL, *errs = NULL;
 
 	assert_int_equal(run_check(FIXTURES_DIR "/lessons/check-broken", 1, check, &out, &errs), 1);
-	/* 1 syntax error; 2 x 2 rules and the glossary in en; 02-two missing in it. */
-	assert_string_equal(out, "lessons: 2 languages, 2 chapters, 7 problems\n");
+	/* 1 syntax error; 2 x 2 rules and the glossary in en; 02-two missing in it;
+	 * a lab text without a lab file. */
+	assert_string_equal(out, "lessons: 2 languages, 2 chapters, 8 problems\n");
 	assert_non_null(
 	    strstr(errs, "/it/01-one.yaml:6:4: invalid YAML: did not find expected '-' indicator"));
 	assert_non_null(strstr(errs, ")\n   title: \"a\"\n   ^\n"));

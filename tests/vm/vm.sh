@@ -329,6 +329,7 @@ fi
 [[ -d $BUILD/locale ]] && cp -a "$BUILD/locale" "$ROOT$BUILD/locale"
 mkdir -p "$ROOT$SOURCE/tests" "$ROOT$SOURCE/i18n"
 cp -a "$SOURCE/tests/integration" "$ROOT$SOURCE/tests/integration"
+cp -a "$SOURCE/lessons" "$SOURCE/labs" "$ROOT$SOURCE/"
 [[ -d $SOURCE/tests/rootless ]] && cp -a "$SOURCE/tests/rootless" "$ROOT$SOURCE/tests/rootless"
 [[ -f $SOURCE/i18n/LINGUAS ]] && cp "$SOURCE/i18n/LINGUAS" "$ROOT$SOURCE/i18n/"
 
