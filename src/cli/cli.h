@@ -24,12 +24,16 @@ struct sz_cli {
 	const char *content; /* holds lessons/ and labs/: --content, $STANZA_CONTENT or data.content */
 	bool content_is_own; /* content came from --content or $STANZA_CONTENT, not the data dir */
 	char *lang;          /* the language in use ("en", "it"), set by sz_cli_set_lang() */
+	bool lang_asked;     /* lang was asked for (--lang, $STANZA_LANG), not guessed from the locale */
 };
 
 int cmd_run(struct sz_cli *cli, int argc, char **argv);
 int cmd_doctor(struct sz_cli *cli, int argc, char **argv);
 int cmd_lessons(struct sz_cli *cli, int argc, char **argv);
 int cmd_progress(struct sz_cli *cli, int argc, char **argv);
+int cmd_lab(struct sz_cli *cli, int argc, char **argv);
+int cmd_tutor(struct sz_cli *cli, int argc, char **argv);
+int cmd_shell(struct sz_cli *cli, int argc, char **argv);
 /* `stanza lessons check` (argv[0] is "check"): every language under
  * <content_dir>/lessons against the schema, the content rules and each other. */
 int sz_lessons_check(struct sz_cli *cli, const char *content_dir, int argc, char **argv);

@@ -64,6 +64,8 @@ int sz_cli_set_lang(struct sz_cli *cli, const char *option)
 	char *lang = sz_i18n_choose(option, &source);
 	bool explicit = source == SZ_LANG_FROM_OPTION || source == SZ_LANG_FROM_STANZA_LANG;
 	char **langs = NULL;
+
+	cli->lang_asked = explicit;
 	sz_error_t err = NULL;
 	int n = sz_course_languages(cli->content, &langs, &err);
 

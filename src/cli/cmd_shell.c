@@ -1,0 +1,97 @@
+/* cmd_shell.c - `stanza shell`: the line-mode tutorial, for terminals, screen readers and scripts */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "common/cleanup.h"
+#include "common/i18n.h"
+#include "config.h"
+#include "course/course.h"
+#include "course/tutor.h"
+#include "shell/shell.h"
+
+static void usage(FILE *out)
+{
+	fputs(_("Usage: stanza shell [--lang L]\n"
+	        "\n"
+	        "The course one line at a time: read the chapters, answer the quizzes, look up\n"
+	        "terms and do the labs at a prompt, with history and tab completion on a\n"
+	        "terminal. Type 'help' at the prompt for the commands.\n"
+	        "\n"
+	        "When the input is not a terminal (stanza shell < script.txt), commands are read\n"
+	        "one a line and answered in plain text, without a prompt or escape codes.\n"
+	        "\n"
+	        "Options:\n"
+	        "  --lang L    the language of the course and of stanza (default: the one you\n"
+	        "              used last)\n"
+	        "  -h, --help  show this help\n"),
+	      out);
+}
+
+/* Whether the learner chose the language now (--lang, before or after the
+ * command, or $STANZA_LANG): then it wins over the one they used last. */
+static bool lang_chosen(const struct sz_cli *cli, const char *option)
+{
+	return option != NULL || cli->lang_asked;
+}
+
+static int parse_args(int argc, char **argv, const char **lang, bool *help)
+{
+	for (int i = 1; i < argc; i++) {
+		int r = sz_cli_lang_option(argc, argv, &i, lang);
+
+		if (r < 0)
+			return SZ_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			*help = true;
+			continue;
+		}
+		sz_cli_error(_("unknown argument '%s' (see 'stanza shell --help')"), argv[i]);
+		return SZ_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int open_tutor(struct sz_cli *cli, const char *lang, struct sz_tutor *t)
+{
+	cleanup_free char *notice = NULL;
+	sz_error_t err = NULL;
+
+	if (sz_tutor_open(t, cli->content, lang, NULL, &notice, &err) < 0) {
+		sz_cli_error("%s", sz_error_msg(err));
+		sz_error_release(&err);
+		return SZ_EXIT_FAIL;
+	}
+	if (notice != NULL)
+		sz_cli_error("%s", notice);
+	if (!cli->content_is_own && sz_tutor_follow_version(t, STANZA_VERSION, &err) < 0) {
+		sz_cli_error("%s", sz_error_msg(err));
+		sz_error_release(&err);
+	}
+	return 0;
+}
+
+int cmd_shell(struct sz_cli *cli, int argc, char **argv)
+{
+	struct sz_shell_options o = {.images_dir = cli->data.images, .progname = cli->progname};
+	const char *option = NULL;
+	bool help = false;
+	struct sz_tutor t;
+	int status = parse_args(argc, argv, &option, &help);
+
+	if (status != 0 || help) {
+		if (help)
+			usage(stdout);
+		return status;
+	}
+	if (option != NULL && (status = sz_cli_set_lang(cli, option)) != 0)
+		return status;
+	if ((status = open_tutor(cli, lang_chosen(cli, option) ? cli->lang : NULL, &t)) != 0)
+		return status;
+	status = sz_shell_main(&t, &o);
+	sz_tutor_release(&t);
+	return status;
+}

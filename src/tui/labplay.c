@@ -1,0 +1,290 @@
+/* labplay.c - the labs behind the lab view: loaded when first shown, one played live, its steps' transcripts
+ */
+#include "tui/labplay.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/i18n.h"
+#include "common/util.h"
+#include "tui/app.h"
+
+#define FRAME_EVERY_NS (40 * 1000 * 1000ull) /* while output streams, at most 25 frames a second */
+#define MAX_OUTPUT     (256 * 1024)          /* of one command kept for the screen; the rest is dropped */
+
+/* ---- transcripts ------------------------------------------------------- */
+
+static struct tui_entry *add_entry(struct tui_transcript *t, enum tui_style style, const char *text,
+                                   size_t len)
+{
+	struct tui_entry *e;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap > 0 ? t->cap * 2 : 8;
+		t->items = sz_xrealloc(t->items, t->cap * sizeof(*t->items));
+	}
+	e = &t->items[t->n++];
+	e->style = style;
+	e->text = sz_xmalloc(len + 1);
+	memcpy(e->text, text, len);
+	e->text[len] = '\0';
+	e->len = len;
+	return e;
+}
+
+static void clear_transcript(struct tui_transcript *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->items[i].text);
+	t->n = 0;
+}
+
+static void free_transcripts(struct tui_lab *tl)
+{
+	for (size_t i = 0; tl->transcripts != NULL && i < tl->live.lab->n_steps; i++) {
+		clear_transcript(&tl->transcripts[i]);
+		free(tl->transcripts[i].items);
+	}
+	free(tl->transcripts);
+	tl->transcripts = NULL;
+}
+
+/* ---- the engine's events ------------------------------------------------ */
+
+static struct tui_transcript *transcript_of(struct tui_lab *tl, const struct sz_lab_step *step)
+{
+	return &tl->transcripts[step - tl->live.lab->steps];
+}
+
+/* Show what came, not more often than FRAME_EVERY_NS (force: now). */
+static void show(struct tui_lab *tl, bool force)
+{
+	uint64_t now = sz_now_ns();
+	struct tui *app = tl->app;
+
+	app->views[TUI_VIEW_LAB].stale = true;
+	if (!force && now - app->last_frame_ns < FRAME_EVERY_NS)
+		return;
+	tui_follow_resize(app);
+	tui_frame(app);
+}
+
+static void on_phase(void *ctx, const struct sz_lab_step *step, enum sz_lab_phase phase, const char *command)
+{
+	struct tui_lab *tl = ctx;
+	struct tui_transcript *t = transcript_of(tl, step);
+	cleanup_free char *line = NULL;
+
+	if (command == NULL)
+		return;
+	if (phase == SZ_PHASE_SOLUTION) {
+		/* TRANSLATORS: in a lab, before the solution stanza types for the learner */
+		const char *label = _("The solution, typed into the lab's shell:");
+		add_entry(t, TUI_STYLE_DIM, label, strlen(label));
+	}
+	line = sz_asprintf("%s %s",
+	                   phase == SZ_PHASE_HOST         ? "host$"
+	                   : step->where == SZ_WHERE_HOST ? "host$"
+	                                                  : "$",
+	                   command);
+	add_entry(t, TUI_STYLE_CODE, line, strlen(line));
+	show(tl, true);
+}
+
+static void on_output(void *ctx, const struct sz_lab_step *step, enum sz_lab_phase phase, int fd,
+                      const char *data, size_t len)
+{
+	struct tui_lab *tl = ctx;
+	struct tui_transcript *t = transcript_of(tl, step);
+	struct tui_entry *last = t->n > 0 ? &t->items[t->n - 1] : NULL;
+
+	if (last == NULL || last->style != TUI_STYLE_OUTPUT) {
+		add_entry(t, TUI_STYLE_OUTPUT, data, len);
+	} else if (last->len < MAX_OUTPUT) {
+		if (len > MAX_OUTPUT - last->len)
+			len = MAX_OUTPUT - last->len;
+		last->text = sz_xrealloc(last->text, last->len + len + 1);
+		memcpy(last->text + last->len, data, len);
+		last->len += len;
+		last->text[last->len] = '\0';
+	}
+	show(tl, false);
+}
+
+static void on_check(void *ctx, const struct sz_lab_step *step, enum sz_lab_phase phase,
+                     const struct sz_check_record *check)
+{
+	struct tui_lab *tl = ctx;
+	struct tui_transcript *t = transcript_of(tl, step);
+	cleanup_free char *line = NULL;
+
+	if (check->pass)
+		line = sz_asprintf("✓ %s", check->text);
+	else if (check->detail != NULL)
+		line = sz_asprintf("✗ %s: %s", check->text, check->detail);
+	else
+		line = sz_asprintf("✗ %s", check->text);
+	add_entry(t, check->pass ? TUI_STYLE_OK : TUI_STYLE_FAIL, line, strlen(line));
+	show(tl, true);
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+static void load(struct tui_lab *tl)
+{
+	struct tui *app = tl->app;
+	struct sz_probe_options po;
+	struct sz_diags diags = {0};
+	sz_error_t err = NULL;
+
+	if (sz_labs_load_all(app->tutor.content_dir, &app->tutor.course, &tl->labs, &diags, &err) < 0) {
+		tl->error =
+		    err != NULL
+		        ? sz_xstrdup(sz_error_msg(err))
+		        : sz_asprintf(Q_("the labs have %zu problem (see 'stanza lessons check')",
+		                         "the labs have %zu problems (see 'stanza lessons check')", diags.n),
+		                      diags.n);
+	}
+	sz_diags_release(&diags);
+	sz_error_release(&err);
+	sz_probe_options_init(&po);
+	po.images_dir = app->opts->image_dir;
+	po.command = "stanza";
+	if (sz_probe_run(&tl->probe, &po, &err) == 0)
+		tl->probed = true;
+	if (tl->error == NULL &&
+	    (!tl->probed || sz_paths_default(&tl->paths, app->opts->image_dir, &err) < 0))
+		tl->error = sz_xstrdup(sz_error_msg(err));
+	sz_error_release(&err);
+}
+
+struct tui_lab *tui_lab_get(struct tui *app)
+{
+	struct tui_lab *tl = app->lab;
+
+	if (tl != NULL)
+		return tl;
+	tl = app->lab = sz_xcalloc(1, sizeof(*tl));
+	tl->app = app;
+	tl->events.ctx = tl;
+	tl->events.phase = on_phase;
+	tl->events.output = on_output;
+	tl->events.check_done = on_check;
+	load(tl);
+	return tl;
+}
+
+void tui_lab_free(struct tui *app)
+{
+	struct tui_lab *tl = app->lab;
+
+	if (tl == NULL)
+		return;
+	tui_lab_stop(tl);
+	sz_labs_release(&tl->labs);
+	if (tl->probed)
+		sz_probe_release(&tl->probe);
+	sz_paths_release(&tl->paths);
+	free(tl->error);
+	free(tl);
+	app->lab = NULL;
+}
+
+const struct sz_lab *tui_lab_find(struct tui_lab *tl, const char *chapter, const char *id)
+{
+	cleanup_free char *name = sz_asprintf("%s/%s", chapter, id);
+	const struct sz_lab *lab = sz_labs_find(&tl->labs, name);
+
+	return lab != NULL && strcmp(lab->chapter, chapter) == 0 ? lab : NULL;
+}
+
+char *tui_lab_skip_reason(struct tui_lab *tl, const struct sz_lab *lab)
+{
+	return tl->probed ? sz_lab_skip_reason(lab, &tl->probe) : NULL;
+}
+
+/* ---- playing ------------------------------------------------------------ */
+
+int tui_lab_start(struct tui_lab *tl, const struct sz_lab *lab)
+{
+	struct sz_live_lab_options o;
+	cleanup_free char *skip = NULL;
+	struct winsize ws = {0};
+	sz_error_t err = NULL;
+	int r;
+
+	if (tl->error != NULL) {
+		tui_message(tl->app, TUI_STYLE_FAIL, "%s", tl->error);
+		return -1;
+	}
+	sz_live_lab_options_init(&o);
+	o.paths = &tl->paths;
+	o.probe = tl->probed ? &tl->probe : NULL;
+	o.events = &tl->events;
+	o.tutor = &tl->app->tutor;
+	o.term = getenv("TERM");
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+		o.columns = ws.ws_col;
+		o.rows = ws.ws_row;
+	}
+	r = sz_live_lab_start(&tl->live, lab, &o, &skip, &err);
+	if (r == 1)
+		tui_message(tl->app, TUI_STYLE_FAIL, "%s", skip);
+	else if (r < 0)
+		tui_message(tl->app, TUI_STYLE_FAIL, "%s", sz_error_msg(err));
+	sz_error_release(&err);
+	if (r != 0)
+		return -1;
+	tl->up = true;
+	tl->transcripts = sz_xcalloc(lab->n_steps, sizeof(*tl->transcripts));
+	return 0;
+}
+
+void tui_lab_stop(struct tui_lab *tl)
+{
+	if (!tl->up)
+		return;
+	free_transcripts(tl);
+	sz_live_lab_stop(&tl->live);
+	tl->up = false;
+}
+
+/* After a step ran: progress saved, a stop obeyed. */
+static void ran(struct tui_lab *tl, int r)
+{
+	struct sz_live_lab *l = &tl->live;
+
+	if (r < 0) {
+		tl->app->quit = true;
+		tl->app->stop_signal = l->stop_signal;
+		return;
+	}
+	if (!sz_live_lab_alive(l))
+		tui_message(tl->app, TUI_STYLE_FAIL, "%s",
+		            _("The lab's container is gone: leave the lab (Esc) and start it again."));
+	tui_save(tl->app);
+	show(tl, true);
+}
+
+void tui_lab_run_step(struct tui_lab *tl)
+{
+	struct sz_live_lab *l = &tl->live;
+
+	clear_transcript(&tl->transcripts[l->step]);
+	tl->streaming = true;
+	ran(tl, sz_live_lab_run_demo(l));
+	tl->streaming = false;
+}
+
+void tui_lab_solve(struct tui_lab *tl)
+{
+	struct sz_live_lab *l = &tl->live;
+
+	clear_transcript(&tl->transcripts[l->step]);
+	tl->streaming = true;
+	ran(tl, sz_live_lab_solve(l));
+	tl->streaming = false;
+}
