@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "common/cleanup.h"
 #include "common/i18n.h"
+#include "common/selfexe.h"
 #include "common/util.h"
 #include "config.h"
 
@@ -19,8 +21,11 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"tutor", cmd_tutor, N_("the course on the whole terminal (what 'stanza' alone starts)")},
+    {"shell", cmd_shell, N_("the course line by line, for screen readers and scripts too")},
     {"lessons", cmd_lessons, N_("read the course: list its chapters, show one, check the files")},
     {"progress", cmd_progress, N_("show what you have done, or forget it")},
+    {"lab", cmd_lab, N_("list, run and verify the labs, without the full-screen interface")},
     {"run", cmd_run, N_("run a command in a new container (like docker run)")},
     {"doctor", cmd_doctor, N_("say what this host supports and what is missing")},
 };
@@ -146,12 +151,41 @@ static int dispatch(struct sz_cli *cli, int argc, char **argv)
 	return SZ_EXIT_USAGE;
 }
 
+/* Whether this command may start a container (then stanza runs from a sealed
+ * copy of itself: see common/selfexe.h). Anything but the read-only commands,
+ * so that an option placed before the command cannot get around it. */
+static bool makes_containers(int argc, char **argv)
+{
+	static const char *const harmless[] = {"lessons", "progress", "doctor",    "--help",
+	                                       "-h",      "help",     "--version", "version"};
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--content") == 0 || strcmp(argv[i], "--lang") == 0) {
+			i++;
+			continue;
+		}
+		if (sz_str_has_prefix(argv[i], "--content=") || sz_str_has_prefix(argv[i], "--lang="))
+			continue;
+		for (size_t k = 0; k < sizeof(harmless) / sizeof(harmless[0]); k++)
+			if (strcmp(argv[i], harmless[k]) == 0)
+				return false;
+		return true;
+	}
+	return true; /* no command: the tutorial, with its labs */
+}
+
 int main(int argc, char **argv)
 {
 	struct sz_cli cli = {.progname = "stanza"};
 	struct global_options g = {0};
+	sz_error_t err = NULL;
 	int first, status = SZ_EXIT_USAGE;
 
+	if (makes_containers(argc, argv) && sz_self_reexec_sealed(argv, &err) < 0) {
+		sz_cli_error("%s", sz_error_msg(err));
+		sz_error_release(&err);
+		return SZ_EXIT_STANZA;
+	}
 	sz_datadir_find(&cli.data);
 	sz_i18n_init(cli.data.locale);
 	first = parse_global(argc, argv, &g);
@@ -160,6 +194,8 @@ int main(int argc, char **argv)
 	if (g.version) {
 		printf("stanza %s\n", STANZA_VERSION);
 		status = SZ_EXIT_OK;
+	} else if (!g.help && first == argc && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		status = cmd_tutor(&cli, 1, (char *[]){"tutor", NULL});
 	} else if (g.help || first == argc) {
 		usage(stdout);
 		status = SZ_EXIT_OK;

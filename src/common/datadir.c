@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/selfexe.h"
 #include "common/util.h"
 #include "config.h"
 
@@ -30,7 +31,7 @@ void sz_datadir_find(struct sz_datadir *dd)
 {
 	const char *env = getenv("STANZA_DATADIR");
 	char exe[PATH_MAX];
-	ssize_t n;
+	size_t n;
 
 	if (env != NULL && *env != '\0') {
 		const char *loc = getenv("STANZA_LOCALEDIR");
@@ -38,10 +39,10 @@ void sz_datadir_find(struct sz_datadir *dd)
 		        sz_xstrdup(loc != NULL && *loc != '\0' ? loc : STANZA_LOCALEDIR));
 		return;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
+	n = strlen(sz_self_exe());
+	if (n > 0 && n < sizeof(exe)) {
 		char *dir;
-		exe[n] = '\0';
+		memcpy(exe, sz_self_exe(), n + 1);
 		dir = dirname(exe);
 		if (strcmp(dir, STANZA_BUILD_DIR) == 0) {
 			set_all(dd, sz_xstrdup(STANZA_BUILD_DIR "/images"), sz_xstrdup(STANZA_SOURCE_DIR),

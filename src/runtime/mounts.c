@@ -1,6 +1,7 @@
 /* mounts.c - assemble the container's root: overlay, /proc, /dev, /sys, cgroups, volumes; pivot_root */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,46 @@ static int mount_at_fd(const struct sz_container *c, const char *src, int fd, co
 	if (mount(src, proc_path, NULL, flags, NULL) < 0)
 		return sz_error_make(err, errno, _("cannot mount '%s' on '%s'"), src, what);
 	sz_trace(c, "mount: bind %s on %s", src, what);
+	return 0;
+}
+
+/*
+ * An O_PATH descriptor of the top-level directory name in the root, reached
+ * without following a symbolic link, made when missing. An image whose /dev,
+ * /proc or /sys is a link (to "/", say) would otherwise have these mounts,
+ * and the device nodes made after them, land outside the container.
+ */
+static int open_mount_target(int rootfd, const char *name, sz_error_t *err)
+{
+	struct open_how how = {
+	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, rootfd, name, &how, sizeof(how));
+
+	if (fd < 0 && errno == ENOENT && mkdirat(rootfd, name, 0755) == 0)
+		fd = syscall(SYS_openat2, rootfd, name, &how, sizeof(how));
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR || errno == EXDEV))
+		return sz_error_make(
+		    err, 0,
+		    _("the image's '/%s' is not a plain directory (a symbolic link?): refusing to "
+		      "mount over it"),
+		    name);
+	if (fd < 0)
+		return sz_error_make(err, errno, _("cannot open '/%s' in the container's root"), name);
+	return (int)fd;
+}
+
+/* mount(2) onto a directory held open, so that no path is resolved again. */
+static int do_mount_fd(const struct sz_container *c, const char *src, int fd, const char *what,
+                       const char *type, unsigned long flags, const char *data, sz_error_t *err)
+{
+	char proc_path[64];
+
+	snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%d", fd);
+	if (mount(src, proc_path, type, flags, data) < 0)
+		return sz_error_make(err, errno, _("cannot mount %s on '%s'"), type ? type : src, what);
+	sz_trace(c, "mount: %s on %s%s%s", type ? type : src, what, data ? " " : "", data ? data : "");
 	return 0;
 }
 
@@ -145,15 +186,15 @@ static int apply_owners(const struct sz_container *c, int rootfd, sz_error_t *er
 	return 0;
 }
 
-static int make_dev(const struct sz_container *c, const char *dev, sz_error_t *err)
+static int make_dev(const struct sz_container *c, const char *dev, int devfd, sz_error_t *err)
 {
 	static const char *const links[][2] = {
 	    {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
 	    {"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},
 	};
 
-	if (do_mount(c, "tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=755,size=65536k",
-	             err) < 0)
+	if (do_mount_fd(c, "tmpfs", devfd, dev, "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV,
+	                "mode=755,size=65536k", err) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
 		cleanup_free char *target = sz_asprintf("%s/%s", dev, dev_nodes[i]);
@@ -232,18 +273,20 @@ static int mount_cgroups(const struct sz_container *c, const char *root, sz_erro
 	return remount_ro(c, target, 0, err);
 }
 
-static int mount_sys(const struct sz_container *c, const char *root, sz_error_t *err)
+static int mount_sys(const struct sz_container *c, const char *root, int sysfd, sz_error_t *err)
 {
 	cleanup_free char *sys = sz_asprintf("%s/sys", root);
+	char proc_path[64];
 	unsigned long flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
-	if (mount("sysfs", sys, "sysfs", flags, NULL) == 0) {
+	snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%d", sysfd);
+	if (mount("sysfs", proc_path, "sysfs", flags, NULL) == 0) {
 		sz_trace(c, "mount: sysfs on %s (read-only)", sys);
 		return mount_cgroups(c, root, err);
 	}
 	/* A user namespace that does not own the network namespace (--net host
 	 * rootless) may not mount sysfs: show the host's, read-only. */
-	if (do_mount(c, "/sys", sys, NULL, MS_BIND | MS_REC, NULL, err) < 0 ||
+	if (do_mount_fd(c, "/sys", sysfd, sys, NULL, MS_BIND | MS_REC, NULL, err) < 0 ||
 	    remount_ro(c, sys, MS_REC, err) < 0)
 		return -1;
 	return mount_cgroups(c, root, err);
@@ -298,6 +341,9 @@ int sz_setup_rootfs(struct sz_container *c, sz_error_t *err)
 	cleanup_free char *proc = sz_asprintf("%s/proc", root);
 	cleanup_free char *dev = sz_asprintf("%s/dev", root);
 	cleanup_close int rootfd = -1;
+	cleanup_close int procfd = -1;
+	cleanup_close int devfd = -1;
+	cleanup_close int sysfd = -1;
 
 	if (mount_root(c, err) < 0)
 		return -1;
@@ -306,11 +352,15 @@ int sz_setup_rootfs(struct sz_container *c, sz_error_t *err)
 		return sz_error_make(err, errno, _("cannot open '%s'"), root);
 	if (apply_owners(c, rootfd, err) < 0)
 		return -1;
-	if (do_mount(c, "proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
+	if ((procfd = open_mount_target(rootfd, "proc", err)) < 0 ||
+	    (devfd = open_mount_target(rootfd, "dev", err)) < 0 ||
+	    (sysfd = open_mount_target(rootfd, "sys", err)) < 0)
 		return -1;
-	if (make_dev(c, dev, err) < 0 || make_dev_subdirs(c, dev, err) < 0)
+	if (do_mount_fd(c, "proc", procfd, proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
 		return -1;
-	if (mount_sys(c, root, err) < 0 || mount_volumes(c, rootfd, err) < 0)
+	if (make_dev(c, dev, devfd, err) < 0 || make_dev_subdirs(c, dev, err) < 0)
+		return -1;
+	if (mount_sys(c, root, sysfd, err) < 0 || mount_volumes(c, rootfd, err) < 0)
 		return -1;
 	if (mask_paths(c, root, err) < 0)
 		return -1;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/selfexe.h"
 #include "common/util.h"
 
 #define CAP_SYS_ADMIN_BIT 21
@@ -278,13 +279,9 @@ void sz_probe_options_init(struct sz_probe_options *opts)
 
 static char *self_exe(void)
 {
-	char buf[4096];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	const char *exe = sz_self_exe();
 
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	return sz_xstrdup(buf);
+	return *exe != '\0' ? sz_xstrdup(exe) : NULL;
 }
 
 int sz_probe_run(struct sz_probe *p, const struct sz_probe_options *opts, sz_error_t *err)
