@@ -32,6 +32,11 @@ struct sz_session {
 	bool broken;
 	char nonce[17];
 	struct sz_prompt_scanner scanner;
+	/* What it takes to start the shell again when it ends (see revive). */
+	struct sz_container_handle *h;
+	struct sz_session_options opts; /* strings below owned */
+	char **env;
+	unsigned int restarts;
 };
 
 /* ---- the prompt scanner ---- */
@@ -374,6 +379,87 @@ static int wait_prompt(struct sz_session *s, struct wait_state *ws, sz_session_o
 	}
 }
 
+static int start_shell(struct sz_session *s, struct sz_container_handle *h,
+                       const struct sz_session_options *o, sz_error_t *err);
+static int first_prompt(struct sz_session *s, const struct sz_session_options *o, sz_error_t *err);
+
+static char *dup_or_null(const char *t)
+{
+	return t != NULL ? sz_xstrdup(t) : NULL;
+}
+
+static void keep_options(struct sz_session *s, struct sz_container_handle *h,
+                         const struct sz_session_options *o)
+{
+	size_t n = 0;
+
+	s->h = h;
+	s->opts = *o;
+	s->opts.user = dup_or_null(o->user);
+	s->opts.workdir = dup_or_null(o->workdir);
+	s->opts.term = dup_or_null(o->term);
+	while (o->env != NULL && o->env[n] != NULL)
+		n++;
+	s->env = sz_xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		s->env[i] = sz_xstrdup(o->env[i]);
+	s->opts.env = s->env;
+}
+
+static void forget_options(struct sz_session *s)
+{
+	for (size_t i = 0; s->env != NULL && s->env[i] != NULL; i++)
+		free(s->env[i]);
+	free(s->env);
+	free((char *)s->opts.user);
+	free((char *)s->opts.workdir);
+	free((char *)s->opts.term);
+}
+
+/*
+ * The shell ended (the OOM killer chose it, the learner typed `exit`, or
+ * busybox ash, reading its line with echo off, took a SIGCHLD from a
+ * finished background job for the end of its input). A lab must go on:
+ * start a new shell in the same container. What it ended with goes to
+ * *status (128+N for signal N). cd, variables and jobs are lost, and the
+ * caller says so.
+ */
+static int revive(struct sz_session *s, int *status, sz_error_t *err)
+{
+	struct sz_result r = {0};
+	sz_error_t ignored = NULL;
+
+	*status = -1;
+	if (sz_exec_wait(s->shell, &r, &ignored) == 0)
+		*status = r.term_signal != 0 ? 128 + r.term_signal : r.exit_code;
+	sz_error_release(&ignored);
+	sz_process_free(s->shell);
+	s->shell = NULL;
+	s->master = -1;
+	sz_prompt_scanner_release(&s->scanner);
+	sz_prompt_scanner_init(&s->scanner, s->nonce);
+	s->broken = false;
+	s->restarts++;
+	if (start_shell(s, s->h, &s->opts, err) < 0 || first_prompt(s, &s->opts, err) < 0) {
+		s->broken = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether the shell has exited, waiting up to wait_ms for it: the pty hangs
+ * up a moment before the process is gone. */
+static bool shell_gone(const struct sz_session *s, int wait_ms)
+{
+	struct pollfd p = {.fd = s->shell != NULL ? sz_process_pidfd(s->shell) : -1, .events = POLLIN};
+
+	if (p.fd < 0)
+		return s->shell != NULL;
+	while (poll(&p, 1, wait_ms) < 0 && errno == EINTR)
+		;
+	return (p.revents & POLLIN) != 0;
+}
+
 static int check_line(const struct sz_session *s, const char *line, sz_error_t *err)
 {
 	if (s->broken)
@@ -393,13 +479,29 @@ int sz_session_run(struct sz_session *s, const char *line, uint64_t timeout_ns, 
 	cleanup_free char *text = NULL;
 
 	*res = (struct sz_session_result){0};
+	if (s->h != NULL && shell_gone(s, 0)) {
+		int ended;
+		if (revive(s, &ended, err) < 0)
+			return -1;
+		res->restarted = true;
+	}
 	if (check_line(s, line, err) < 0 || set_termios(s->master, err) < 0)
 		return -1;
 	if (timeout_ns != 0)
 		ws.deadline = sz_now_ns() + timeout_ns;
 	text = sz_asprintf("%s\n", line);
-	if (send_text(s, text, strlen(text), err) < 0 || wait_prompt(s, &ws, out, out_arg, err) < 0)
+	if (send_text(s, text, strlen(text), err) < 0)
 		return -1;
+	if (wait_prompt(s, &ws, out, out_arg, err) < 0) {
+		/* The shell itself ended with the line: its status is the line's. */
+		if (!s->broken || s->h == NULL || !shell_gone(s, 1000))
+			return -1;
+		sz_error_release(err);
+		if (revive(s, &res->status, err) < 0)
+			return -1;
+		res->restarted = true;
+		return 0;
+	}
 	if (ws.incomplete)
 		return sz_error_make(err, 0, _("the command line is incomplete (an unclosed quote?): '%s'"),
 		                     line);
@@ -518,6 +620,7 @@ int sz_session_open(struct sz_container_handle *h, const struct sz_session_optio
 	}
 	s->master = -1;
 	s->cancel_fd = -1;
+	keep_options(s, h, o);
 	make_nonce(s->nonce);
 	sz_prompt_scanner_init(&s->scanner, s->nonce);
 	if (start_shell(s, h, o, err) < 0 || first_prompt(s, o, err) < 0) {
@@ -550,6 +653,7 @@ void sz_session_close(struct sz_session *s)
 	/* Kills the shell's process group and reaps it; the kernel hangs up its
 	 * foreground job with it. The master goes with the process. */
 	sz_process_free(s->shell);
+	forget_options(s);
 	sz_prompt_scanner_release(&s->scanner);
 	free(s);
 }

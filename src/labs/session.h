@@ -58,6 +58,8 @@ struct sz_session_result {
 	int status;       /* $? of the line (130 after ^C) */
 	bool timed_out;   /* the timeout passed: ^C was sent */
 	bool interrupted; /* the cancel fd became readable: ^C was sent */
+	bool restarted;   /* the shell had ended (or ended with this line: status is how) and a new
+	                     one was started in the same container: cd, variables and jobs are lost */
 };
 
 /*

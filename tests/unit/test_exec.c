@@ -827,6 +827,37 @@ static void test_session(void **state)
 	sz_session_close(s);
 }
 
+/* The shell may end: `exit`, the OOM killer, or ash taking the SIGCHLD of a
+ * background job that ends while it waits at its prompt for the end of its
+ * input. The next line gets a new shell in the same container. */
+static void test_session_revived(void **state)
+{
+	struct sz_session *s = NULL;
+	struct sz_session_result res;
+	sz_error_t err = NULL;
+	char *out = NULL;
+	pid_t first;
+
+	check(sz_session_open(fx.h, NULL, &s, &err), &err);
+	first = sz_session_pid(s);
+	free(session_ok(s, "sleep 0.2 &", 0));
+	usleep(600 * 1000);
+	check(sz_session_run_capture(s, "echo still here", 10 * SECOND, &out, &res, &err), &err);
+	assert_string_equal(out, "still here\n");
+	assert_int_equal(res.status, 0);
+	free(out);
+	/* a shell that exits with the line reports how, and is replaced */
+	check(sz_session_run_capture(s, "exit 7", 10 * SECOND, &out, &res, &err), &err);
+	assert_true(res.restarted);
+	assert_int_equal(res.status, 7);
+	free(out);
+	assert_int_not_equal(sz_session_pid(s), first);
+	out = session_ok(s, "echo again", 0);
+	assert_string_equal(out, "again\n");
+	free(out);
+	sz_session_close(s);
+}
+
 /* A foreground job that ignores ^C is killed after the grace period. */
 static void test_session_stubborn_job(void **state)
 {
@@ -922,6 +953,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_memory_limit),
 	    cmocka_unit_test(test_interrupted),
 	    cmocka_unit_test(test_session),
+	    cmocka_unit_test(test_session_revived),
 	    cmocka_unit_test(test_session_stubborn_job),
 	    cmocka_unit_test(test_session_cancel_fd),
 	};
