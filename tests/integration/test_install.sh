@@ -84,8 +84,8 @@ done <"$STANZA_SOURCE_DIR/i18n/LINGUAS"
 out=$(env -u STANZA_DATADIR -u STANZA_LOCALEDIR "$usr/bin/stanza" --version) || fail "installed stanza --version failed"
 [[ "$out" == "stanza "* ]] || fail "unexpected --version output: $out"
 # ... and finds the installed Italian catalog rather than the build tree's.
-out=$(env -u STANZA_DATADIR -u STANZA_LOCALEDIR LC_ALL=C.UTF-8 LANGUAGE=it "$usr/bin/stanza" --help)
-[[ "$out" == *Uso:* ]] || fail "installed stanza --help is not in Italian with LANGUAGE=it: ${out%%$'\n'*}"
+out=$(env -u STANZA_DATADIR -u STANZA_LOCALEDIR LC_ALL=C.UTF-8 STANZA_LANG=it "$usr/bin/stanza" --help)
+[[ "$out" == *Uso:* ]] || fail "installed stanza --help is not in Italian with STANZA_LANG=it: ${out%%$'\n'*}"
 
 # An ordinary user runs the installed stanza rootless: it copies the
 # installed image (root's, with root's private /root) into a copy of its own,
