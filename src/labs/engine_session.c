@@ -64,8 +64,9 @@ static int run_line(struct sz_lab_run *run, const char *line, uint64_t deadline_
 	c->ran = true;
 	c->status = res.status;
 	if (res.restarted) {
-		const char *note = _("[the lab's shell had ended; stanza started a new one in the same container: "
-		                     "cd, variables and background jobs are lost]\n");
+		const char *note =
+		    _("[the lab's shell had ended; stanza started a new one in the same container: "
+		      "cd, variables and background jobs are lost]\n");
 		on_output(sink, note, strlen(note));
 	}
 	if (res.interrupted) {
