@@ -140,7 +140,7 @@ static int check_hostname(const char *name, sz_error_t *err)
 	return 0;
 }
 
-static int parse_one(struct sz_run_options *o, int opt, const char *arg, size_t *n_vol, sz_error_t *err)
+static int parse_one(struct sz_run_options *o, int opt, const char *arg, sz_error_t *err)
 {
 	struct sz_spec *s = &o->spec;
 	uint64_t n;
@@ -157,11 +157,14 @@ static int parse_one(struct sz_run_options *o, int opt, const char *arg, size_t 
 		                                                             : 0;
 	case OPT_HOSTNAME: s->hostname = arg; return check_hostname(arg, err);
 	case 'v':
-		o->volumes = sz_xrealloc(o->volumes, (*n_vol + 1) * sizeof(*o->volumes));
-		o->volumes[*n_vol] = (struct sz_volume){0};
-		if (parse_volume(arg, &o->volumes[*n_vol], err) < 0)
+		/* Counted in the spec as soon as it is whole, so that
+		 * sz_run_options_release frees it when a later option fails. */
+		o->volumes = sz_xrealloc(o->volumes, (s->n_volumes + 1) * sizeof(*o->volumes));
+		s->volumes = o->volumes;
+		o->volumes[s->n_volumes] = (struct sz_volume){0};
+		if (parse_volume(arg, &o->volumes[s->n_volumes], err) < 0)
 			return -1;
-		(*n_vol)++;
+		s->n_volumes++;
 		return 0;
 	case OPT_USER: s->user = arg; return check_user(arg, err);
 	case 'e': return add_env(o, arg, err);
@@ -191,11 +194,12 @@ static int parse_one(struct sz_run_options *o, int opt, const char *arg, size_t 
 
 int sz_run_options_parse(struct sz_run_options *o, int argc, char **argv, sz_error_t *err)
 {
-	size_t n_vol = 0;
 	int opt;
 
+	/* 0, not 1: glibc then forgets the rest of a cluster ("-xv") where an
+	 * earlier call stopped, which would point into that call's argv. */
 	opterr = 0;
-	optind = 1;
+	optind = 0;
 	while ((opt = getopt_long(argc, argv, "+:v:e:w:th", run_options, NULL)) != -1) {
 		if (opt == '?' || opt == ':') {
 			const char *bad = argv[optind - 1];
@@ -205,11 +209,9 @@ int sz_run_options_parse(struct sz_run_options *o, int argc, char **argv, sz_err
 			                         : _("unknown option '%s' (see 'stanza run --help')"),
 			                     bad);
 		}
-		if (parse_one(o, opt, optarg, &n_vol, err) < 0)
+		if (parse_one(o, opt, optarg, err) < 0)
 			return -1;
 	}
-	o->spec.volumes = o->volumes;
-	o->spec.n_volumes = n_vol;
 	o->spec.env = o->env;
 	if (o->help)
 		return 0;

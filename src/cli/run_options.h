@@ -9,8 +9,8 @@
 
 /*
  * The parsed command line. spec borrows argv's strings and owns volumes and
- * env (freed by sz_run_options_release). Initialise with
- * `struct sz_run_options o = {0}; sz_spec_init(&o.spec);`.
+ * env, which sz_run_options_release frees whether the parse succeeded or
+ * not. Initialise with `struct sz_run_options o = {0}; sz_spec_init(&o.spec);`.
  */
 struct sz_run_options {
 	struct sz_spec spec;

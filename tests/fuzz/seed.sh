@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# seed.sh - make the fuzz targets' seed corpora and dictionaries from the course, the fixtures and the sources
+#
+# Usage: seed.sh SOURCE_DIR OUT_DIR
+#
+# OUT_DIR/seeds/<target>/ is made afresh on every run: the lessons and labs
+# of the course and of the test fixtures (copied, never kept in the
+# repository), and a few command lines and values for the parsers.
+# OUT_DIR/<target>.dict holds the keys the content uses and the options the
+# parsers know, read from the same files, so neither goes stale.
+set -euo pipefail
+
+src=$1
+out=$2
+seeds=$out/seeds
+
+rm -rf "$seeds"
+mkdir -p "$seeds"/{lesson,lab,run_options,util_parse}
+
+# Copy each file to dir under a name made of its path, so that
+# lessons/en/01-kernel.yaml and lessons/it/01-kernel.yaml both stay.
+copy_named() {
+	local dir=$1 f
+	while IFS= read -r f; do
+		cp "$src/$f" "$dir/${f//\//_}"
+	done
+}
+
+cd "$src"
+find lessons tests -path '*/lessons/*' -name '*.yaml' -type f | LC_ALL=C sort | copy_named "$seeds/lesson"
+# A lab file is labs/<chapter>/<lab>.yaml, wherever the labs/ directory is.
+find labs tests -regex '\(.*/\)?labs/[^/]+/[^/]+\.yaml' -type f | LC_ALL=C sort | copy_named "$seeds/lab"
+
+# One seed file: the arguments given, each ended by a NUL, as fuzz_run_options splits them.
+n=0
+args() {
+	printf '%s\0' "$@" >"$seeds/run_options/seed-$((n += 1))"
+}
+args --memory 32M -- sh
+args --pids 10 --cpus 0.5 --hostname box sh -c 'echo hi'
+args -v /tmp:/data:ro -e K=V -e HOME -w /work sh
+args --net host --read-only --timeout 1.5s -t --trace --image busybox id
+args --user 1000:1000 --volume=/:/host:rw --memory=1g --help
+args --env=A=B --hostname=a.b-c --timeout=500ms --cpus=2 --pids=4194304 true
+args -tv/tmp:/x -e=bad sh
+args --user nobody --net none --memory 512k --timeout 2m ls /
+args --bogus
+args --memory
+
+# One seed file: the parser's selector byte, then its text (fuzz_util_parse.c).
+value() {
+	printf "\\x$(printf %02x "$1")%s" "$2" >"$seeds/util_parse/seed-$1-$(printf %s "$2" | cksum | cut -d' ' -f1)"
+}
+for v in 32M 1g 512k 100000 32Mi 2TiB 18446744073709551615 0 k; do value 0 "$v"; done
+for v in 10s 500ms 2m 1h 1.5s 3 0.001s 0 10x; do value 1 "$v"; done
+for v in 0.5 2 0.001 1.0005 12.5 . 0; do value 2 "$v"; done
+for v in 1 4194304 4194305 18446744073709551616 007 -1; do value 3 "$v"; done
+for v in / /../../tmp/x a/./b/ //x//y/.. /a/b/../../..; do value 4 "$v"; done
+for v in cgroups cgroups/memory-kill cgroups/memory-kill/eat a//b /x Up; do value 5 "$v"; done
+for v in 'read 3' '  quiz   cgroups  ' $'lab\trun memory-kill' ':hint' ''; do value 6 "$v"; done
+
+# Dictionaries: the keys of the content, with YAML's own tokens; the options of run.
+# libFuzzer's dictionary format escapes only \\, \" and \xNN.
+yaml_tokens() {
+	printf '"%s"\n' '---' '...' '- ' ': ' '|' '|-' '>' '&a' '*a' '!!str' '{' '}' '[' ']' '\"' "'" '#' '~' 'null' 'true' 'false'
+	printf '"%s"\n' '\x0a  ' '\x0a- ' '\x0d\x0a' '\x09' '\xef\xbb\xbf'
+}
+keys() {
+	grep -ohE '^[ -]*[a-z][a-z-]*:' "$@" | sed -E 's/^[ -]*//' | LC_ALL=C sort -u | sed 's/.*/"&"/'
+}
+{ keys lessons/*/*.yaml; yaml_tokens; } >"$out/lesson.dict"
+{ keys labs/*/*.yaml; yaml_tokens; } >"$out/lab.dict"
+grep -oE '\{"[a-z-]+", (required|no)_argument' src/cli/run_options.c | sed -E 's/^\{"([a-z-]+)".*/"--\1"/' >"$out/run_options.dict"
+printf '"%s"\n' -- -v -e -w -t -h :ro :rw = '\x00' >>"$out/run_options.dict"
