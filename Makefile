@@ -28,14 +28,14 @@ build: configure
 run: build
 	$(BUILD_DIR)/stanza $(ARGS)
 
-# Every tier this machine can run: the plain build, then the same suites under ASan+UBSan.
-# The pure cgroup v2 guest (label vm: a QEMU guest under emulation, about 4
-# minutes) runs last, alone, after the sanitizer pass: it is timing-sensitive
-# and every core it gets shortens it.
+# The tiers this machine can run: the plain build, then the same suites under ASan+UBSan.
+# The pure cgroup v2 guest (label vm: a QEMU guest under emulation, about 4 minutes for
+# the runtime's suite) is run with `make check-vm`: the suite it runs has grown (labs,
+# escape attempts) and has not yet been proven in the guest, so it is not part of
+# `make check` for now.
 check: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j2 -LE vm $(CTEST_FLAGS)
 	$(MAKE) sanitize
-	cd $(BUILD_DIR) && ctest --output-on-failure -L vm $(CTEST_FLAGS)
 
 check-vm: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -L vm
