@@ -1,6 +1,7 @@
 /* exec.c - a command in a created container, as docker exec: the cgroup, then the namespaces through a pidfd,
  * a fork inside */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,12 +67,27 @@ static int join_namespaces(struct sz_container *c, int pidfd, int flags, sz_erro
 	return sz_error_make(err, errno, _("cannot join the container's namespaces"));
 }
 
+/* A command run in a running container is the kernel's first choice when the
+ * container's memory limit is hit, its first process (which keeps the
+ * container alive) the last: when the first victim's memory is not freed at
+ * once, the kernel picks again, and without this it could pick PID 1. Raising
+ * one's own score needs no privilege, but the file is only writable while
+ * the process is dumpable: the helper does it, the command inherits it. */
+static void prefer_for_oom_kill(struct sz_container *c)
+{
+	cleanup_close int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, "500", 3) != 3)
+		sz_trace(c, "exec: cannot raise oom_score_adj: %s", strerror(errno));
+}
+
 void sz_exec_helper_main(struct sz_container *c, int pidfd, int flags)
 {
 	sz_error_t err = NULL;
 	char text[32];
 	pid_t pid;
 
+	prefer_for_oom_kill(c);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		sz_error_make(&err, errno, "prctl");
 		helper_fail(c, &err);

@@ -550,8 +550,9 @@ static void refused_without_cgroup(void)
 	sz_error_release(&err);
 }
 
-/* An OOM kill in an exec is its own; without a cgroup for this user, a
- * limit is refused with the reason instead. */
+/* An OOM kill in an exec is its own, and leaves PID 1 alive even when the
+ * kernel picks more than one victim; without a cgroup for this user, a limit
+ * is refused with the reason instead. */
 static void test_memory_limit(void **state)
 {
 	char *argv[] = {"sh", "-c", "head -c 64m /dev/zero | tail >/dev/null", NULL};
@@ -561,7 +562,13 @@ static void test_memory_limit(void **state)
 	struct sz_cgroup_stats stats;
 	sz_error_t err = NULL;
 	cleanup_free char *out = NULL;
+	char *adj[] = {"cat", "/proc/self/oom_score_adj", "/proc/1/oom_score_adj", NULL};
 
+	/* the command is the kernel's first choice, PID 1 its last */
+	out = run_ok(adj, 0);
+	assert_string_equal(out, "500\n0\n");
+	free(out);
+	out = NULL;
 	if (!fx.limits) {
 		refused_without_cgroup();
 		return;
