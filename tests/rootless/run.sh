@@ -181,8 +181,11 @@ fi
 
 # ---------------------------------------------------------------- the run
 
+# A standard PATH, not the caller's (root's may hold directories a learner
+# cannot read); a host whose tools live elsewhere (the vm tier's guest keeps
+# busybox's applets in /opt/busybox/bin) names them in SZIT_EXTRA_PATH.
 ENVS=(
-	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${SZIT_EXTRA_PATH:+:$SZIT_EXTRA_PATH}"
 	"HOME=$STAGE/home" "XDG_RUNTIME_DIR=$STAGE/run"
 	"USER=$LEARNER" "LOGNAME=$LEARNER" "SHELL=/bin/sh" "TMPDIR=/tmp"
 	"STANZA=$STAGE/build/stanza" "STANZA_BUILD_DIR=$STAGE/build" "STANZA_SOURCE_DIR=$STAGE/src"

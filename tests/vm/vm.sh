@@ -178,7 +178,7 @@ say "kernel $KVER ready in $(since "$t") s ($KDIR)"
 # .modinfo "depends=" line, so no depmod is needed), dependencies first.
 # crc32c is a soft dependency of ext4 and jbd2 (the kernel asks for it by
 # name when mounting): listed before them.
-WANT_MODULES=(virtio_pci virtio_blk crc32c_generic ext4 overlay)
+WANT_MODULES=(virtio_pci virtio_blk crc32c_generic ext4 overlay dummy)
 declare -A MODPATH=() MODDONE=()
 while IFS= read -r f; do
 	n=${f##*/}

@@ -9,6 +9,8 @@
 #   STANZA-VM-ERROR: ...                      the guest could not be set up
 #   STANZA-VM-RESULT: pass N fail M skip K    the verdict, last
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/busybox/bin
+# (and for the learner of the rootless pass: tests/rootless/run.sh)
+export SZIT_EXTRA_PATH=/opt/busybox/bin
 export LANG=C.UTF-8 HOME=/root TERM=dumb
 umask 022
 # shellcheck source=/dev/null
@@ -47,6 +49,9 @@ mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
 mount -o remount,rw / 2>/dev/null
 hostname stanza-vm
 ip link set lo up
+# A host has a network interface besides lo; a lab's isolation demo
+# (namespaces/net) shows the container has none by comparing with it.
+ip link add eth0 type dummy && ip link set eth0 up || setup_failed "cannot add a dummy eth0"
 
 # Like systemd: cgroup2 alone at /sys/fs/cgroup, delegation-safe, the
 # controllers enabled at the top, PID 1 in a leaf of its own.
@@ -139,7 +144,7 @@ run_pass() { # PASS
 		echo "$BASHPID" >"/sys/fs/cgroup/vm-$1.scope/cgroup.procs"
 		exec env -i PATH="$PATH" LANG="$LANG" HOME=/root TERM=dumb USER=root LOGNAME=root \
 			STANZA="$STANZA" STANZA_BUILD_DIR="$STANZA_BUILD_DIR" STANZA_SOURCE_DIR="$STANZA_SOURCE_DIR" \
-			VM_TESTS="$VM_TESTS" bash /vm/suite.sh "$1" "$summary"
+			VM_TESTS="$VM_TESTS" SZIT_EXTRA_PATH="$SZIT_EXTRA_PATH" bash /vm/suite.sh "$1" "$summary"
 	)
 	if [[ -f $summary ]]; then
 		count "$summary"
