@@ -176,12 +176,20 @@ int sz_container_follow_setup(int sock, int *master, struct sz_result *res, sz_e
 	}
 }
 
-static pid_t clone_child(struct sz_container *c, int flags)
+/* The child gets a copy of every descriptor, stanza's end of the socket pair
+ * (sock) too: it closes that one first thing, so that the socket reads EOF
+ * (and a send fails) once stanza is gone. Otherwise a stanza killed between
+ * clone and the child's PR_SET_PDEATHSIG, or while the credentials change
+ * clears it, would leave the child waiting for "go" forever, or running the
+ * command with nobody to stop it. */
+static pid_t clone_child(struct sz_container *c, int flags, int sock)
 {
 	pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, 0);
 
-	if (pid == 0)
+	if (pid == 0) {
+		close(sock);
 		sz_child_main(c);
+	}
 	return pid;
 }
 
@@ -235,7 +243,7 @@ int sz_container_launch(struct sz_container_handle *h, int sock, sz_error_t *err
 	pid_t pid;
 
 	sz_trace(c, "clone: %sCLONE_NEWPID (the command will be PID 1)", c->rootless ? "CLONE_NEWUSER|" : "");
-	pid = clone_child(c, flags);
+	pid = clone_child(c, flags, sock);
 	if (pid < 0 && c->rootless && (errno == EPERM || errno == ENOSPC || errno == EINVAL))
 		return sz_error_make(
 		    err, errno,

@@ -126,10 +126,11 @@ void sz_exec_spec_init(struct sz_exec_spec *x);
 /*
  * Create and start the container; *out gets the handle. spec->tty must be
  * false (PID 1 gets no terminal; give one to an exec instead), spec->timeout_ns
- * is ignored. Setup errors are returned like sz_run's, and so is a PID 1 that
- * cannot be executed; nothing is left behind then. SIGINT, SIGTERM, SIGHUP
- * and SIGQUIT are held back during the call: one that arrived meanwhile
- * tears the container down again, and is left pending for the caller.
+ * is ignored, spec->trace_fd (if any) is written to until sz_destroy. Setup
+ * errors are returned like sz_run's, and so is a PID 1 that cannot be
+ * executed; nothing is left behind then. SIGINT, SIGTERM, SIGHUP and SIGQUIT
+ * are held back during the call: one that arrived meanwhile tears the
+ * container down again, and is left pending for the caller.
  */
 int sz_create(const struct sz_spec *spec, const struct sz_paths *paths, struct sz_container_handle **out,
               sz_error_t *err);
