@@ -18,9 +18,14 @@
 #include "common/util.h"
 #include "runtime/cgroup_internal.h"
 
-#define MAX_NESTING        16 /* child groups destroy descends into */
-#define DESTROY_TIMEOUT_NS (2000ULL * 1000000ULL)
-#define DESTROY_STEP_NS    (5ULL * 1000000ULL)
+#define MAX_NESTING 16 /* child groups destroy descends into */
+/* How long a group that refuses rmdir (EBUSY) is retried: its processes are
+ * still exiting, or something outside stanza holds it for a while. Between
+ * tries stanza pauses, from DESTROY_STEP_NS doubling up to DESTROY_STEP_MAX_NS. */
+#define DESTROY_TIMEOUT_S   5
+#define DESTROY_TIMEOUT_NS  (DESTROY_TIMEOUT_S * 1000000000ULL)
+#define DESTROY_STEP_NS     (5ULL * 1000000ULL)
+#define DESTROY_STEP_MAX_NS (250ULL * 1000000ULL)
 
 /* ---- system helpers ---- */
 
@@ -148,30 +153,72 @@ static int remove_children(int dfd, const char *path, uint64_t deadline, int dep
 	return 0;
 }
 
-/* Empty and remove the group name under pfd. Exiting processes leave a
- * group asynchronously, so rmdir is retried on EBUSY until the deadline. */
-static int remove_at(int pfd, const char *name, const char *path, uint64_t deadline, int depth,
-                     sz_error_t *err)
+/* Still busy at the deadline: the group stays, and so does the container's
+ * state directory (see sz_container_teardown), whose lock is free once this
+ * stanza exits, so that the next stanza's collector removes both. */
+static int busy_error(const char *path, sz_error_t *err)
+{
+	sz_error_make(err, 0,
+	              _("cannot remove the cgroup '%s': still busy after %d s (%s); it is left behind "
+	                "and the next stanza to start a container will remove it"),
+	              path, DESTROY_TIMEOUT_S, strerror(EBUSY));
+	(*err)->errno_ = EBUSY;
+	return -1;
+}
+
+/* Whether dfd, reached from pfd, is another file system mounted there. */
+static bool mounted_over(int pfd, int dfd)
+{
+	struct stat ps, ds;
+
+	return fstat(pfd, &ps) == 0 && fstat(dfd, &ds) == 0 && ps.st_dev != ds.st_dev;
+}
+
+/* Kill the group's processes and remove its child groups: the work before
+ * rmdir, done again before every retry (a killed process may have left a
+ * child group behind, and it may be removable now). A file system mounted
+ * on the group is never entered: it is not the group, and rmdir says EBUSY
+ * until it is unmounted. */
+static int empty_group(int pfd, const char *name, const char *path, uint64_t deadline, int depth,
+                       sz_error_t *err)
 {
 	cleanup_close int dfd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (dfd < 0)
 		return errno == ENOENT ? 0 : sz_error_make(err, errno, _("cannot open '%s'"), path);
-	if (depth > MAX_NESTING)
-		return sz_error_make(err, ELOOP, _("cannot remove '%s'"), path);
+	if (mounted_over(pfd, dfd))
+		return 0;
 	if (kill_members(dfd, path, err) < 0 || remove_children(dfd, path, deadline, depth, err) < 0)
 		return -1;
-	for (;;) {
-		int errno_;
+	return 0;
+}
 
+/* Empty and remove the group name under pfd. Exiting processes leave a
+ * group asynchronously, and a group may be held for a while (a process stuck
+ * in the kernel, a mount on a child group): rmdir is retried on EBUSY, and
+ * only then, with a growing pause, until the deadline. Nothing of the group
+ * is held open while stanza waits. */
+static int remove_at(int pfd, const char *name, const char *path, uint64_t deadline, int depth,
+                     sz_error_t *err)
+{
+	uint64_t step = DESTROY_STEP_NS;
+
+	if (depth > MAX_NESTING)
+		return sz_error_make(err, ELOOP, _("cannot remove '%s'"), path);
+	for (;;) {
+		uint64_t now;
+
+		if (empty_group(pfd, name, path, deadline, depth, err) < 0)
+			return -1;
 		if (unlinkat(pfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
 			return 0;
-		errno_ = errno;
-		if (errno_ != EBUSY || sz_now_ns() >= deadline)
-			return sz_error_make(err, errno_, _("cannot remove '%s'"), path);
-		sleep_ns(DESTROY_STEP_NS);
-		if (kill_members(dfd, path, err) < 0)
-			return -1;
+		if (errno != EBUSY)
+			return sz_error_make(err, errno, _("cannot remove '%s'"), path);
+		now = sz_now_ns();
+		if (now >= deadline)
+			return busy_error(path, err);
+		sleep_ns(step < deadline - now ? step : deadline - now);
+		step = step * 2 < DESTROY_STEP_MAX_NS ? step * 2 : DESTROY_STEP_MAX_NS;
 	}
 }
 
