@@ -31,9 +31,12 @@ static bool is_kept(cap_value_t cap)
 }
 
 /* Drop every capability outside the kept set from the bounding set; then,
- * for a root command, make the kept set permitted, effective and
- * inheritable. A non-root command loses all capabilities when its uid
- * changes (no PR_SET_KEEPCAPS), which is what it should have. */
+ * for a root command, make the kept set permitted and effective. The
+ * inheritable set stays empty, as runc's and Podman's since CVE-2022-29162:
+ * with it, a non-root user in the container could gain those capabilities
+ * by executing a file with inheritable file capabilities. A non-root command
+ * loses all capabilities when its uid changes (no PR_SET_KEEPCAPS), which is
+ * what it should have. */
 int sz_drop_capabilities(struct sz_container *c, bool keep_root_set, sz_error_t *err)
 {
 	cap_t caps;
@@ -54,8 +57,7 @@ int sz_drop_capabilities(struct sz_container *c, bool keep_root_set, sz_error_t 
 	if (caps == NULL)
 		return sz_error_make(err, errno, _("cannot allocate a capability set"));
 	if (cap_set_flag(caps, CAP_PERMITTED, N_KEPT, kept_caps, CAP_SET) < 0 ||
-	    cap_set_flag(caps, CAP_EFFECTIVE, N_KEPT, kept_caps, CAP_SET) < 0 ||
-	    cap_set_flag(caps, CAP_INHERITABLE, N_KEPT, kept_caps, CAP_SET) < 0 || cap_set_proc(caps) < 0) {
+	    cap_set_flag(caps, CAP_EFFECTIVE, N_KEPT, kept_caps, CAP_SET) < 0 || cap_set_proc(caps) < 0) {
 		int saved = errno;
 		cap_free(caps);
 		return sz_error_make(err, saved, _("cannot set the container's capabilities"));

@@ -6,13 +6,14 @@
 # SETUID 7, SETPCAP 8, NET_BIND_SERVICE 10, SYS_CHROOT 18, SETFCAP 31.
 CAPS=00000000800405fb
 
-run_stanza -- sh -c 'grep -E "^(CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status'
+run_stanza -- sh -c 'grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status'
 assert_status 0 "reading /proc/self/status"
 field() { printf '%s\n' "$OUT" | awk -v k="$1:" '$1 == k { print $2 }'; }
 assert_eq "CapEff is Podman's default set" "$CAPS" "$(field CapEff)"
 assert_eq "CapPrm is the same set" "$CAPS" "$(field CapPrm)"
 assert_eq "CapBnd is the same set (dropped for good)" "$CAPS" "$(field CapBnd)"
 assert_eq "CapAmb is empty" 0000000000000000 "$(field CapAmb)"
+assert_eq "CapInh is empty (as runc's and Podman's since CVE-2022-29162)" 0000000000000000 "$(field CapInh)"
 assert_eq "NoNewPrivs is 1" 1 "$(field NoNewPrivs)"
 assert_eq "a seccomp filter is on (Seccomp: 2)" 2 "$(field Seccomp)"
 

@@ -408,6 +408,7 @@ static void test_hardening_same_as_run(void **state)
 	assert_string_equal(exec_out, run_out);
 	assert_non_null(strstr(exec_out, "Seccomp:\t2\n"));
 	assert_non_null(strstr(exec_out, "NoNewPrivs:\t1\n"));
+	assert_non_null(strstr(exec_out, "CapInh:\t0000000000000000\n"));
 	if (!fx.rootless)
 		assert_non_null(strstr(exec_out, "CapEff:\t00000000800405fb\n"));
 }
