@@ -4,13 +4,15 @@ BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
+# How long `make fuzz` runs each libFuzzer target, in seconds.
+FUZZ_SECONDS ?= 60
 # CI builds with warnings as errors.
 ifneq ($(CI),)
 CMAKE_FLAGS += -DSTANZA_WERROR=ON
 endif
 
 
-.PHONY: all deps configure build run check check-vm test unit integration format format-check sanitize install bench clean distclean
+.PHONY: all deps configure build run check check-vm test unit integration format format-check sanitize fuzz install bench clean distclean
 
 all: build
 
@@ -28,7 +30,8 @@ build: configure
 run: build
 	$(BUILD_DIR)/stanza $(ARGS)
 
-# The tiers this machine can run: the plain build, then the same suites under ASan+UBSan.
+# The tiers this machine can run: the plain build, then the same suites under ASan+UBSan,
+# then the fuzzers.
 # The pure cgroup v2 guest (label vm: a QEMU guest under emulation, about 4 minutes for
 # the runtime's suite) is run with `make check-vm`: the suite it runs has grown (labs,
 # escape attempts) and has not yet been proven in the guest, so it is not part of
@@ -36,6 +39,7 @@ run: build
 check: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j2 -LE vm $(CTEST_FLAGS)
 	$(MAKE) sanitize
+	$(MAKE) fuzz
 
 check-vm: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -L vm
@@ -53,6 +57,11 @@ sanitize: deps
 	cmake --build $(BUILD_DIR)-asan -j$$(nproc)
 	cd $(BUILD_DIR)-asan && ctest --output-on-failure -L 'unit|integration|rootless' -E 'lint|format'
 
+# The libFuzzer targets (tests/fuzz/README.md), built with clang in $(BUILD_DIR)-fuzz: each runs
+# FUZZ_SECONDS, two at a time. Without clang or libFuzzer it is a skip that says so (under CI, a failure).
+fuzz: deps
+	tests/fuzz/run.sh $(BUILD_DIR)-fuzz $(FUZZ_SECONDS) $(CMAKE_FLAGS)
+
 format:
 	clang-format -i $$(git ls-files -co --exclude-standard '*.c' '*.h')
 
@@ -69,4 +78,4 @@ clean:
 	cmake --build $(BUILD_DIR) --target clean 2>/dev/null || true
 
 distclean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR)-asan
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-asan $(BUILD_DIR)-fuzz
