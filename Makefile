@@ -4,13 +4,15 @@ BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
+# How long `make fuzz` runs each libFuzzer target, in seconds.
+FUZZ_SECONDS ?= 60
 # CI builds with warnings as errors.
 ifneq ($(CI),)
 CMAKE_FLAGS += -DSTANZA_WERROR=ON
 endif
 
 
-.PHONY: all deps configure build run check check-vm soak test unit integration format format-check sanitize install bench clean distclean
+.PHONY: all deps configure build run check check-vm soak test unit integration format format-check sanitize fuzz install bench clean distclean
 
 all: build
 
@@ -29,6 +31,7 @@ run: build
 	$(BUILD_DIR)/stanza $(ARGS)
 
 # Every tier this machine can run: the plain build, then the same suites under ASan+UBSan,
+# then libFuzzer on the loaders and the option parsers (make fuzz, about 2 minutes),
 # then the pure cgroup v2 guest (label vm: a QEMU guest under emulation, about 14 minutes
 # for the runtime's, the labs' and the escape suites as root and rootless). The guest
 # runs last and alone: it is timing-sensitive, and every core it gets shortens it.
@@ -36,6 +39,7 @@ run: build
 check: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j2 -LE 'vm|soak' $(CTEST_FLAGS)
 	$(MAKE) sanitize
+	$(MAKE) fuzz
 	cd $(BUILD_DIR) && ctest --output-on-failure -L vm $(CTEST_FLAGS)
 
 check-vm: build
@@ -58,6 +62,11 @@ sanitize: deps
 	cmake --build $(BUILD_DIR)-asan -j$$(nproc)
 	cd $(BUILD_DIR)-asan && ctest --output-on-failure -L 'unit|integration|rootless' -E 'lint|format'
 
+# The libFuzzer targets (tests/fuzz/README.md), built with clang in $(BUILD_DIR)-fuzz: each runs
+# FUZZ_SECONDS, two at a time. Without clang or libFuzzer it is a skip that says so (under CI, a failure).
+fuzz: deps
+	tests/fuzz/run.sh $(BUILD_DIR)-fuzz $(FUZZ_SECONDS) $(CMAKE_FLAGS)
+
 format:
 	clang-format -i $$(git ls-files -co --exclude-standard '*.c' '*.h')
 
@@ -74,4 +83,4 @@ clean:
 	cmake --build $(BUILD_DIR) --target clean 2>/dev/null || true
 
 distclean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR)-asan
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-asan $(BUILD_DIR)-fuzz

@@ -27,7 +27,7 @@ TEST_PKGS=(
 	procps # pgrep and ps for the integration suite's leak checks
 	hyperfine runc bubblewrap jq # bench/startup.sh
 	qemu-system-x86 e2fsprogs cpio # tests/vm: a pure cgroup v2 guest (qemu, mke2fs -d, its initramfs)
-	clang libclang-rt-dev # make fuzz: libFuzzer is in libclang-rt-dev, only recommended by clang
+	clang libclang-rt-dev # make fuzz: libFuzzer, only recommended by clang (Debian 12: libclang-rt-14-dev)
 )
 # The image is unpacked from busybox-static with `apt-get download`, never
 # installed: it conflicts with the busybox package many hosts need.

@@ -22,7 +22,8 @@ typedef struct sz_error *sz_error_t;
  * is appended. Returns -1 so that `return sz_error_make(...)` reads well. An
  * error already in *err is replaced. */
 int sz_error_make(sz_error_t *err, int errno_, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int sz_error_vmake(sz_error_t *err, int errno_, const char *fmt, va_list ap);
+int sz_error_vmake(sz_error_t *err, int errno_, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Prefix the message in *err with the formatted context and ": ". Returns -1.
  * When *err is NULL it behaves like sz_error_make with errno_ = 0. */

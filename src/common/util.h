@@ -16,7 +16,7 @@ void *sz_xcalloc(size_t n, size_t size);
 void *sz_xrealloc(void *p, size_t n);
 char *sz_xstrdup(const char *s);
 char *sz_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *sz_vasprintf(const char *fmt, va_list ap);
+char *sz_vasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Write all of data to path (created with mode, truncated), retrying on EINTR.
  * Errors name the path. */

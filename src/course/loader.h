@@ -26,6 +26,7 @@ struct sz_loader {
 	struct sz_diags *diags;
 	size_t errors;
 	struct sz_idset *course_glossary; /* glossary ids of earlier files, or NULL */
+	size_t regex_size;                /* a lab's regular expressions so far (labs/lab_internal.h) */
 };
 
 void sz_loader_error(struct sz_loader *ld, const struct sz_ynode *at, const char *fmt, ...)

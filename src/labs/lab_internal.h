@@ -27,8 +27,19 @@ bool sz_lab_load_uint(struct sz_loader *ld, const struct sz_ynode *value, const 
                       uint64_t max, uint64_t *out);
 
 /* A POSIX extended regular expression, compiled into *re. Returns false
- * after reporting the problem (regerror's text). */
+ * after reporting the problem: sz_lab_regex_problem's, else regerror's. */
 bool sz_lab_load_regex(struct sz_loader *ld, const struct sz_ynode *value, const char *key, regex_t *re);
+
+/* Why regcomp(3) must not be given the extended regular expression re,
+ * translated and for the caller to free: it would take too long (stacked
+ * repetitions, deep groups, large counts, too much once written out).
+ * NULL when it may; regcomp itself still refuses what is malformed.
+ * *size is the expression's elements, repetitions written out: what a
+ * file's expressions cost together (lab_regex.c). */
+char *sz_lab_regex_problem(const char *re, size_t *size);
+
+/* The elements a lab file's expressions may have together, written out. */
+enum { SZ_LAB_REGEX_FILE_MAX = 2000 };
 
 /* A relative path under the work directory, with no "." or ".." and no
  * empty component ("shared/hello.txt"). */

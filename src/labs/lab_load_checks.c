@@ -75,11 +75,23 @@ bool sz_lab_load_uint(struct sz_loader *ld, const struct sz_ynode *value, const 
 
 bool sz_lab_load_regex(struct sz_loader *ld, const struct sz_ynode *value, const char *key, regex_t *re)
 {
+	cleanup_free char *problem = NULL;
+	size_t size;
 	char msg[256];
 	int rc;
 
 	if (value->text[0] == '\0' || strlen(value->text) != value->len) {
 		sz_loader_error(ld, value, _("'%s' must be a non-empty regular expression"), key);
+		return false;
+	}
+	problem = sz_lab_regex_problem(value->text, &size);
+	if (problem == NULL && (ld->regex_size += size) > SZ_LAB_REGEX_FILE_MAX)
+		problem = sz_asprintf(_("the file's regular expressions are too long together "
+		                        "(more than %d elements once their repetitions are written out)"),
+		                      SZ_LAB_REGEX_FILE_MAX);
+	if (problem != NULL) {
+		sz_loader_error(ld, value, _("bad regular expression '%s' in '%s': %s"), value->text, key,
+		                problem);
 		return false;
 	}
 	rc = regcomp(re, value->text, REG_EXTENDED | REG_NOSUB);

@@ -62,14 +62,15 @@ run_one() {
 
 # The summary line of a finished target, from its log.
 report() {
-	local name=$1 status=$2 log=$work/logs/$1.log last runs rate input
+	local name=$1 status=$2 log=$work/logs/$1.log last runs rate cov ft corpus input
 	last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -n 1 || true)
 	runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log")
 	rate=$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+)/\1/p' "$log")
+	cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$last")
+	ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
+	corpus=$(sed -nE 's/.* corp: ([0-9]+).*/\1/p' <<<"$last")
 	printf 'fuzz: %-12s %10s runs %7s/s  cov %s  ft %s  corpus %s  ' "$name" "${runs:-?}" "${rate:-?}" \
-		"$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$last")" \
-		"$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")" \
-		"$(sed -nE 's/.* corp: ([0-9]+).*/\1/p' <<<"$last")"
+		"${cov:-?}" "${ft:-?}" "${corpus:-?}"
 	if ((status == 0)); then
 		echo ok
 		return 0

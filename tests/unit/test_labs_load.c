@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "course/course.h"
 #include "labs/lab.h"
 
@@ -163,6 +164,24 @@ static const struct bad bad_files[] = {
     {ONE_STEP("    check:\n      - exit: 0\n"), 6, 5, "'check' is for tasks"},
     {ONE_STEP("    expect:\n      - stdout: '(unclosed'\n"), 7, 17,
      "bad regular expression '(unclosed' in 'stdout'"},
+    /* What would make regcomp slow is refused before it runs (lab_regex.c). */
+    {ONE_STEP("    expect:\n      - stdout: 'a???{3,}'\n"), 7, 17,
+     "bad regular expression 'a???{3,}' in 'stdout': '?' repeats a repetition"},
+    {ONE_STEP("    expect:\n      - stdout: '[]?]*+'\n"), 7, 17, "'+' repeats a repetition"},
+    {ONE_STEP("    expect:\n      - stdout-not: '[[:alpha:]]?{2}'\n"), 7, 21, "'{2}' repeats a repetition"},
+    {ONE_STEP("    expect:\n      - stdout: '\\??*'\n"), 7, 17, "'*' repeats a repetition"},
+    {ONE_STEP("    expect:\n      - process: 'x{1,256}'\n"), 7, 18,
+     "in 'process': '{1,256}' repeats more than 255 times"},
+    {ONE_STEP("    expect:\n      - stdout: 'x{99999999999999999999}'\n"), 7, 17,
+     "'{99999999999999999999}' repeats more than 255 times"},
+    {ONE_STEP("    expect:\n      - stdout: 'a{x}'\n"), 7, 17, "'{' starts a repetition such as {2}"},
+    {ONE_STEP("    expect:\n      - stdout: '(((((((((a)))))))))'\n"), 7, 17,
+     "its groups are nested more than 8 deep"},
+    {ONE_STEP("    expect:\n      - stdout: '((a{10}){10}){10}'\n"), 7, 17,
+     "too long once its repetitions are written out (more than 500 elements)"},
+    {ONE_STEP("    expect:\n      - stdout: '((((((((a)+)+)+)+)+)+)+)+'\n"), 7, 17,
+     "too long once its repetitions are written out"},
+    {ONE_STEP("    expect:\n      - file: {path: /x, contains: 'a**'}\n"), 7, 36, "'*' repeats a repetition"},
     {"id: x\ncontainer:\n  memory: 32Q\nsteps:\n  - id: s\n    kind: demo\n    run: \"true\"\n", 3, 11,
      "'memory': "},
     {"id: x\ncontainer:\n  pids: 0\nsteps:\n  - id: s\n    kind: demo\n    run: \"true\"\n", 3, 9,
@@ -225,6 +244,59 @@ static void test_bad_files(void **state)
 		assert_diag(&d, bad_files[i].line, bad_files[i].col, bad_files[i].message);
 		sz_diags_release(&d);
 	}
+}
+
+/* Expressions regcomp compiles quickly load, the tricky ones to read included. */
+static void test_regex_accepted(void **state)
+{
+	static const char *const res[] = {
+	    "[]a]?",
+	    "[^]a]+",
+	    "[[:alpha:]]+ [[:digit:]]{2,3}",
+	    "[*+?{]+x",
+	    "[[.-.]]?",
+	    "[a\\]*",
+	    "\\{?x\\}*",
+	    "\\??",
+	    "x)?",
+	    "a{,3}b{2,}c{0}",
+	    "a{255}",
+	    "(a*)+",
+	    "((((((((a))))))))",
+	    "(a|b|)c{2}",
+	    "^(x|y)$",
+	};
+
+	for (size_t i = 0; i < sizeof(res) / sizeof(res[0]); i++) {
+		struct sz_diags d = {0};
+		struct sz_lab lab;
+		char *text = sz_asprintf(ONE_STEP("    expect:\n      - stdout: '%s'\n"), res[i]);
+
+		print_message("%s\n", res[i]);
+		if (sz_lab_load_buffer("labs/alpha/x.yaml", "alpha", text, strlen(text), &lab, &d) != 0) {
+			dump_diags(&d);
+			fail_msg("'%s' refused", res[i]);
+		}
+		sz_lab_release(&lab);
+		free(text);
+	}
+}
+
+/* A file's expressions together have a budget too: the one over it is refused. */
+static void test_regex_file_budget(void **state)
+{
+	char text[1024];
+	struct sz_diags d = {0};
+	size_t n;
+
+	n = (size_t)snprintf(text, sizeof(text), "%s", ONE_STEP("    expect:\n"));
+	for (int i = 0; i < 5; i++) /* (a{99}){4} writes out to 409 elements */
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "      - stdout: '(a{99}){4}'\n");
+	load_bad("x", text, &d);
+	assert_int_equal(d.n, 1);
+	assert_diag(&d, 11, 17,
+	            "the file's regular expressions are too long together (more than 2000 elements");
+	sz_diags_release(&d);
 }
 
 /* Every problem of a file in one pass, in the order of the file. */
@@ -343,11 +415,17 @@ static void test_need_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_every_key),  cmocka_unit_test(test_defaults),
-	    cmocka_unit_test(test_bad_files),  cmocka_unit_test(test_all_problems_sorted),
-	    cmocka_unit_test(test_load_all),   cmocka_unit_test(test_unknown_chapter),
-	    cmocka_unit_test(test_texts),      cmocka_unit_test(test_no_labs_dir),
+	    cmocka_unit_test(test_every_key),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_bad_files),
+	    cmocka_unit_test(test_all_problems_sorted),
+	    cmocka_unit_test(test_load_all),
+	    cmocka_unit_test(test_unknown_chapter),
+	    cmocka_unit_test(test_texts),
+	    cmocka_unit_test(test_no_labs_dir),
 	    cmocka_unit_test(test_need_names),
+	    cmocka_unit_test(test_regex_accepted),
+	    cmocka_unit_test(test_regex_file_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
