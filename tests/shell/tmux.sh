@@ -45,6 +45,16 @@ wait_for() { # TEXT [SECONDS]
 	return 1
 }
 
+# Until the last line on the screen is an empty prompt (readline waits).
+wait_for_prompt_last() { # [SECONDS]
+	local deadline=$((SECONDS + ${1:-10}))
+	while ((SECONDS < deadline)); do
+		[[ $(screen | grep -v '^[[:space:]]*$' | tail -n 1 | sed 's/[[:space:]]*$//') == "stanza>" ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 seen() { # DESCRIPTION TEXT [SECONDS]
 	if wait_for "$2" "${3:-10}"; then
 		pass "$1"
