@@ -196,8 +196,13 @@ int sz_lab_exec_container(struct sz_lab_run *run, const char *command, uint64_t 
 			p.pidfd = sz_process_pidfd(proc);
 			p.deadline_ns = sz_now_ns() + timeout_ns;
 			r = pump_run(&p);
-			if (r != 0)
+			if (r != 0) {
+				/* and what it started in the background: its process group
+				 * (the command leads one of its own; not yet reaped, its
+				 * number cannot have been reused) */
 				sz_process_signal(proc, SIGKILL);
+				kill(-sz_process_pid(proc), SIGKILL);
+			}
 			finish_exec(proc, c, "sh");
 			sz_process_free(proc);
 		}

@@ -47,7 +47,7 @@ ${LIMITS}steps:
   - id: in-container
     kind: demo
     where: container
-    run: sleep $SLEEP
+    run: sleep $SLEEP & sleep $SLEEP
     timeout: 2s
   - id: on-host
     kind: demo
@@ -56,7 +56,9 @@ ${LIMITS}steps:
     timeout: 2s
   - id: after
     kind: demo
-    run: echo after-$SLEEP
+    run: echo after-$SLEEP; ps -o args
+    expect:
+      - stdout-not: 'sleep $SLEEP'
 EOF
 for where in session host; do
 	cat >"$C/labs/faults/stop-$where.yaml" <<EOF
@@ -269,6 +271,8 @@ for step in "in the lab's shell" "in a new process in the container" "on the hos
 	n=$((n + 1))
 done
 assert_match "e: the lab goes on after them" "after-$SLEEP" "$OUT"
+assert_no_match "e: the timed-out steps left nothing running in the container (not even a background job)" \
+	"This step failed" "$(step_text 5)"
 assert_match "e: and reports the failure" "The lab failed" "$OUT"
 assert_le "e: quickly ($took ms for 3 steps of 2 s)" 30000 "$took"
 
