@@ -32,9 +32,10 @@ run: build
 
 # Every tier this machine can run: the plain build, then the same suites under ASan+UBSan,
 # then libFuzzer on the loaders and the option parsers (make fuzz, about 2 minutes),
-# then the pure cgroup v2 guest (label vm: a QEMU guest under emulation, about 14 minutes
-# for the runtime's, the labs' and the escape suites as root and rootless). The guest
-# runs last and alone: it is timing-sensitive, and every core it gets shortens it.
+# then the pure cgroup v2 guest (label vm: a QEMU guest under emulation, about 7 minutes
+# idle and 14 under load, for the runtime's, the labs' and the escape suites as root and
+# rootless). The guest runs last and alone: it is timing-sensitive, and every core it
+# gets shortens it.
 # The long soak (label soak) is `make soak`.
 check: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j2 -LE 'vm|soak' $(CTEST_FLAGS)

@@ -25,7 +25,7 @@ seen "Tab completes a chapter id" "Chapter 2: Beta: the second fixture chapter"
 # ^C drops the line being typed and gives a new prompt. (Typed only once
 # the line is on the screen: keys sent before readline has its prompt sit in
 # the terminal's queue, and a ^C then flushes them with the queue.)
-wait_for "stanza> " && wait_for_prompt_last
+wait_for_prompt_last "stanza>"
 keys -l "glossary fixture"
 wait_for "stanza> glossary fixture"
 keys C-c

@@ -67,8 +67,11 @@ sleep 0.5
 type_line "cat /tmp/v.txt"
 seen "vi wrote the file and gave the terminal back" "written in vi"
 
-# ^C at the lab's prompt drops the line; ^D leaves the lab.
+# ^C at the lab's prompt drops the line; ^D leaves the lab. (Typed once the
+# prompt waits, and ^C once readline has the line: see test_shell_tmux.sh.)
+wait_for_prompt_last "\[box/hello\] root@lab:*#"
 keys -l "echo dropped"
+wait_for "# echo dropped"
 keys C-c
 seen "^C drops the line at the lab's prompt" "echo dropped^C"
 keys C-d

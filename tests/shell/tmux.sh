@@ -45,11 +45,14 @@ wait_for() { # TEXT [SECONDS]
 	return 1
 }
 
-# Until the last line on the screen is an empty prompt (readline waits).
-wait_for_prompt_last() { # [SECONDS]
-	local deadline=$((SECONDS + ${1:-10}))
+# Until the last line on the screen is an empty prompt (readline waits for
+# a line): GLOB matches the whole line, trailing spaces left out.
+wait_for_prompt_last() { # GLOB [SECONDS]
+	local deadline=$((SECONDS + ${2:-10})) last
 	while ((SECONDS < deadline)); do
-		[[ $(screen | grep -v '^[[:space:]]*$' | tail -n 1 | sed 's/[[:space:]]*$//') == "stanza>" ]] && return 0
+		last=$(screen | grep -v '^[[:space:]]*$' | tail -n 1 | sed 's/[[:space:]]*$//')
+		# shellcheck disable=SC2053 # (a glob on purpose)
+		[[ $last == $1 ]] && return 0
 		sleep 0.1
 	done
 	return 1
