@@ -171,7 +171,8 @@ struct sz_lab {
 };
 
 /* Every lab of the content, ordered by chapter (course order when known,
- * else by name) and then by id. */
+ * else by name), then as the chapter's lesson file lists them (`labs:`),
+ * then by id. */
 struct sz_labs {
 	struct sz_lab *items;
 	size_t n;

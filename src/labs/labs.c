@@ -107,13 +107,37 @@ static int load_chapter_dir(const char *labs_dir, const char *chapter, struct sz
 	return bad;
 }
 
-/* Chapters in course order; labs of a chapter stay in id order. */
+/* Chapters in course order. */
 static size_t chapter_rank(const struct sz_course *course, const char *chapter)
 {
 	for (size_t i = 0; course != NULL && i < course->n_chapters; i++)
 		if (strcmp(course->chapters[i].id, chapter) == 0)
 			return i;
 	return (size_t)-1;
+}
+
+/* A chapter's labs in the order its lesson file presents them (`labs:`), the
+ * order it teaches them in; a lab the file has no text for comes last. */
+static size_t lab_rank(const struct sz_course *course, const struct sz_lab *lab)
+{
+	size_t c = chapter_rank(course, lab->chapter);
+
+	if (c == (size_t)-1)
+		return (size_t)-1;
+	for (size_t i = 0; i < course->chapters[c].n_labs; i++)
+		if (strcmp(course->chapters[c].labs[i].id, lab->id) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+/* Whether a goes before b: by chapter, then by the lesson file's order. */
+static bool before(const struct sz_course *course, const struct sz_lab *a, const struct sz_lab *b)
+{
+	size_t ca = chapter_rank(course, a->chapter), cb = chapter_rank(course, b->chapter);
+
+	if (ca != cb)
+		return ca < cb;
+	return lab_rank(course, a) < lab_rank(course, b);
 }
 
 /* A chapter directory's name must be a chapter of the course. */
@@ -138,9 +162,10 @@ static void order_by_course(struct sz_labs *labs, const struct sz_course *course
 {
 	for (size_t i = 1; i < labs->n; i++) {
 		struct sz_lab lab = labs->items[i];
-		size_t rank = chapter_rank(course, lab.chapter), j = i;
+		size_t j = i;
 
-		while (j > 0 && chapter_rank(course, labs->items[j - 1].chapter) > rank) {
+		/* insertion sort, stable: ties keep the id order they came in */
+		while (j > 0 && before(course, &lab, &labs->items[j - 1])) {
 			labs->items[j] = labs->items[j - 1];
 			j--;
 		}
