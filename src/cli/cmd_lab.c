@@ -15,9 +15,9 @@
 #include "course/progress.h"
 #include "labs/engine.h"
 #include "labs/lab.h"
+#include "labs/lab_host.h"
 #include "labs/live.h"
 #include "labs/report.h"
-#include "runtime/probe.h"
 
 #define EXIT_SKIP     77 /* `lab run` of a lab this host cannot run (the automake convention) */
 #define DEFAULT_WIDTH 80
@@ -186,26 +186,27 @@ static int parse_args(int argc, char **argv, unsigned allowed, struct lab_args *
 
 struct lab_ctx {
 	struct sz_course course;
-	struct sz_labs labs;
-	struct sz_probe probe;
-	bool probed;
-	struct sz_paths paths;
+	struct sz_lab_host *host;
+	const struct sz_labs *labs; /* the host's */
 };
 
 static void ctx_release(struct lab_ctx *c)
 {
-	sz_labs_release(&c->labs);
+	sz_lab_host_free(c->host);
 	sz_course_release(&c->course);
-	if (c->probed)
-		sz_probe_release(&c->probe);
-	sz_paths_release(&c->paths);
 }
 
 /* The course in the chosen language and every lab. 0, or SZ_EXIT_USAGE
  * (bad content) after printing every problem. */
 static int load_content(struct sz_cli *cli, const struct lab_args *a, struct lab_ctx *c)
 {
-	struct sz_diags diags = {0};
+	struct sz_lab_host_options o = {
+	    .content_dir = cli->content,
+	    .course = &c->course,
+	    .images_dir = cli->data.images,
+	    .command = "stanza lab",
+	    .diags = stderr,
+	};
 	sz_error_t err = NULL;
 	int status;
 
@@ -213,37 +214,23 @@ static int load_content(struct sz_cli *cli, const struct lab_args *a, struct lab
 		return status;
 	if (sz_cli_load_course(cli, &c->course) != 0)
 		return SZ_EXIT_USAGE;
-	if (sz_labs_load_all(cli->content, &c->course, &c->labs, &diags, &err) == 0)
-		return 0;
-	if (err != NULL) {
+	status = sz_lab_host_open(&c->host, &o, &err) == 0 ? 0 : SZ_EXIT_USAGE;
+	c->labs = sz_lab_host_labs(c->host);
+	if (status != 0)
 		sz_cli_error("%s", sz_error_msg(err));
-	} else {
-		sz_diags_print(&diags, stderr);
-		sz_cli_error(Q_("the labs have %zu problem (see above)",
-		                "the labs have %zu problems (see above)", diags.n),
-		             diags.n);
-	}
 	sz_error_release(&err);
-	sz_diags_release(&diags);
-	return SZ_EXIT_USAGE;
+	return status;
 }
 
-static int probe_host(struct sz_cli *cli, struct lab_ctx *c)
+static int probe_host(struct lab_ctx *c)
 {
-	struct sz_probe_options o;
 	sz_error_t err = NULL;
 
-	sz_probe_options_init(&o);
-	o.images_dir = cli->data.images;
-	o.command = "stanza lab";
-	if (sz_probe_run(&c->probe, &o, &err) < 0 ||
-	    sz_paths_default(&c->paths, cli->data.images, &err) < 0) {
-		sz_cli_error("%s", sz_error_msg(err));
-		sz_error_release(&err);
-		return SZ_EXIT_STANZA;
-	}
-	c->probed = true;
-	return 0;
+	if (sz_lab_host_probe(c->host, &err) == 0)
+		return 0;
+	sz_cli_error("%s", sz_error_msg(err));
+	sz_error_release(&err);
+	return SZ_EXIT_STANZA;
 }
 
 static const char *lab_title(const struct lab_ctx *c, const struct sz_lab *lab)
@@ -269,9 +256,9 @@ static size_t output_width(void)
 static void list_json(const struct lab_ctx *c, const struct sz_progress *p)
 {
 	fputs("[", stdout);
-	for (size_t i = 0; i < c->labs.n; i++) {
-		const struct sz_lab *lab = &c->labs.items[i];
-		cleanup_free char *reason = sz_lab_skip_reason(lab, &c->probe);
+	for (size_t i = 0; i < c->labs->n; i++) {
+		const struct sz_lab *lab = &c->labs->items[i];
+		cleanup_free char *reason = sz_lab_host_skip_reason(c->host, lab);
 
 		fputs(i > 0 ? ",\n  {\"id\": " : "\n  {\"id\": ", stdout);
 		sz_json_write_string(stdout, lab->name);
@@ -284,7 +271,7 @@ static void list_json(const struct lab_ctx *c, const struct sz_progress *p)
 		printf(", \"done\": %s}",
 		       sz_progress_is_done(p, SZ_PROGRESS_LAB, lab->name) ? "true" : "false");
 	}
-	fputs(c->labs.n > 0 ? "\n]\n" : "]\n", stdout);
+	fputs(c->labs->n > 0 ? "\n]\n" : "]\n", stdout);
 }
 
 static void list_human(const struct lab_ctx *c, const struct sz_progress *p)
@@ -292,13 +279,13 @@ static void list_human(const struct lab_ctx *c, const struct sz_progress *p)
 	int width = 0;
 	size_t done = 0;
 
-	for (size_t i = 0; i < c->labs.n; i++)
-		if ((int)strlen(c->labs.items[i].name) > width)
-			width = (int)strlen(c->labs.items[i].name);
-	for (size_t i = 0; i < c->labs.n; i++) {
-		const struct sz_lab *lab = &c->labs.items[i];
+	for (size_t i = 0; i < c->labs->n; i++)
+		if ((int)strlen(c->labs->items[i].name) > width)
+			width = (int)strlen(c->labs->items[i].name);
+	for (size_t i = 0; i < c->labs->n; i++) {
+		const struct sz_lab *lab = &c->labs->items[i];
 		const char *title = lab_title(c, lab);
-		cleanup_free char *reason = sz_lab_skip_reason(lab, &c->probe);
+		cleanup_free char *reason = sz_lab_host_skip_reason(c->host, lab);
 		bool is_done = sz_progress_is_done(p, SZ_PROGRESS_LAB, lab->name);
 
 		done += is_done;
@@ -308,7 +295,7 @@ static void list_human(const struct lab_ctx *c, const struct sz_progress *p)
 		if (reason != NULL)
 			printf("%*s  %s %s\n", width, "", _("cannot run here:"), reason);
 	}
-	printf(_("\nLabs done: %zu of %zu. Play one with 'stanza lab run ID'.\n"), done, c->labs.n);
+	printf(_("\nLabs done: %zu of %zu. Play one with 'stanza lab run ID'.\n"), done, c->labs->n);
 }
 
 static int lab_list(struct sz_cli *cli, int argc, char **argv)
@@ -328,7 +315,7 @@ static int lab_list(struct sz_cli *cli, int argc, char **argv)
 		status = SZ_EXIT_USAGE;
 		goto out;
 	}
-	if ((status = load_content(cli, &a, &c)) != 0 || (status = probe_host(cli, &c)) != 0)
+	if ((status = load_content(cli, &a, &c)) != 0 || (status = probe_host(&c)) != 0)
 		goto out;
 	/* Without the learner's progress the list is still worth showing. */
 	sz_cli_load_progress(cli, &c.course, &progress);
@@ -347,7 +334,7 @@ out:
 
 static const struct sz_lab *find_lab(const struct lab_ctx *c, const char *key)
 {
-	const struct sz_lab *lab = sz_labs_find(&c->labs, key);
+	const struct sz_lab *lab = sz_labs_find(c->labs, key);
 
 	if (lab == NULL)
 		sz_cli_error(_("no lab '%s' (see 'stanza lab list')"), key);
@@ -383,10 +370,8 @@ static int engine_start(struct lab_ctx *c, struct sz_lab_engine *e, enum sz_lab_
 {
 	sz_error_t err = NULL;
 
-	sz_lab_engine_init(e);
+	sz_lab_host_engine_init(c->host, e);
 	e->mode = mode;
-	e->paths = &c->paths;
-	e->probe = &c->probe;
 	e->events = ev;
 	if (sz_lab_engine_open(e, &err) == 0)
 		return 0;
@@ -460,9 +445,9 @@ static int lab_run(struct sz_cli *cli, int argc, char **argv)
 		status = SZ_EXIT_USAGE;
 		goto out;
 	}
-	if ((status = probe_host(cli, &c)) != 0)
+	if ((status = probe_host(&c)) != 0)
 		goto out;
-	if ((reason = sz_lab_skip_reason(lab, &c.probe)) != NULL) {
+	if ((reason = sz_lab_host_skip_reason(c.host, lab)) != NULL) {
 		sz_cli_error(_("cannot run '%s' here: %s"), lab->name, reason);
 		status = EXIT_SKIP;
 		goto out;
@@ -478,8 +463,8 @@ out:
 
 static bool has_chapter_labs(const struct lab_ctx *c, const char *chapter)
 {
-	for (size_t i = 0; i < c->labs.n; i++)
-		if (strcmp(c->labs.items[i].chapter, chapter) == 0)
+	for (size_t i = 0; i < c->labs->n; i++)
+		if (strcmp(c->labs->items[i].chapter, chapter) == 0)
 			return true;
 	return false;
 }
@@ -497,15 +482,15 @@ static void add_lab(const struct sz_lab ***sel, size_t *n, const struct sz_lab *
 static int select_labs(const struct lab_ctx *c, const struct lab_args *a, const struct sz_lab ***sel,
                        size_t *n)
 {
-	for (size_t i = 0; a->all && i < c->labs.n; i++)
-		add_lab(sel, n, &c->labs.items[i]);
+	for (size_t i = 0; a->all && i < c->labs->n; i++)
+		add_lab(sel, n, &c->labs->items[i]);
 	for (size_t t = 0; t < a->n_targets; t++) {
 		const struct sz_lab *lab;
 
 		if (has_chapter_labs(c, a->targets[t])) {
-			for (size_t i = 0; i < c->labs.n; i++)
-				if (strcmp(c->labs.items[i].chapter, a->targets[t]) == 0)
-					add_lab(sel, n, &c->labs.items[i]);
+			for (size_t i = 0; i < c->labs->n; i++)
+				if (strcmp(c->labs->items[i].chapter, a->targets[t]) == 0)
+					add_lab(sel, n, &c->labs->items[i]);
 		} else if ((lab = find_lab(c, a->targets[t])) != NULL) {
 			add_lab(sel, n, lab);
 		} else {
@@ -558,7 +543,7 @@ static int lab_verify(struct sz_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if ((status = load_content(cli, &a, &c)) != 0 || (status = select_labs(&c, &a, &sel, &n)) != 0 ||
-	    (status = probe_host(cli, &c)) != 0)
+	    (status = probe_host(&c)) != 0)
 		goto out;
 	status = verify_labs(&c, sel, n, &a);
 out:

@@ -38,7 +38,7 @@ static void add_chapters(struct words *w, const struct sz_tutor *t)
 
 static void add_labs(struct words *w, struct sz_shell *sh)
 {
-	const struct sz_labs *labs = sh->labs_loaded ? &sh->labs : NULL;
+	const struct sz_labs *labs = sh->host != NULL ? sz_lab_host_labs(sh->host) : NULL;
 
 	for (size_t i = 0; labs != NULL && i < labs->n; i++)
 		add(w, labs->items[i].name);

@@ -41,27 +41,13 @@ static int lab_list(struct sz_shell *sh)
 /* What this host offers, found once. */
 static int probe(struct sz_shell *sh)
 {
-	struct sz_probe_options o;
 	sz_error_t err = NULL;
 
-	if (sh->probed)
+	if (sz_lab_host_probe(sh->host, &err) == 0)
 		return 0;
-	sz_probe_options_init(&o);
-	o.images_dir = sh->opts->images_dir;
-	o.command = "stanza shell";
-	if (sz_probe_run(&sh->probe, &o, &err) < 0) {
-		sz_shell_error(sh, "%s", sz_error_msg(err));
-		sz_error_release(&err);
-		return -1;
-	}
-	if (sz_paths_default(&sh->paths, sh->opts->images_dir, &err) < 0) {
-		sz_probe_release(&sh->probe);
-		sz_shell_error(sh, "%s", sz_error_msg(err));
-		sz_error_release(&err);
-		return -1;
-	}
-	sh->probed = true;
-	return 0;
+	sz_shell_error(sh, "%s", sz_error_msg(err));
+	sz_error_release(&err);
+	return -1;
 }
 
 /* The session gets the learner's terminal type and size on a terminal,
@@ -89,9 +75,7 @@ static int start(struct sz_shell *sh, const struct sz_lab *lab)
 	if (probe(sh) < 0)
 		return -1;
 	sz_shell_lab_events(sh, &sh->events);
-	sz_live_lab_options_init(&o);
-	o.paths = &sh->paths;
-	o.probe = &sh->probe;
+	sz_lab_host_live_options(sh->host, &o);
 	o.events = &sh->events;
 	o.tutor = sh->tutor;
 	terminal_options(sh, &o);

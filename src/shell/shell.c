@@ -145,24 +145,23 @@ static int cmd_quit(struct sz_shell *sh, int argc, char **argv)
 
 const struct sz_labs *sz_shell_labs(struct sz_shell *sh)
 {
-	struct sz_diags diags = {0};
+	struct sz_lab_host_options o = {
+	    .content_dir = sh->tutor->content_dir,
+	    .course = &sh->tutor->course,
+	    .images_dir = sh->opts->images_dir,
+	    .command = "stanza shell",
+	    .diags = stderr,
+	};
 	sz_error_t err = NULL;
-	int r;
 
-	if (sh->labs_loaded)
-		return &sh->labs;
-	r = sz_labs_load_all(sh->tutor->content_dir, &sh->tutor->course, &sh->labs, &diags, &err);
-	if (r == 0) {
-		sh->labs_loaded = true;
-		return &sh->labs;
-	}
-	if (err != NULL)
-		sz_shell_error(sh, "%s", sz_error_msg(err));
-	else
-		sz_diags_print(&diags, stderr);
+	if (sh->host != NULL)
+		return sz_lab_host_labs(sh->host);
+	if (sz_lab_host_open(&sh->host, &o, &err) == 0)
+		return sz_lab_host_labs(sh->host);
+	sz_shell_error(sh, "%s", sz_error_msg(err));
 	sz_error_release(&err);
-	sz_diags_release(&diags);
-	sz_labs_release(&sh->labs);
+	sz_lab_host_free(sh->host);
+	sh->host = NULL;
 	return NULL;
 }
 
@@ -199,12 +198,7 @@ static void shell_release(struct sz_shell *sh)
 		sz_live_lab_stop(&sh->own_lab);
 	sh->lab = NULL;
 	sz_input_close(&sh->in);
-	if (sh->labs_loaded)
-		sz_labs_release(&sh->labs);
-	if (sh->probed) {
-		sz_probe_release(&sh->probe);
-		sz_paths_release(&sh->paths);
-	}
+	sz_lab_host_free(sh->host);
 }
 
 static void welcome(struct sz_shell *sh)

@@ -10,9 +10,8 @@
 #include "course/tutor.h"
 #include "labs/engine.h"
 #include "labs/lab.h"
+#include "labs/lab_host.h"
 #include "labs/live_lab.h"
-#include "runtime/probe.h"
-#include "runtime/runtime.h"
 #include "shell/shell.h"
 
 struct sz_shell;
@@ -64,11 +63,7 @@ struct sz_shell {
 	int stop_signal; /* SIGTERM, SIGHUP: end now */
 	bool quit;
 	/* loaded on first use */
-	struct sz_labs labs;
-	bool labs_loaded;
-	struct sz_probe probe;
-	bool probed;
-	struct sz_paths paths;
+	struct sz_lab_host *host; /* the labs, then the probe and the paths */
 	/* the live lab, when one is up: own (lab start) or the TUI's */
 	struct sz_live_lab own_lab;
 	struct sz_live_lab *lab;

@@ -136,27 +136,16 @@ static void on_check(void *ctx, const struct sz_lab_step *step, enum sz_lab_phas
 static void load(struct tui_lab *tl)
 {
 	struct tui *app = tl->app;
-	struct sz_probe_options po;
-	struct sz_diags diags = {0};
+	struct sz_lab_host_options o = {
+	    .content_dir = app->tutor.content_dir,
+	    .course = &app->tutor.course,
+	    .images_dir = app->opts->image_dir,
+	    .command = "stanza",
+	    .probe = true,
+	};
 	sz_error_t err = NULL;
 
-	if (sz_labs_load_all(app->tutor.content_dir, &app->tutor.course, &tl->labs, &diags, &err) < 0) {
-		tl->error =
-		    err != NULL
-		        ? sz_xstrdup(sz_error_msg(err))
-		        : sz_asprintf(Q_("the labs have %zu problem (see 'stanza lessons check')",
-		                         "the labs have %zu problems (see 'stanza lessons check')", diags.n),
-		                      diags.n);
-	}
-	sz_diags_release(&diags);
-	sz_error_release(&err);
-	sz_probe_options_init(&po);
-	po.images_dir = app->opts->image_dir;
-	po.command = "stanza";
-	if (sz_probe_run(&tl->probe, &po, &err) == 0)
-		tl->probed = true;
-	if (tl->error == NULL &&
-	    (!tl->probed || sz_paths_default(&tl->paths, app->opts->image_dir, &err) < 0))
+	if (sz_lab_host_open(&tl->host, &o, &err) < 0)
 		tl->error = sz_xstrdup(sz_error_msg(err));
 	sz_error_release(&err);
 }
@@ -184,10 +173,7 @@ void tui_lab_free(struct tui *app)
 	if (tl == NULL)
 		return;
 	tui_lab_stop(tl);
-	sz_labs_release(&tl->labs);
-	if (tl->probed)
-		sz_probe_release(&tl->probe);
-	sz_paths_release(&tl->paths);
+	sz_lab_host_free(tl->host);
 	free(tl->error);
 	free(tl);
 	app->lab = NULL;
@@ -196,14 +182,14 @@ void tui_lab_free(struct tui *app)
 const struct sz_lab *tui_lab_find(struct tui_lab *tl, const char *chapter, const char *id)
 {
 	cleanup_free char *name = sz_asprintf("%s/%s", chapter, id);
-	const struct sz_lab *lab = sz_labs_find(&tl->labs, name);
+	const struct sz_lab *lab = sz_labs_find(sz_lab_host_labs(tl->host), name);
 
 	return lab != NULL && strcmp(lab->chapter, chapter) == 0 ? lab : NULL;
 }
 
 char *tui_lab_skip_reason(struct tui_lab *tl, const struct sz_lab *lab)
 {
-	return tl->probed ? sz_lab_skip_reason(lab, &tl->probe) : NULL;
+	return sz_lab_host_skip_reason(tl->host, lab);
 }
 
 /* ---- playing ------------------------------------------------------------ */
@@ -220,9 +206,7 @@ int tui_lab_start(struct tui_lab *tl, const struct sz_lab *lab)
 		tui_message(tl->app, TUI_STYLE_FAIL, "%s", tl->error);
 		return -1;
 	}
-	sz_live_lab_options_init(&o);
-	o.paths = &tl->paths;
-	o.probe = tl->probed ? &tl->probe : NULL;
+	sz_lab_host_live_options(tl->host, &o);
 	o.events = &tl->events;
 	o.tutor = &tl->app->tutor;
 	o.term = getenv("TERM");

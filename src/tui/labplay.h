@@ -8,9 +8,8 @@
 
 #include "labs/engine.h"
 #include "labs/lab.h"
+#include "labs/lab_host.h"
 #include "labs/live_lab.h"
-#include "runtime/probe.h"
-#include "runtime/runtime.h"
 #include "tui/doc.h"
 
 struct tui;
@@ -35,12 +34,9 @@ struct tui_transcript {
  */
 struct tui_lab {
 	struct tui *app;
-	char *error; /* why the labs cannot be loaded or run here, or NULL */
-	struct sz_labs labs;
-	bool probed;
-	struct sz_probe probe;
-	struct sz_paths paths;
-	bool up; /* live is started */
+	char *error;              /* why the labs cannot be loaded or run here, or NULL */
+	struct sz_lab_host *host; /* the labs, the probe and the paths */
+	bool up;                  /* live is started */
 	struct sz_live_lab live;
 	struct tui_transcript *transcripts; /* one per step of the live lab */
 	struct sz_lab_events events;
