@@ -15,6 +15,11 @@
  * changing $LANGUAGE. */
 extern int _nl_msg_cat_cntr;
 
+char *sz_gettext(const char *s)
+{
+	return s[0] != '\0' ? gettext(s) : (char *)s;
+}
+
 void sz_i18n_init(const char *localedir)
 {
 	if (setlocale(LC_ALL, "") == NULL)

@@ -5,9 +5,13 @@
 #include <libintl.h>
 #include <stdbool.h>
 
-#define _(s)             gettext(s)
+#define _(s)             sz_gettext(s)
 #define N_(s)            (s)
 #define Q_(one, many, n) ngettext(one, many, n)
+
+/* gettext(s), but "" for "": gettext("") is the catalogue's header, so no
+ * caller has to guard an empty string from a table. */
+char *sz_gettext(const char *s) __attribute__((format_arg(1)));
 
 /* Bind the "stanza" text domain to the first locale directory that exists
  * (STANZA_LOCALEDIR, then the installed one, then the build tree's) and set

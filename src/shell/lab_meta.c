@@ -254,7 +254,7 @@ int sz_shell_lab_help(struct sz_shell *sh, int argc, char **argv)
 	        _("In a lab, what you type runs in its container. Commands for stanza start with ':':\n"));
 	for (size_t i = 0; sz_shell_lab_commands[i].name != NULL; i++) {
 		const struct sz_shell_command *c = &sz_shell_lab_commands[i];
-		const char *args = c->args[0] != '\0' ? _(c->args) : "";
+		const char *args = _(c->args);
 		cleanup_free char *line =
 		    sz_asprintf(":%s%s%s: %s", c->name, args[0] != '\0' ? " " : "", args, _(c->summary));
 
