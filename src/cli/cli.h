@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "common/datadir.h"
+#include "common/error.h"
 
 /* Exit statuses shared by every subcommand (see docs/exit-status.md). */
 enum {
@@ -68,8 +69,5 @@ int sz_cli_load_progress(struct sz_cli *cli, const struct sz_course *course, str
 /* "--lang L" or "--lang=L" at argv[*i] (moving *i past L): 1 and *value set,
  * 0 when argv[*i] is something else, -1 after an error when L is missing. */
 int sz_cli_lang_option(int argc, char **argv, int *i, const char **value);
-
-/* Print "stanza: <msg>" on stderr. */
-void sz_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -349,7 +349,7 @@ static int parse_options(int argc, char **argv, bool *json, bool *help)
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			*help = true;
 		} else {
-			sz_cli_error(
+			sz_error_say(
 			    _("unknown option '%s' for 'stanza doctor' (see 'stanza doctor --help')"),
 			    argv[i]);
 			return SZ_EXIT_USAGE;
@@ -399,8 +399,7 @@ int cmd_doctor(struct sz_cli *cli, int argc, char **argv)
 	opts.scratch_dir = scratch = runtime_scratch(cli->data.images, &state_note);
 	fflush(stdout); /* the trials fork */
 	if (sz_probe_run(&probe, &opts, &err) < 0) {
-		sz_cli_error("%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 		return SZ_EXIT_FAIL;
 	}
 	can_run = sz_probe_can_run(&probe);

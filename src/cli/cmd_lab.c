@@ -120,7 +120,7 @@ static int parse_format(const char *text, enum format *f)
 			*f = (enum format)i;
 			return 0;
 		}
-	sz_cli_error(_("unknown format '%s' (use human, tap, junit or json)"), text);
+	sz_error_say(_("unknown format '%s' (use human, tap, junit or json)"), text);
 	return SZ_EXIT_USAGE;
 }
 
@@ -134,7 +134,7 @@ static int format_option(int argc, char **argv, int *i, struct lab_args *a)
 	else if (strcmp(argv[*i], "--format") != 0)
 		return 0;
 	else if (*i + 1 >= argc) {
-		sz_cli_error(_("option '--format' needs a value: human, tap, junit or json"));
+		sz_error_say(_("option '--format' needs a value: human, tap, junit or json"));
 		return -1;
 	} else
 		value = argv[++*i];
@@ -172,7 +172,7 @@ static int parse_args(int argc, char **argv, unsigned allowed, struct lab_args *
 		if (r > 0)
 			continue;
 		if (argv[i][0] == '-') {
-			sz_cli_error(
+			sz_error_say(
 			    _("unknown option '%s' for 'stanza lab %s' (see 'stanza lab %s --help')"),
 			    argv[i], argv[0], argv[0]);
 			return SZ_EXIT_USAGE;
@@ -216,9 +216,7 @@ static int load_content(struct sz_cli *cli, const struct lab_args *a, struct lab
 		return SZ_EXIT_USAGE;
 	status = sz_lab_host_open(&c->host, &o, &err) == 0 ? 0 : SZ_EXIT_USAGE;
 	c->labs = sz_lab_host_labs(c->host);
-	if (status != 0)
-		sz_cli_error("%s", sz_error_msg(err));
-	sz_error_release(&err);
+	sz_error_print_release(&err);
 	return status;
 }
 
@@ -228,8 +226,7 @@ static int probe_host(struct lab_ctx *c)
 
 	if (sz_lab_host_probe(c->host, &err) == 0)
 		return 0;
-	sz_cli_error("%s", sz_error_msg(err));
-	sz_error_release(&err);
+	sz_error_print_release(&err);
 	return SZ_EXIT_STANZA;
 }
 
@@ -311,7 +308,7 @@ static int lab_list(struct sz_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (a.n_targets > 0) {
-		sz_cli_error(_("unexpected '%s' (see 'stanza lab list --help')"), a.targets[0]);
+		sz_error_say(_("unexpected '%s' (see 'stanza lab list --help')"), a.targets[0]);
 		status = SZ_EXIT_USAGE;
 		goto out;
 	}
@@ -337,7 +334,7 @@ static const struct sz_lab *find_lab(const struct lab_ctx *c, const char *key)
 	const struct sz_lab *lab = sz_labs_find(c->labs, key);
 
 	if (lab == NULL)
-		sz_cli_error(_("no lab '%s' (see 'stanza lab list')"), key);
+		sz_error_say(_("no lab '%s' (see 'stanza lab list')"), key);
 	return lab;
 }
 
@@ -375,8 +372,7 @@ static int engine_start(struct lab_ctx *c, struct sz_lab_engine *e, enum sz_lab_
 	e->events = ev;
 	if (sz_lab_engine_open(e, &err) == 0)
 		return 0;
-	sz_cli_error("%s", sz_error_msg(err));
-	sz_error_release(&err);
+	sz_error_print_release(&err);
 	return SZ_EXIT_STANZA;
 }
 
@@ -386,7 +382,7 @@ static int verdict_status(const struct sz_report *r, const struct sz_lab_engine 
 	struct sz_report_counts n = sz_report_count_labs(r);
 
 	if (e->stop_signal != 0) {
-		sz_cli_error(_("interrupted by SIG%s; the lab was stopped and cleaned up"),
+		sz_error_say(_("interrupted by SIG%s; the lab was stopped and cleaned up"),
 		             sigabbrev_np(e->stop_signal));
 		return 128 + e->stop_signal;
 	}
@@ -434,7 +430,7 @@ static int lab_run(struct sz_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (a.n_targets != 1) {
-		sz_cli_error(a.n_targets == 0 ? _("which lab? (see 'stanza lab list')")
+		sz_error_say(a.n_targets == 0 ? _("which lab? (see 'stanza lab list')")
 		                              : _("one lab at a time (see 'stanza lab run --help')"));
 		status = SZ_EXIT_USAGE;
 		goto out;
@@ -448,7 +444,7 @@ static int lab_run(struct sz_cli *cli, int argc, char **argv)
 	if ((status = probe_host(&c)) != 0)
 		goto out;
 	if ((reason = sz_lab_host_skip_reason(c.host, lab)) != NULL) {
-		sz_cli_error(_("cannot run '%s' here: %s"), lab->name, reason);
+		sz_error_say(_("cannot run '%s' here: %s"), lab->name, reason);
 		status = EXIT_SKIP;
 		goto out;
 	}
@@ -537,7 +533,7 @@ static int lab_verify(struct sz_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (!a.all && a.n_targets == 0) {
-		sz_cli_error(
+		sz_error_say(
 		    _("which labs? give --all, chapters or lab ids (see 'stanza lab verify --help')"));
 		status = SZ_EXIT_USAGE;
 		goto out;
@@ -571,6 +567,6 @@ int cmd_lab(struct sz_cli *cli, int argc, char **argv)
 		return lab_run(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify") == 0)
 		return lab_verify(cli, argc - 1, argv + 1);
-	sz_cli_error(_("unknown command 'lab %s' (see 'stanza lab --help')"), argv[1]);
+	sz_error_say(_("unknown command 'lab %s' (see 'stanza lab --help')"), argv[1]);
 	return SZ_EXIT_USAGE;
 }

@@ -87,7 +87,7 @@ static int parse_args(int argc, char **argv, bool want_chapter, struct lessons_a
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			a->help = true;
 		} else if (argv[i][0] == '-' || !want_chapter || a->chapter != NULL) {
-			sz_cli_error(
+			sz_error_say(
 			    _("unexpected '%s' for 'stanza lessons %s' (see 'stanza lessons %s --help')"),
 			    argv[i], argv[0], argv[0]);
 			return SZ_EXIT_USAGE;
@@ -96,7 +96,7 @@ static int parse_args(int argc, char **argv, bool want_chapter, struct lessons_a
 		}
 	}
 	if (want_chapter && a->chapter == NULL && !a->help) {
-		sz_cli_error(_("which chapter? (see 'stanza lessons list')"));
+		sz_error_say(_("which chapter? (see 'stanza lessons list')"));
 		return SZ_EXIT_USAGE;
 	}
 	return 0;
@@ -273,7 +273,7 @@ static int lessons_show(struct sz_cli *cli, int argc, char **argv)
 		return status;
 	ch = sz_course_find(&course, a.chapter);
 	if (ch == NULL) {
-		sz_cli_error(_("no chapter '%s' in the course (see 'stanza lessons list')"), a.chapter);
+		sz_error_say(_("no chapter '%s' in the course (see 'stanza lessons list')"), a.chapter);
 		sz_course_release(&course);
 		return SZ_EXIT_USAGE;
 	}
@@ -303,6 +303,6 @@ int cmd_lessons(struct sz_cli *cli, int argc, char **argv)
 		return lessons_show(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "check") == 0)
 		return sz_lessons_check(cli, cli->content, argc - 1, argv + 1);
-	sz_cli_error(_("unknown command 'lessons %s' (see 'stanza lessons --help')"), argv[1]);
+	sz_error_say(_("unknown command 'lessons %s' (see 'stanza lessons --help')"), argv[1]);
 	return SZ_EXIT_USAGE;
 }

@@ -48,8 +48,7 @@ static void load_all(struct check *c)
 
 		if (sz_course_load_partial(c->content_dir, c->langs[i], &c->courses[i], &c->failed[i],
 		                           &c->diags, &err) < 0) {
-			sz_cli_error("%s", sz_error_msg(err));
-			sz_error_release(&err);
+			sz_error_print_release(&err);
 			c->unreadable++;
 			continue;
 		}
@@ -135,8 +134,7 @@ static void check_labs(struct check *c)
 
 	if (sz_labs_load_all(c->content_dir, whole ? &c->courses[ref] : NULL, &labs, &c->diags, &err) < 0 &&
 	    err != NULL) {
-		sz_cli_error("%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 		c->unreadable++;
 	}
 	for (int i = 0; i < c->n_langs; i++)
@@ -187,7 +185,7 @@ static int parse_options(int argc, char **argv, bool *help)
 			*help = true;
 			continue;
 		}
-		sz_cli_error(
+		sz_error_say(
 		    _("unknown option '%s' for 'stanza lessons check' (see 'stanza lessons check --help')"),
 		    argv[i]);
 		return SZ_EXIT_USAGE;
@@ -210,8 +208,7 @@ int sz_lessons_check(struct sz_cli *cli, const char *content_dir, int argc, char
 	}
 	c.n_langs = sz_course_languages(content_dir, &c.langs, &err);
 	if (c.n_langs < 0) {
-		sz_cli_error("%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 		return SZ_EXIT_FAIL;
 	}
 	c.courses = sz_xcalloc((size_t)c.n_langs + 1, sizeof(*c.courses));
@@ -222,7 +219,7 @@ int sz_lessons_check(struct sz_cli *cli, const char *content_dir, int argc, char
 	sz_diags_print(&c.diags, stderr);
 	problems = c.diags.n + c.unreadable + (c.n_langs == 0);
 	if (c.n_langs == 0)
-		sz_cli_error(_("no languages in '%s/lessons'"), content_dir);
+		sz_error_say(_("no languages in '%s/lessons'"), content_dir);
 	print_summary(&c, problems);
 	check_release(&c);
 	return problems > 0 ? SZ_EXIT_FAIL : SZ_EXIT_OK;

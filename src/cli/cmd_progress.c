@@ -48,8 +48,8 @@ static void usage(FILE *out)
 	      out);
 }
 
-/* sz_cli_error's arguments; the status of a bad option. */
-#define bad_option(...) (sz_cli_error(__VA_ARGS__), SZ_EXIT_USAGE)
+/* sz_error_say's arguments; the status of a bad option. */
+#define bad_option(...) (sz_error_say(__VA_ARGS__), SZ_EXIT_USAGE)
 
 /* 0, or SZ_EXIT_USAGE after an error. */
 static int parse_args(int argc, char **argv, struct progress_args *a)
@@ -319,8 +319,7 @@ static int reset(const struct progress_args *a, struct sz_progress *p, FILE *out
 		return SZ_EXIT_OK;
 	}
 	if (sz_progress_save(p, &err) < 0) {
-		sz_cli_error("%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 		return SZ_EXIT_FAIL;
 	}
 	if (a->reset_all)

@@ -64,19 +64,19 @@ static void report(const struct sz_run_options *o, const struct sz_result *res)
 	char size[32];
 
 	if (res->oom_killed)
-		sz_cli_error(
+		sz_error_say(
 		    _("the kernel killed a process in the container for exceeding its memory limit of %s "
 		      "(OOM kill)"),
 		    sz_format_size(o->spec.limits.memory_bytes, size, sizeof(size)));
 	if (res->timed_out)
-		sz_cli_error(_("the command ran longer than --timeout %s and was stopped"), o->timeout_text);
+		sz_error_say(_("the command ran longer than --timeout %s and was stopped"), o->timeout_text);
 	if (res->interrupted)
-		sz_cli_error(_("interrupted by %s; the container was stopped"),
+		sz_error_say(_("interrupted by %s; the container was stopped"),
 		             signal_name(res->interrupt_signal));
 	if (res->exec_errno == ENOENT)
-		sz_cli_error(_("'%s': command not found in the container"), o->spec.argv[0]);
+		sz_error_say(_("'%s': command not found in the container"), o->spec.argv[0]);
 	else if (res->exec_errno != 0)
-		sz_cli_error(_("'%s' cannot be executed: %s"), o->spec.argv[0], strerror(res->exec_errno));
+		sz_error_say(_("'%s' cannot be executed: %s"), o->spec.argv[0], strerror(res->exec_errno));
 }
 
 int cmd_run(struct sz_cli *cli, int argc, char **argv)
@@ -101,9 +101,7 @@ int cmd_run(struct sz_cli *cli, int argc, char **argv)
 		status = sz_result_status(&res);
 	}
 out:
-	if (err != NULL)
-		sz_cli_error("%s", sz_error_msg(err));
-	sz_error_release(&err);
+	sz_error_print_release(&err);
 	sz_paths_release(&paths);
 	sz_run_options_release(&o);
 	return status;

@@ -49,7 +49,7 @@ static int parse_args(int argc, char **argv, const char **lang, bool *help)
 			*help = true;
 			continue;
 		}
-		sz_cli_error(_("unknown argument '%s' (see 'stanza shell --help')"), argv[i]);
+		sz_error_say(_("unknown argument '%s' (see 'stanza shell --help')"), argv[i]);
 		return SZ_EXIT_USAGE;
 	}
 	return 0;
@@ -61,15 +61,13 @@ static int open_tutor(struct sz_cli *cli, const char *lang, struct sz_tutor *t)
 	sz_error_t err = NULL;
 
 	if (sz_tutor_open(t, cli->content, lang, NULL, &notice, &err) < 0) {
-		sz_cli_error("%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 		return SZ_EXIT_FAIL;
 	}
 	if (notice != NULL)
-		sz_cli_error("%s", notice);
+		sz_error_say("%s", notice);
 	if (!cli->content_is_own && sz_tutor_follow_version(t, STANZA_VERSION, &err) < 0) {
-		sz_cli_error("%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 	}
 	return 0;
 }

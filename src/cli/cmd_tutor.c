@@ -49,7 +49,7 @@ static int parse_args(int argc, char **argv, const char **lang, bool *help)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			*help = true;
 		} else {
-			sz_cli_error(_("unexpected '%s' for 'stanza tutor' (see 'stanza tutor --help')"),
+			sz_error_say(_("unexpected '%s' for 'stanza tutor' (see 'stanza tutor --help')"),
 			             argv[i]);
 			return SZ_EXIT_USAGE;
 		}
@@ -81,7 +81,7 @@ int cmd_tutor(struct sz_cli *cli, int argc, char **argv)
 	if (option != NULL && (status = sz_cli_set_lang(cli, option)) != 0)
 		return status;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		sz_cli_error(
+		sz_error_say(
 		    _("'stanza tutor' needs a terminal; without one, use 'stanza shell' or 'stanza lessons "
 		      "show'"));
 		return SZ_EXIT_USAGE;
@@ -95,8 +95,7 @@ int cmd_tutor(struct sz_cli *cli, int argc, char **argv)
 	o.exit_after_first_frame = env_set("STANZA_TUI_FIRST_FRAME_EXIT");
 	status = sz_tui_run(&o, &err);
 	if (status < 0) {
-		sz_cli_error("%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 		return SZ_EXIT_FAIL;
 	}
 	return status;

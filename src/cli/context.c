@@ -45,9 +45,9 @@ static void unknown_lang(const char *lang, enum sz_lang_source source, char **la
 		fprintf(f, "%s%s", i > 0 ? ", " : "", langs[i]);
 	fclose(f);
 	if (source == SZ_LANG_FROM_STANZA_LANG)
-		sz_cli_error(_("unknown language '%s' in STANZA_LANG (the course has: %s)"), lang, list);
+		sz_error_say(_("unknown language '%s' in STANZA_LANG (the course has: %s)"), lang, list);
 	else
-		sz_cli_error(_("unknown language '%s' (the course has: %s)"), lang, list);
+		sz_error_say(_("unknown language '%s' (the course has: %s)"), lang, list);
 	free(list);
 }
 
@@ -103,7 +103,7 @@ int sz_cli_lang_option(int argc, char **argv, int *i, const char **value)
 	if (strcmp(arg, "--lang") != 0)
 		return 0;
 	if (*i + 1 >= argc) {
-		sz_cli_error(_("option '--lang' needs a language, such as en or it"));
+		sz_error_say(_("option '--lang' needs a language, such as en or it"));
 		return -1;
 	}
 	*value = argv[++*i];
@@ -118,10 +118,10 @@ int sz_cli_load_course(struct sz_cli *cli, struct sz_course *out)
 	if (sz_course_load(cli->content, cli->lang, out, &diags, &err) == 0)
 		return 0;
 	if (err != NULL) {
-		sz_cli_error("%s", sz_error_msg(err));
+		sz_error_say("%s", sz_error_msg(err));
 	} else {
 		sz_diags_print(&diags, stderr);
-		sz_cli_error(Q_("the course has %zu problem (see above)",
+		sz_error_say(Q_("the course has %zu problem (see above)",
 		                "the course has %zu problems (see above)", diags.n),
 		             diags.n);
 	}
@@ -140,8 +140,7 @@ static void follow_course(const struct sz_course *course, struct sz_progress *p)
 	sz_progress_prune(p, sz_progress_in_course, (void *)course);
 	sz_progress_set_course_version(p, STANZA_VERSION);
 	if (sz_progress_save(p, &err) < 0)
-		sz_cli_error("%s", sz_error_msg(err));
-	sz_error_release(&err);
+		sz_error_print_release(&err);
 }
 
 int sz_cli_load_progress(struct sz_cli *cli, const struct sz_course *course, struct sz_progress *p)
@@ -150,12 +149,11 @@ int sz_cli_load_progress(struct sz_cli *cli, const struct sz_course *course, str
 	sz_error_t err = NULL;
 
 	if (sz_progress_load(p, NULL, &notice, &err) < 0) {
-		sz_cli_error("%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 		return -1;
 	}
 	if (notice != NULL)
-		sz_cli_error("%s", notice);
+		sz_error_say("%s", notice);
 	if (course != NULL && !cli->content_is_own && p->n_entries > 0)
 		follow_course(course, p);
 	return 0;

@@ -38,17 +38,6 @@ struct global_options {
 	bool version;
 };
 
-void sz_cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("stanza: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static void usage(FILE *out)
 {
 	fprintf(out, _("Usage: stanza [--content DIR] [--lang L] COMMAND [OPTIONS]\n\n"
@@ -79,7 +68,7 @@ static int value_option(int argc, char **argv, int *i, const char *name, const c
 	if (strcmp(argv[*i], name) != 0)
 		return 0;
 	if (*i + 1 >= argc) {
-		sz_cli_error(_("option '%s' needs a value (see 'stanza --help')"), name);
+		sz_error_say(_("option '%s' needs a value (see 'stanza --help')"), name);
 		return -1;
 	}
 	*value = argv[++*i];
@@ -104,7 +93,7 @@ static int parse_global(int argc, char **argv, struct global_options *g)
 		} else if (strcmp(argv[i], "--version") == 0) {
 			g->version = true;
 		} else {
-			sz_cli_error(_("unknown option '%s' (see 'stanza --help')"), argv[i]);
+			sz_error_say(_("unknown option '%s' (see 'stanza --help')"), argv[i]);
 			return -1;
 		}
 	}
@@ -126,7 +115,7 @@ static int choose_content(struct sz_cli *cli, const char *option)
 	}
 	lessons = sz_asprintf("%s/lessons", dir);
 	if (stat(lessons, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		sz_cli_error(_("'%s' holds no course: there is no directory '%s'"), dir, lessons);
+		sz_error_say(_("'%s' holds no course: there is no directory '%s'"), dir, lessons);
 		return -1;
 	}
 	cli->content = dir;
@@ -147,7 +136,7 @@ static int dispatch(struct sz_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			return commands[i].fn(cli, argc, argv);
-	sz_cli_error(_("unknown command '%s' (see 'stanza --help')"), argv[0]);
+	sz_error_say(_("unknown command '%s' (see 'stanza --help')"), argv[0]);
 	return SZ_EXIT_USAGE;
 }
 
@@ -182,8 +171,7 @@ int main(int argc, char **argv)
 	int first, status = SZ_EXIT_USAGE;
 
 	if (makes_containers(argc, argv) && sz_self_reexec_sealed(argv, &err) < 0) {
-		sz_cli_error("%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 		return SZ_EXIT_STANZA;
 	}
 	sz_datadir_find(&cli.data);

@@ -1,4 +1,4 @@
-/* error.c - the error object: make, wrap, release */
+/* error.c - the error object: make, wrap, release, print */
 #include "common/error.h"
 
 #include <errno.h>
@@ -67,4 +67,41 @@ void sz_error_release(sz_error_t *err)
 const char *sz_error_msg(sz_error_t err)
 {
 	return err != NULL ? err->msg : "";
+}
+
+void sz_error_vsay(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("stanza: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void sz_error_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sz_error_vsay(fmt, ap);
+	va_end(ap);
+}
+
+void sz_error_print_release(sz_error_t *err)
+{
+	if (*err == NULL)
+		return;
+	sz_error_say("%s", (*err)->msg);
+	sz_error_release(err);
+}
+
+char *sz_error_take_msg(sz_error_t *err)
+{
+	char *msg;
+
+	if (*err == NULL)
+		return NULL;
+	msg = (*err)->msg;
+	free(*err);
+	*err = NULL;
+	return msg;
 }

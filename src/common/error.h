@@ -34,4 +34,17 @@ void sz_error_release(sz_error_t *err);
 /* The message, or "" for NULL. */
 const char *sz_error_msg(sz_error_t err);
 
+/* "stanza: MESSAGE" and a newline on stderr, stdout flushed first so that
+ * the two read in order: how stanza's front ends say what went wrong. */
+void sz_error_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sz_error_vsay(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* Print *err as sz_error_say() does, then release it (crun's
+ * libcrun_error_write_warning_and_release). Nothing is printed for NULL. */
+void sz_error_print_release(sz_error_t *err);
+
+/* The message of *err, for the caller to free, and *err released; NULL
+ * when *err is NULL. */
+char *sz_error_take_msg(sz_error_t *err);
+
 #endif

@@ -158,8 +158,7 @@ static void finish_exec(struct sz_process *p, struct sz_captured *c, const char 
 	sz_error_t err = NULL;
 
 	if (sz_exec_wait(p, &res, &err) < 0) {
-		c->error = sz_xstrdup(sz_error_msg(err));
-		sz_error_release(&err);
+		c->error = sz_error_take_msg(&err);
 		return;
 	}
 	c->ran = res.exec_errno == 0;
@@ -212,8 +211,7 @@ int sz_lab_exec_container(struct sz_lab_run *run, const char *command, uint64_t 
 			close(w[i]);
 	pump_finish(&p, c);
 	if (err != NULL)
-		c->error = sz_xstrdup(sz_error_msg(err));
-	sz_error_release(&err);
+		c->error = sz_error_take_msg(&err);
 	if (r == 1) {
 		c->timed_out = true;
 		free(c->error);
@@ -276,8 +274,7 @@ int sz_lab_exec_host(struct sz_lab_run *run, const char *command, uint64_t timeo
 	}
 	pump_finish(&p, c);
 	if (err != NULL)
-		c->error = sz_xstrdup(sz_error_msg(err));
-	sz_error_release(&err);
+		c->error = sz_error_take_msg(&err);
 	if (r == 1) {
 		c->timed_out = true;
 		free(c->error);

@@ -45,8 +45,7 @@ static int probe(struct sz_shell *sh)
 
 	if (sz_lab_host_probe(sh->host, &err) == 0)
 		return 0;
-	sz_shell_error(sh, "%s", sz_error_msg(err));
-	sz_error_release(&err);
+	sz_error_print_release(&err);
 	return -1;
 }
 
@@ -83,10 +82,9 @@ static int start(struct sz_shell *sh, const struct sz_lab *lab)
 	fflush(sh->out);
 	r = sz_live_lab_start(&sh->own_lab, lab, &o, &reason, &err);
 	if (r == 1)
-		sz_shell_error(sh, _("cannot run '%s' here: %s"), lab->name, reason);
+		sz_error_say(_("cannot run '%s' here: %s"), lab->name, reason);
 	if (r < 0) {
-		sz_shell_error(sh, "%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 	}
 	if (r != 0)
 		return -1;
@@ -125,7 +123,7 @@ static int lab_start(struct sz_shell *sh, const char *id)
 	if (labs == NULL)
 		return -1;
 	if (lab == NULL) {
-		sz_shell_error(sh, _("there is no lab '%s' (type 'lab list')"), id);
+		sz_error_say(_("there is no lab '%s' (type 'lab list')"), id);
 		return -1;
 	}
 	if (start(sh, lab) < 0)
@@ -148,7 +146,7 @@ int sz_shell_lab(struct sz_shell *sh, int argc, char **argv)
 		return lab_start(sh, argv[2]);
 	if (argc == 2 && strcmp(argv[1], "start") != 0)
 		return lab_start(sh, argv[1]);
-	sz_shell_error(sh, _("usage: lab list | lab start ID"));
+	sz_error_say(_("usage: lab list | lab start ID"));
 	return -1;
 }
 
@@ -179,15 +177,14 @@ static int type_line(struct sz_shell *sh, const char *line)
 		fputc('\n', sh->out);
 	sh->at_line_start = true;
 	if (r < 0) {
-		sz_shell_error(sh, "%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 	}
 	if (sh->lab->stop_signal != 0) {
 		sh->stop_signal = sh->lab->stop_signal;
 		return -1;
 	}
 	if (!sz_live_lab_alive(sh->lab)) {
-		sz_shell_error(sh, _("the lab's container or its shell has stopped; leaving the lab"));
+		sz_error_say(_("the lab's container or its shell has stopped; leaving the lab"));
 		return -1;
 	}
 	return 0;

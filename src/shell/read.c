@@ -56,12 +56,11 @@ int sz_shell_read(struct sz_shell *sh, int argc, char **argv)
 	sz_error_t err = NULL;
 
 	if (argc > 2) {
-		sz_shell_error(sh, _("usage: read [CHAPTER]"));
+		sz_error_say(_("usage: read [CHAPTER]"));
 		return -1;
 	}
 	if (argc == 2 && sz_tutor_goto(sh->tutor, argv[1], &err) < 0) {
-		sz_shell_error(sh, "%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 		return -1;
 	}
 	show(sh);
@@ -116,12 +115,11 @@ int sz_shell_lang(struct sz_shell *sh, int argc, char **argv)
 		return 0;
 	}
 	if (argc != 2) {
-		sz_shell_error(sh, _("usage: lang LANGUAGE (for example: lang it)"));
+		sz_error_say(_("usage: lang LANGUAGE (for example: lang it)"));
 		return -1;
 	}
 	if (sz_tutor_set_lang(sh->tutor, argv[1], &err) < 0) {
-		sz_shell_error(sh, "%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 		return -1;
 	}
 	sz_shell_save(sh);

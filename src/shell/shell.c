@@ -27,25 +27,12 @@ const struct sz_shell_command sz_shell_commands[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-void sz_shell_error(struct sz_shell *sh, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(sh->out);
-	fputs("stanza: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 void sz_shell_save(struct sz_shell *sh)
 {
 	sz_error_t err = NULL;
 
 	if (sz_tutor_save(sh->tutor, &err) < 0) {
-		sz_shell_error(sh, "%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 	}
 }
 
@@ -90,9 +77,9 @@ int sz_shell_dispatch(struct sz_shell *sh, const struct sz_shell_command *table,
 	if (c == NULL && strcmp(argv[0], "exit") == 0)
 		c = find(table, "quit");
 	if (c == NULL && table == sz_shell_lab_commands)
-		sz_shell_error(sh, _("unknown command ':%s' (type ':help')"), argv[0]);
+		sz_error_say(_("unknown command ':%s' (type ':help')"), argv[0]);
 	else if (c == NULL)
-		sz_shell_error(sh, _("unknown command '%s' (type 'help')"), argv[0]);
+		sz_error_say(_("unknown command '%s' (type 'help')"), argv[0]);
 	if (c == NULL)
 		return -1;
 	return c->fn(sh, argc, argv);
@@ -101,7 +88,7 @@ int sz_shell_dispatch(struct sz_shell *sh, const struct sz_shell_command *table,
 static void print_table(struct sz_shell *sh, const struct sz_shell_command *table)
 {
 	for (size_t i = 0; table[i].name != NULL; i++) {
-		const char *args = table[i].args[0] != '\0' ? _(table[i].args) : "";
+		const char *args = _(table[i].args);
 		cleanup_free char *usage =
 		    sz_asprintf("%s%s%s", table[i].name, args[0] != '\0' ? " " : "", args);
 		cleanup_free char *line = sz_asprintf("%s: %s", usage, _(table[i].summary));
@@ -115,11 +102,11 @@ static int cmd_help(struct sz_shell *sh, int argc, char **argv)
 	const struct sz_shell_command *c = argc > 1 ? find(sz_shell_commands, argv[1]) : NULL;
 
 	if (argc > 1 && c == NULL) {
-		sz_shell_error(sh, _("unknown command '%s' (type 'help')"), argv[1]);
+		sz_error_say(_("unknown command '%s' (type 'help')"), argv[1]);
 		return -1;
 	}
 	if (c != NULL) {
-		fprintf(sh->out, "%s %s\n", c->name, c->args[0] != '\0' ? _(c->args) : "");
+		fprintf(sh->out, "%s %s\n", c->name, _(c->args));
 		sz_shell_para(sh, _(c->summary), "  ", "  ");
 		return 0;
 	}
@@ -158,8 +145,7 @@ const struct sz_labs *sz_shell_labs(struct sz_shell *sh)
 		return sz_lab_host_labs(sh->host);
 	if (sz_lab_host_open(&sh->host, &o, &err) == 0)
 		return sz_lab_host_labs(sh->host);
-	sz_shell_error(sh, "%s", sz_error_msg(err));
-	sz_error_release(&err);
+	sz_error_print_release(&err);
 	sz_lab_host_free(sh->host);
 	sh->host = NULL;
 	return NULL;
@@ -185,8 +171,7 @@ static int shell_init(struct sz_shell *sh, struct sz_tutor *t, const struct sz_s
 		history = NULL;
 	}
 	if (sz_input_open(&sh->in, sh, t->progress_writable ? history : NULL, &err) < 0) {
-		sz_shell_error(sh, "%s", sz_error_msg(err));
-		sz_error_release(&err);
+		sz_error_print_release(&err);
 		return -1;
 	}
 	return 0;

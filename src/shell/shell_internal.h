@@ -119,8 +119,6 @@ void sz_shell_print_checks(struct sz_shell *sh, const struct sz_check_records *c
 char **sz_shell_split(const char *line, int *argc);
 /* Run one tutorial command line. */
 int sz_shell_dispatch(struct sz_shell *sh, const struct sz_shell_command *table, int argc, char **argv);
-/* Say something went wrong: "stanza: msg" on stderr. */
-void sz_shell_error(struct sz_shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Save the progress, saying so when it fails. */
 void sz_shell_save(struct sz_shell *sh);
 /* The labs (loaded on first use); NULL after saying why they cannot be. */

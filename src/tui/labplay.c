@@ -146,8 +146,7 @@ static void load(struct tui_lab *tl)
 	sz_error_t err = NULL;
 
 	if (sz_lab_host_open(&tl->host, &o, &err) < 0)
-		tl->error = sz_xstrdup(sz_error_msg(err));
-	sz_error_release(&err);
+		tl->error = sz_error_take_msg(&err);
 }
 
 struct tui_lab *tui_lab_get(struct tui *app)

@@ -309,8 +309,7 @@ static int open_tutor(struct tui *app, const struct sz_tui_options *o, char **no
 		sz_error_release(err);
 	if (o->course_version != NULL && sz_tutor_follow_version(&app->tutor, o->course_version, err) < 0) {
 		free(*notice);
-		*notice = sz_xstrdup(sz_error_msg(*err));
-		sz_error_release(err);
+		*notice = sz_error_take_msg(err);
 	}
 	return 0;
 }

@@ -561,18 +561,6 @@ static void test_rules(void **state)
 
 /* ---- `stanza lessons check` -------------------------------------------- */
 
-/* main.c, which defines it, is not in the library the tests link. */
-void sz_cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("stanza: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /* A temporary file in place of descriptor fd; returns the saved fd. */
 static int redirect(int fd, char *path)
 {
