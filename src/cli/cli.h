@@ -3,6 +3,7 @@
 #define SZ_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "common/datadir.h"
 #include "common/error.h"
@@ -69,5 +70,44 @@ int sz_cli_load_progress(struct sz_cli *cli, const struct sz_course *course, str
 /* "--lang L" or "--lang=L" at argv[*i] (moving *i past L): 1 and *value set,
  * 0 when argv[*i] is something else, -1 after an error when L is missing. */
 int sz_cli_lang_option(int argc, char **argv, int *i, const char **value);
+
+/* The options every content command takes, at argv[*i]: --lang L (as
+ * above) and -h/--help (*help set). 1 when it was one, 0 when it is
+ * something else, -1 after an error. */
+int sz_cli_common_option(int argc, char **argv, int *i, const char **lang, bool *help);
+
+/* The arguments of the front ends, `stanza shell` and `stanza tutor`. */
+struct sz_cli_front_args {
+	const char *lang;       /* --lang's value, or NULL */
+	bool help;              /* -h or --help */
+	bool lang_asked;        /* the learner chose cli->lang now: --lang or $STANZA_LANG */
+	const char *unexpected; /* an argument that is none of these, for the caller to name */
+};
+
+/* Parse --lang L and -h/--help into *a and, unless it is --help, make
+ * --lang's language the one in use. 0, or SZ_EXIT_USAGE after saying why
+ * (but for a->unexpected, which the caller names in its own words). */
+int sz_cli_front_args(struct sz_cli *cli, int argc, char **argv, struct sz_cli_front_args *a);
+
+/* ---- sub-commands (`stanza lab list`), dispatch.c ---- */
+
+struct sz_cli_sub {
+	const char *name;
+	int (*fn)(struct sz_cli *cli, int argc, char **argv); /* argv[0] is name */
+};
+
+/* A command made of sub-commands: its name, its usage (which lists them)
+ * and a table of them. */
+struct sz_cli_group {
+	const char *name;
+	void (*usage)(FILE *out);
+	const struct sz_cli_sub *subs;
+	size_t n_subs;
+};
+
+/* argv[0] is the group's name and argv[1] a sub-command's: run it. No
+ * sub-command: the usage on stderr and SZ_EXIT_USAGE; -h or --help: the
+ * usage on stdout. */
+int sz_cli_dispatch(struct sz_cli *cli, const struct sz_cli_group *g, int argc, char **argv);
 
 #endif

@@ -149,8 +149,6 @@ static int flag_option(const char *arg, unsigned allowed, struct lab_args *a)
 		a->all = true;
 	else if ((allowed & OPT_STRICT) && strcmp(arg, "--strict") == 0)
 		a->strict = true;
-	else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
-		a->help = true;
 	else
 		return 0;
 	return 1;
@@ -161,7 +159,7 @@ static int parse_args(int argc, char **argv, unsigned allowed, struct lab_args *
 {
 	a->targets = sz_xcalloc((size_t)argc + 1, sizeof(*a->targets));
 	for (int i = 1; i < argc; i++) {
-		int r = sz_cli_lang_option(argc, argv, &i, &a->lang);
+		int r = sz_cli_common_option(argc, argv, &i, &a->lang, &a->help);
 
 		if (r == 0 && (allowed & OPT_FORMAT))
 			r = format_option(argc, argv, &i, a);
@@ -551,22 +549,15 @@ out:
 
 /* ---- dispatch ------------------------------------------------------------ */
 
+static const struct sz_cli_sub subs[] = {
+    {"list", lab_list},
+    {"run", lab_run},
+    {"verify", lab_verify},
+};
+
 int cmd_lab(struct sz_cli *cli, int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return SZ_EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return SZ_EXIT_OK;
-	}
-	if (strcmp(argv[1], "list") == 0)
-		return lab_list(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "run") == 0)
-		return lab_run(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "verify") == 0)
-		return lab_verify(cli, argc - 1, argv + 1);
-	sz_error_say(_("unknown command 'lab %s' (see 'stanza lab --help')"), argv[1]);
-	return SZ_EXIT_USAGE;
+	static const struct sz_cli_group group = {"lab", usage, subs, sizeof(subs) / sizeof(subs[0])};
+
+	return sz_cli_dispatch(cli, &group, argc, argv);
 }

@@ -78,22 +78,19 @@ static void show_usage(FILE *out)
 static int parse_args(int argc, char **argv, bool want_chapter, struct lessons_args *a)
 {
 	for (int i = 1; i < argc; i++) {
-		int r = sz_cli_lang_option(argc, argv, &i, &a->lang);
+		int r = sz_cli_common_option(argc, argv, &i, &a->lang, &a->help);
 
 		if (r < 0)
 			return SZ_EXIT_USAGE;
 		if (r > 0)
 			continue;
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			a->help = true;
-		} else if (argv[i][0] == '-' || !want_chapter || a->chapter != NULL) {
+		if (argv[i][0] == '-' || !want_chapter || a->chapter != NULL) {
 			sz_error_say(
 			    _("unexpected '%s' for 'stanza lessons %s' (see 'stanza lessons %s --help')"),
 			    argv[i], argv[0], argv[0]);
 			return SZ_EXIT_USAGE;
-		} else {
-			a->chapter = argv[i];
 		}
+		a->chapter = argv[i];
 	}
 	if (want_chapter && a->chapter == NULL && !a->help) {
 		sz_error_say(_("which chapter? (see 'stanza lessons list')"));
@@ -226,6 +223,25 @@ static void list_course(const struct sz_course *c, const struct sz_progress *p)
 	puts(_("Read one with 'stanza lessons show ID' (or its number)."));
 }
 
+/* What list and show begin with: their arguments, --help (a->help set:
+ * nothing more to do), the language and the course. 0, or the status to
+ * end with after saying why. */
+static int lessons_open(struct sz_cli *cli, int argc, char **argv, bool want_chapter,
+                        void (*help_text)(FILE *), struct lessons_args *a, struct sz_course *course)
+{
+	int status;
+
+	if ((status = parse_args(argc, argv, want_chapter, a)) != 0)
+		return status;
+	if (a->help) {
+		help_text(stdout);
+		return SZ_EXIT_OK;
+	}
+	if (a->lang != NULL && (status = sz_cli_set_lang(cli, a->lang)) != 0)
+		return status;
+	return sz_cli_load_course(cli, course);
+}
+
 static int lessons_list(struct sz_cli *cli, int argc, char **argv)
 {
 	struct lessons_args a = {0};
@@ -233,15 +249,7 @@ static int lessons_list(struct sz_cli *cli, int argc, char **argv)
 	struct sz_progress progress;
 	int status;
 
-	if ((status = parse_args(argc, argv, false, &a)) != 0)
-		return status;
-	if (a.help) {
-		list_usage(stdout);
-		return SZ_EXIT_OK;
-	}
-	if (a.lang != NULL && (status = sz_cli_set_lang(cli, a.lang)) != 0)
-		return status;
-	if ((status = sz_cli_load_course(cli, &course)) != 0)
+	if ((status = lessons_open(cli, argc, argv, false, list_usage, &a, &course)) != 0 || a.help)
 		return status;
 	/* Without the learner's progress the list is still worth showing. */
 	sz_cli_load_progress(cli, &course, &progress);
@@ -261,15 +269,7 @@ static int lessons_show(struct sz_cli *cli, int argc, char **argv)
 	const struct sz_chapter *ch;
 	int status;
 
-	if ((status = parse_args(argc, argv, true, &a)) != 0)
-		return status;
-	if (a.help) {
-		show_usage(stdout);
-		return SZ_EXIT_OK;
-	}
-	if (a.lang != NULL && (status = sz_cli_set_lang(cli, a.lang)) != 0)
-		return status;
-	if ((status = sz_cli_load_course(cli, &course)) != 0)
+	if ((status = lessons_open(cli, argc, argv, true, show_usage, &a, &course)) != 0 || a.help)
 		return status;
 	ch = sz_course_find(&course, a.chapter);
 	if (ch == NULL) {
@@ -287,22 +287,20 @@ static int lessons_show(struct sz_cli *cli, int argc, char **argv)
 
 /* ---- dispatch ----------------------------------------------------------- */
 
+static int lessons_check(struct sz_cli *cli, int argc, char **argv)
+{
+	return sz_lessons_check(cli, cli->content, argc, argv);
+}
+
+static const struct sz_cli_sub subs[] = {
+    {"list", lessons_list},
+    {"show", lessons_show},
+    {"check", lessons_check},
+};
+
 int cmd_lessons(struct sz_cli *cli, int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return SZ_EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return SZ_EXIT_OK;
-	}
-	if (strcmp(argv[1], "list") == 0)
-		return lessons_list(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "show") == 0)
-		return lessons_show(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "check") == 0)
-		return sz_lessons_check(cli, cli->content, argc - 1, argv + 1);
-	sz_error_say(_("unknown command 'lessons %s' (see 'stanza lessons --help')"), argv[1]);
-	return SZ_EXIT_USAGE;
+	static const struct sz_cli_group group = {"lessons", usage, subs, sizeof(subs) / sizeof(subs[0])};
+
+	return sz_cli_dispatch(cli, &group, argc, argv);
 }

@@ -29,32 +29,6 @@ static void usage(FILE *out)
 	      out);
 }
 
-/* Whether the learner chose the language now (--lang, before or after the
- * command, or $STANZA_LANG): then it wins over the one they used last. */
-static bool lang_chosen(const struct sz_cli *cli, const char *option)
-{
-	return option != NULL || cli->lang_asked;
-}
-
-static int parse_args(int argc, char **argv, const char **lang, bool *help)
-{
-	for (int i = 1; i < argc; i++) {
-		int r = sz_cli_lang_option(argc, argv, &i, lang);
-
-		if (r < 0)
-			return SZ_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			*help = true;
-			continue;
-		}
-		sz_error_say(_("unknown argument '%s' (see 'stanza shell --help')"), argv[i]);
-		return SZ_EXIT_USAGE;
-	}
-	return 0;
-}
-
 static int open_tutor(struct sz_cli *cli, const char *lang, struct sz_tutor *t)
 {
 	cleanup_free char *notice = NULL;
@@ -75,19 +49,19 @@ static int open_tutor(struct sz_cli *cli, const char *lang, struct sz_tutor *t)
 int cmd_shell(struct sz_cli *cli, int argc, char **argv)
 {
 	struct sz_shell_options o = {.images_dir = cli->data.images, .progname = cli->progname};
-	const char *option = NULL;
-	bool help = false;
+	struct sz_cli_front_args a = {0};
 	struct sz_tutor t;
-	int status = parse_args(argc, argv, &option, &help);
+	int status = sz_cli_front_args(cli, argc, argv, &a);
 
-	if (status != 0 || help) {
-		if (help)
-			usage(stdout);
+	if (a.unexpected != NULL)
+		sz_error_say(_("unknown argument '%s' (see 'stanza shell --help')"), a.unexpected);
+	if (status != 0)
 		return status;
+	if (a.help) {
+		usage(stdout);
+		return SZ_EXIT_OK;
 	}
-	if (option != NULL && (status = sz_cli_set_lang(cli, option)) != 0)
-		return status;
-	if ((status = open_tutor(cli, lang_chosen(cli, option) ? cli->lang : NULL, &t)) != 0)
+	if ((status = open_tutor(cli, a.lang_asked ? cli->lang : NULL, &t)) != 0)
 		return status;
 	status = sz_shell_main(&t, &o);
 	sz_tutor_release(&t);

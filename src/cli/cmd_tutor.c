@@ -29,34 +29,6 @@ static void usage(FILE *out)
 	      out);
 }
 
-/* Whether the language was asked for (--lang before or after the command,
- * $STANZA_LANG) rather than guessed from the locale: a guess gives way to
- * the language the learner last used. */
-static bool lang_asked(const struct sz_cli *cli, const char *option)
-{
-	return option != NULL || cli->lang_asked;
-}
-
-static int parse_args(int argc, char **argv, const char **lang, bool *help)
-{
-	for (int i = 1; i < argc; i++) {
-		int r = sz_cli_lang_option(argc, argv, &i, lang);
-
-		if (r < 0)
-			return SZ_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			*help = true;
-		} else {
-			sz_error_say(_("unexpected '%s' for 'stanza tutor' (see 'stanza tutor --help')"),
-			             argv[i]);
-			return SZ_EXIT_USAGE;
-		}
-	}
-	return 0;
-}
-
 static bool env_set(const char *name)
 {
 	const char *v = getenv(name);
@@ -67,19 +39,19 @@ static bool env_set(const char *name)
 int cmd_tutor(struct sz_cli *cli, int argc, char **argv)
 {
 	struct sz_tui_options o = {0};
-	const char *option = NULL;
-	bool help = false;
+	struct sz_cli_front_args a = {0};
 	sz_error_t err = NULL;
-	int status;
+	int status = sz_cli_front_args(cli, argc, argv, &a);
 
-	if ((status = parse_args(argc, argv, &option, &help)) != 0)
+	if (a.unexpected != NULL)
+		sz_error_say(_("unexpected '%s' for 'stanza tutor' (see 'stanza tutor --help')"),
+		             a.unexpected);
+	if (status != 0)
 		return status;
-	if (help) {
+	if (a.help) {
 		usage(stdout);
 		return SZ_EXIT_OK;
 	}
-	if (option != NULL && (status = sz_cli_set_lang(cli, option)) != 0)
-		return status;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		sz_error_say(
 		    _("'stanza tutor' needs a terminal; without one, use 'stanza shell' or 'stanza lessons "
@@ -87,7 +59,7 @@ int cmd_tutor(struct sz_cli *cli, int argc, char **argv)
 		return SZ_EXIT_USAGE;
 	}
 	o.content_dir = cli->content;
-	o.lang = lang_asked(cli, option) ? cli->lang : NULL;
+	o.lang = a.lang_asked ? cli->lang : NULL;
 	o.new_learner_lang = cli->lang;
 	o.image_dir = cli->data.images;
 	o.course_version = cli->content_is_own ? NULL : STANZA_VERSION;

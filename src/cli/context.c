@@ -158,3 +158,34 @@ int sz_cli_load_progress(struct sz_cli *cli, const struct sz_course *course, str
 		follow_course(course, p);
 	return 0;
 }
+
+int sz_cli_common_option(int argc, char **argv, int *i, const char **lang, bool *help)
+{
+	if (strcmp(argv[*i], "--help") == 0 || strcmp(argv[*i], "-h") == 0) {
+		*help = true;
+		return 1;
+	}
+	return sz_cli_lang_option(argc, argv, i, lang);
+}
+
+int sz_cli_front_args(struct sz_cli *cli, int argc, char **argv, struct sz_cli_front_args *a)
+{
+	int status;
+
+	for (int i = 1; i < argc; i++) {
+		int r = sz_cli_common_option(argc, argv, &i, &a->lang, &a->help);
+
+		if (r < 0)
+			return SZ_EXIT_USAGE;
+		if (r == 0) {
+			a->unexpected = argv[i];
+			return SZ_EXIT_USAGE;
+		}
+	}
+	if (a->help)
+		return 0;
+	if (a->lang != NULL && (status = sz_cli_set_lang(cli, a->lang)) != 0)
+		return status;
+	a->lang_asked = a->lang != NULL || cli->lang_asked;
+	return 0;
+}

@@ -17,17 +17,23 @@
 struct command {
 	const char *name;
 	int (*fn)(struct sz_cli *cli, int argc, char **argv);
-	const char *summary;
+	const char *summary; /* NULL: not listed in the usage */
+	bool harmless;       /* starts no container: stanza need not run from a sealed copy */
 };
 
+static int cmd_help(struct sz_cli *cli, int argc, char **argv);
+static int cmd_version(struct sz_cli *cli, int argc, char **argv);
+
 static const struct command commands[] = {
-    {"tutor", cmd_tutor, N_("the course on the whole terminal (what 'stanza' alone starts)")},
-    {"shell", cmd_shell, N_("the course line by line, for screen readers and scripts too")},
-    {"lessons", cmd_lessons, N_("read the course: list its chapters, show one, check the files")},
-    {"progress", cmd_progress, N_("show what you have done, or forget it")},
-    {"lab", cmd_lab, N_("list, run and verify the labs, without the full-screen interface")},
-    {"run", cmd_run, N_("run a command in a new container (like docker run)")},
-    {"doctor", cmd_doctor, N_("say what this host supports and what is missing")},
+    {"tutor", cmd_tutor, N_("the course on the whole terminal (what 'stanza' alone starts)"), false},
+    {"shell", cmd_shell, N_("the course line by line, for screen readers and scripts too"), false},
+    {"lessons", cmd_lessons, N_("read the course: list its chapters, show one, check the files"), true},
+    {"progress", cmd_progress, N_("show what you have done, or forget it"), true},
+    {"lab", cmd_lab, N_("list, run and verify the labs, without the full-screen interface"), false},
+    {"run", cmd_run, N_("run a command in a new container (like docker run)"), false},
+    {"doctor", cmd_doctor, N_("say what this host supports and what is missing"), true},
+    {"help", cmd_help, NULL, true},
+    {"version", cmd_version, NULL, true},
 };
 
 /* The options before the command. */
@@ -44,7 +50,8 @@ static void usage(FILE *out)
 	               "A terminal tutorial for Linux containers, with a real container runtime inside.\n\n"
 	               "Commands:\n"));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+		if (commands[i].summary != NULL)
+			fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
 	fprintf(out, _("\nOptions:\n"
 	               "  --content DIR  read lessons/ and labs/ from DIR (default: $STANZA_CONTENT,\n"
 	               "                 else the course installed with stanza)\n"
@@ -123,42 +130,56 @@ static int choose_content(struct sz_cli *cli, const char *option)
 	return 0;
 }
 
+static int cmd_help(struct sz_cli *cli, int argc, char **argv)
+{
+	usage(stdout);
+	return SZ_EXIT_OK;
+}
+
+static int cmd_version(struct sz_cli *cli, int argc, char **argv)
+{
+	printf("stanza %s\n", STANZA_VERSION);
+	return SZ_EXIT_OK;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
 static int dispatch(struct sz_cli *cli, int argc, char **argv)
 {
-	if (strcmp(argv[0], "help") == 0) {
-		usage(stdout);
-		return SZ_EXIT_OK;
-	}
-	if (strcmp(argv[0], "version") == 0) {
-		printf("stanza %s\n", STANZA_VERSION);
-		return SZ_EXIT_OK;
-	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[0], commands[i].name) == 0)
-			return commands[i].fn(cli, argc, argv);
+	const struct command *c = find_command(argv[0]);
+
+	if (c != NULL)
+		return c->fn(cli, argc, argv);
 	sz_error_say(_("unknown command '%s' (see 'stanza --help')"), argv[0]);
 	return SZ_EXIT_USAGE;
 }
 
 /* Whether this command may start a container (then stanza runs from a sealed
- * copy of itself: see common/selfexe.h). Anything but the read-only commands,
- * so that an option placed before the command cannot get around it. */
+ * copy of itself: see common/selfexe.h). Anything but stanza's help and
+ * version and the harmless commands, so that an option placed before the
+ * command cannot get around it. */
 static bool makes_containers(int argc, char **argv)
 {
-	static const char *const harmless[] = {"lessons", "progress", "doctor",    "--help",
-	                                       "-h",      "help",     "--version", "version"};
-
 	for (int i = 1; i < argc; i++) {
+		const struct command *c;
+
 		if (strcmp(argv[i], "--content") == 0 || strcmp(argv[i], "--lang") == 0) {
 			i++;
 			continue;
 		}
 		if (sz_str_has_prefix(argv[i], "--content=") || sz_str_has_prefix(argv[i], "--lang="))
 			continue;
-		for (size_t k = 0; k < sizeof(harmless) / sizeof(harmless[0]); k++)
-			if (strcmp(argv[i], harmless[k]) == 0)
-				return false;
-		return true;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--version") == 0)
+			return false;
+		c = find_command(argv[i]);
+		return c == NULL || !c->harmless;
 	}
 	return true; /* no command: the tutorial, with its labs */
 }
