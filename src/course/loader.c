@@ -313,11 +313,6 @@ const struct sz_idslot *sz_idset_add(struct sz_idset *set, const char *id, const
 	return NULL;
 }
 
-bool sz_idset_has(const struct sz_idset *set, const char *id)
-{
-	return set->cap != 0 && find_slot(set->slots, set->cap, id)->id != NULL;
-}
-
 void sz_idset_release(struct sz_idset *set)
 {
 	for (size_t i = 0; i < set->cap; i++)

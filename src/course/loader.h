@@ -98,7 +98,6 @@ struct sz_idset {
 
 /* Add id. Returns NULL when it is new, else the slot of its first sighting. */
 const struct sz_idslot *sz_idset_add(struct sz_idset *set, const char *id, const char *file, unsigned line);
-bool sz_idset_has(const struct sz_idset *set, const char *id);
 void sz_idset_release(struct sz_idset *set);
 
 /* Load a chapter, checking its glossary ids against (and adding them to)

@@ -44,15 +44,6 @@ int sz_live_lab_drain_signals(struct sz_live_lab *l)
 	return l->stop_signal != 0 ? -1 : 0;
 }
 
-const struct sz_lab_events *sz_live_lab_set_events(struct sz_live_lab *l, const struct sz_lab_events *events)
-{
-	const struct sz_lab_events *old = l->engine.events;
-
-	l->engine.events = events;
-	l->opts.events = events;
-	return old;
-}
-
 int sz_live_lab_signal_fd(const struct sz_live_lab *l)
 {
 	return l->engine.sigfd;

@@ -157,10 +157,6 @@ int sz_live_lab_type_tty(struct sz_live_lab *l, const char *line, int in_fd, int
  */
 char *sz_live_lab_where(struct sz_live_lab *l);
 
-/* Tell another front end's events from now on (the TUI hands its live lab
- * to the shell's lab prompt for `!`); returns the ones told before. */
-const struct sz_lab_events *sz_live_lab_set_events(struct sz_live_lab *l, const struct sz_lab_events *events);
-
 /* The signalfd on which SIGINT, SIGTERM and SIGHUP come while the lab is
  * up, for a front end's poll loop (read it with read(2): struct
  * signalfd_siginfo). */

@@ -85,13 +85,6 @@ static void on_check(void *ctx, const struct sz_lab_step *step, enum sz_lab_phas
 	fflush(sh->out);
 }
 
-void sz_shell_print_checks(struct sz_shell *sh, const struct sz_check_records *checks)
-{
-	end_line(sh);
-	for (size_t i = 0; i < checks->n; i++)
-		print_check(sh, &checks->items[i]);
-}
-
 void sz_shell_lab_events(struct sz_shell *sh, struct sz_lab_events *ev)
 {
 	memset(ev, 0, sizeof(*ev));

@@ -232,22 +232,3 @@ int sz_shell_main(struct sz_tutor *t, const struct sz_shell_options *o)
 	shell_release(&sh);
 	return status;
 }
-
-int sz_shell_lab_prompt(struct sz_tutor *t, struct sz_live_lab *l)
-{
-	static const struct sz_shell_options none = {NULL, "stanza"};
-	const struct sz_lab_events *theirs;
-	struct sz_shell sh;
-	int r;
-
-	if (shell_init(&sh, t, &none) < 0)
-		return -1;
-	sh.lab = l;
-	sz_shell_lab_events(&sh, &sh.events);
-	theirs = sz_live_lab_set_events(l, &sh.events);
-	r = sz_shell_lab_loop(&sh);
-	sz_live_lab_set_events(l, theirs);
-	sh.lab = NULL;
-	shell_release(&sh);
-	return r;
-}

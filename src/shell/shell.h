@@ -3,7 +3,6 @@
 #define SZ_SHELL_H
 
 #include "course/tutor.h"
-#include "labs/live_lab.h"
 
 /*
  * The line-mode tutorial: help, chapters, read, next, prev, quiz, glossary,
@@ -25,14 +24,5 @@ struct sz_shell_options {
  * 128+N when signal N (SIGTERM, SIGHUP; SIGINT at a prompt when the input is
  * not a terminal) ended it; a live lab is stopped and cleaned up first. */
 int sz_shell_main(struct sz_tutor *t, const struct sz_shell_options *o);
-
-/*
- * The lab shell alone, for the TUI's `!`: the prompt "[chapter/lab]
- * root@lab:/#" on the terminal (the caller has left curses), lines to the
- * session of l (started by the caller, who also stops it), the meta-commands,
- * until :quit, `exit` or ^D. Returns 0, or -1 when SIGTERM or SIGHUP came
- * (l->stop_signal says which).
- */
-int sz_shell_lab_prompt(struct sz_tutor *t, struct sz_live_lab *l);
 
 #endif

@@ -111,7 +111,6 @@ int sz_shell_lab_help(struct sz_shell *sh, int argc, char **argv);
 int sz_shell_lab_show_step(struct sz_shell *sh);
 /* lab_print.c: the engine's events as plain text on sh->out */
 void sz_shell_lab_events(struct sz_shell *sh, struct sz_lab_events *ev);
-void sz_shell_print_checks(struct sz_shell *sh, const struct sz_check_records *checks);
 
 /* shell.c */
 /* Split line into words (blanks between them); argv and its strings are
