@@ -8,7 +8,8 @@
 
 #include "common/util.h"
 
-int sz_error_vmake(sz_error_t *err, int errno_, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static int sz_error_vmake(sz_error_t *err, int errno_, const char *fmt,
+                                                                va_list ap)
 {
 	char *text = sz_vasprintf(fmt, ap);
 
@@ -69,7 +70,7 @@ const char *sz_error_msg(sz_error_t err)
 	return err != NULL ? err->msg : "";
 }
 
-void sz_error_vsay(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static void sz_error_vsay(const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fputs("stanza: ", stderr);

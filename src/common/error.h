@@ -22,8 +22,6 @@ typedef struct sz_error *sz_error_t;
  * is appended. Returns -1 so that `return sz_error_make(...)` reads well. An
  * error already in *err is replaced. */
 int sz_error_make(sz_error_t *err, int errno_, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int sz_error_vmake(sz_error_t *err, int errno_, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
 
 /* Prefix the message in *err with the formatted context and ": ". Returns -1.
  * When *err is NULL it behaves like sz_error_make with errno_ = 0. */
@@ -37,7 +35,6 @@ const char *sz_error_msg(sz_error_t err);
 /* "stanza: MESSAGE" and a newline on stderr, stdout flushed first so that
  * the two read in order: how stanza's front ends say what went wrong. */
 void sz_error_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void sz_error_vsay(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Print *err as sz_error_say() does, then release it (crun's
  * libcrun_error_write_warning_and_release). Nothing is printed for NULL. */

@@ -112,8 +112,6 @@ struct sz_diags {
 
 void sz_diags_add(struct sz_diags *d, const char *file, unsigned line, unsigned col, const char *source_line,
                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-/* Print one diagnostic with its source line and caret. */
-void sz_diag_print(const struct sz_diag *diag, FILE *out);
 void sz_diags_print(const struct sz_diags *d, FILE *out);
 void sz_diags_release(struct sz_diags *d);
 

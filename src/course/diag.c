@@ -37,7 +37,8 @@ static void print_caret(const char *line, unsigned col, FILE *out)
 	fputs("^\n", out);
 }
 
-void sz_diag_print(const struct sz_diag *diag, FILE *out)
+/* Print one diagnostic with its source line and caret. */
+static void sz_diag_print(const struct sz_diag *diag, FILE *out)
 {
 	if (diag->line == 0)
 		fprintf(out, "%s: %s\n", diag->file, diag->message);

@@ -104,7 +104,10 @@ static char *sanitize(const unsigned char *p, const unsigned char *end)
 	return out;
 }
 
-char *sz_ysource_line(struct sz_ysource *src, unsigned line)
+/* Line number line (from 1) as a terminal can show it: invalid UTF-8 and
+ * control characters but tab become '?', no line break. The caller frees it;
+ * NULL when there is no such line. */
+static char *sz_ysource_line(struct sz_ysource *src, unsigned line)
 {
 	size_t start, end;
 

@@ -50,11 +50,6 @@ struct sz_ysource {
 void sz_ysource_init(struct sz_ysource *src, const char *name, const char *data, size_t len);
 void sz_ysource_release(struct sz_ysource *src);
 
-/* Line number line (from 1) as a terminal can show it: invalid UTF-8 and
- * control characters but tab become '?', no line break. The caller frees it;
- * NULL when there is no such line. */
-char *sz_ysource_line(struct sz_ysource *src, unsigned line);
-
 /* Line and column (from 1, in characters) of the byte at offset. */
 void sz_ysource_locate(struct sz_ysource *src, size_t offset, unsigned *line, unsigned *col);
 

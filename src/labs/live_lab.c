@@ -138,6 +138,22 @@ static void learn_marker(struct sz_live_lab_run *lr)
 	free(out);
 }
 
+/* Move to step i (clamped). */
+static void go_to(struct sz_live_lab *l, size_t i)
+{
+	struct sz_lab_run *run = &l->run->run;
+	sz_error_t err = NULL;
+
+	if (l->lab->n_steps == 0)
+		return;
+	l->step = i < l->lab->n_steps ? i : l->lab->n_steps - 1;
+	run->step = &l->lab->steps[l->step];
+	l->run->has_oom_base =
+	    run->env.ops->counter(run->env.ctx, SZ_COUNTER_OOM_KILL, &l->run->oom_base, &err) == 0;
+	sz_error_release(&err);
+	sz_live_last_reset(&l->run->last);
+}
+
 int sz_live_lab_start(struct sz_live_lab *l, const struct sz_lab *lab, const struct sz_live_lab_options *opts,
                       char **skip_reason, sz_error_t *err)
 {
@@ -162,7 +178,7 @@ int sz_live_lab_start(struct sz_live_lab *l, const struct sz_lab *lab, const str
 		return -1;
 	}
 	learn_marker(l->run);
-	sz_live_lab_goto(l, 0);
+	go_to(l, 0);
 	return 0;
 }
 
@@ -215,26 +231,11 @@ bool sz_live_lab_finished(const struct sz_live_lab *l)
 	return l->lab != NULL;
 }
 
-void sz_live_lab_goto(struct sz_live_lab *l, size_t i)
-{
-	struct sz_lab_run *run = &l->run->run;
-	sz_error_t err = NULL;
-
-	if (l->lab->n_steps == 0)
-		return;
-	l->step = i < l->lab->n_steps ? i : l->lab->n_steps - 1;
-	run->step = &l->lab->steps[l->step];
-	l->run->has_oom_base =
-	    run->env.ops->counter(run->env.ctx, SZ_COUNTER_OOM_KILL, &l->run->oom_base, &err) == 0;
-	sz_error_release(&err);
-	sz_live_last_reset(&l->run->last);
-}
-
 bool sz_live_lab_next(struct sz_live_lab *l)
 {
 	if (l->step + 1 >= l->lab->n_steps)
 		return false;
-	sz_live_lab_goto(l, l->step + 1);
+	go_to(l, l->step + 1);
 	return true;
 }
 
@@ -242,7 +243,7 @@ bool sz_live_lab_prev(struct sz_live_lab *l)
 {
 	if (l->step == 0)
 		return false;
-	sz_live_lab_goto(l, l->step - 1);
+	go_to(l, l->step - 1);
 	return true;
 }
 

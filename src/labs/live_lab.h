@@ -95,9 +95,8 @@ bool sz_live_lab_alive(const struct sz_live_lab *l);
 /* Every step passed. */
 bool sz_live_lab_finished(const struct sz_live_lab *l);
 
-/* Move to step i (clamped), the next or the previous one; false when there
- * is none (nothing moves). */
-void sz_live_lab_goto(struct sz_live_lab *l, size_t i);
+/* Move to the next or the previous step; false when there is none
+ * (nothing moves). */
 bool sz_live_lab_next(struct sz_live_lab *l);
 bool sz_live_lab_prev(struct sz_live_lab *l);
 

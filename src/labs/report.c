@@ -41,7 +41,7 @@ void sz_step_record_release(struct sz_step_record *r)
 	memset(r, 0, sizeof(*r));
 }
 
-void sz_lab_record_release(struct sz_lab_record *r)
+static void sz_lab_record_release(struct sz_lab_record *r)
 {
 	for (size_t i = 0; i < r->n_steps; i++)
 		sz_step_record_release(&r->steps[i]);

@@ -70,7 +70,6 @@ struct sz_report {
 
 void sz_check_records_release(struct sz_check_records *r);
 void sz_step_record_release(struct sz_step_record *r);
-void sz_lab_record_release(struct sz_lab_record *r);
 void sz_report_release(struct sz_report *r);
 
 /* A new record at the end of the report, zeroed but for lab. */
@@ -101,8 +100,5 @@ void sz_report_json(const struct sz_report *r, FILE *out);
 /* The human report, translated: a line per lab with its verdict, then each
  * failed step with its reason, command and checks, then the summary. */
 void sz_report_human(const struct sz_report *r, FILE *out);
-
-/* The human summary line: "3 labs: 2 passed, 1 failed, 0 skipped (12.3 s)". */
-void sz_report_summary(const struct sz_report *r, FILE *out);
 
 #endif

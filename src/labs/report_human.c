@@ -53,7 +53,8 @@ static void print_failed_step(FILE *out, const struct sz_step_record *s)
 	print_checks(out, _("checks:"), &s->checks);
 }
 
-void sz_report_summary(const struct sz_report *r, FILE *out)
+/* The human summary line: "3 labs: 2 passed, 1 failed, 0 skipped (12.3 s)". */
+static void sz_report_summary(const struct sz_report *r, FILE *out)
 {
 	struct sz_report_counts c = sz_report_count_labs(r);
 

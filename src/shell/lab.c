@@ -114,6 +114,8 @@ static void intro(struct sz_shell *sh)
 	fputc('\n', sh->out);
 }
 
+static int lab_loop(struct sz_shell *sh);
+
 static int lab_start(struct sz_shell *sh, const char *id)
 {
 	const struct sz_labs *labs = sz_shell_labs(sh);
@@ -129,7 +131,7 @@ static int lab_start(struct sz_shell *sh, const char *id)
 	if (start(sh, lab) < 0)
 		return -1;
 	intro(sh);
-	r = sz_shell_lab_loop(sh);
+	r = lab_loop(sh);
 	sz_live_lab_stop(&sh->own_lab);
 	sh->lab = NULL;
 	sz_shell_save(sh);
@@ -227,7 +229,7 @@ static int lab_line(struct sz_shell *sh, const char *line)
 	return r == 1 ? 1 : 0;
 }
 
-int sz_shell_lab_loop(struct sz_shell *sh)
+static int lab_loop(struct sz_shell *sh)
 {
 	if (sz_shell_lab_show_step(sh) < 0)
 		return -1;

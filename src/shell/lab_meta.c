@@ -7,20 +7,6 @@
 #include "common/util.h"
 #include "shell/shell_internal.h"
 
-const struct sz_shell_command sz_shell_lab_commands[] = {
-    {"check", "", N_("check whether the task is done"), sz_shell_lab_check},
-    {"hint", "", N_("a hint for the task: a nudge first, more each time"), sz_shell_lab_hint},
-    {"solution", N_("[run]"), N_("show the reference solution; 'run' types it for you"),
-     sz_shell_lab_solution},
-    {"steps", "", N_("list the lab's steps, with what you have done"), sz_shell_lab_steps},
-    {"next", "", N_("go to the next step"), sz_shell_lab_next},
-    {"prev", "", N_("go back to the previous step"), sz_shell_lab_prev},
-    {"run", "", N_("run the demo again, or check the task"), sz_shell_lab_run},
-    {"help", "", N_("list these commands"), sz_shell_lab_help},
-    {"quit", "", N_("leave the lab (its container is removed)"), sz_shell_lab_quit},
-    {NULL, NULL, NULL, NULL},
-};
-
 static const struct sz_step_text *step_text(struct sz_shell *sh)
 {
 	return sz_live_lab_step_text(sh->lab, &sh->tutor->course);
@@ -102,7 +88,7 @@ int sz_shell_lab_show_step(struct sz_shell *sh)
 	return play(sh);
 }
 
-int sz_shell_lab_check(struct sz_shell *sh, int argc, char **argv)
+static int meta_check(struct sz_shell *sh, int argc, char **argv)
 {
 	const struct sz_lab_step *step = sz_live_lab_step(sh->lab);
 	int r;
@@ -110,7 +96,7 @@ int sz_shell_lab_check(struct sz_shell *sh, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (step != NULL && step->kind == SZ_LAB_DEMO)
-		return sz_shell_lab_run(sh, argc, argv);
+		return play(sh);
 	r = sz_live_lab_check(sh->lab);
 	if (r == 1)
 		passed(sh);
@@ -119,7 +105,7 @@ int sz_shell_lab_check(struct sz_shell *sh, int argc, char **argv)
 	return after(sh, r);
 }
 
-int sz_shell_lab_hint(struct sz_shell *sh, int argc, char **argv)
+static int meta_hint(struct sz_shell *sh, int argc, char **argv)
 {
 	const struct sz_step_text *t = step_text(sh);
 	size_t n = t != NULL ? t->n_hints : 0;
@@ -159,7 +145,7 @@ static void show_solution(struct sz_shell *sh, const char *solution)
 	}
 }
 
-int sz_shell_lab_solution(struct sz_shell *sh, int argc, char **argv)
+static int meta_solution(struct sz_shell *sh, int argc, char **argv)
 {
 	const struct sz_lab_step *step = sz_live_lab_step(sh->lab);
 	bool run = argc > 1 && strcmp(argv[1], "run") == 0;
@@ -186,7 +172,7 @@ int sz_shell_lab_solution(struct sz_shell *sh, int argc, char **argv)
 	return after(sh, r);
 }
 
-int sz_shell_lab_steps(struct sz_shell *sh, int argc, char **argv)
+static int meta_steps(struct sz_shell *sh, int argc, char **argv)
 {
 	const struct sz_live_lab *l = sh->lab;
 
@@ -205,7 +191,7 @@ int sz_shell_lab_steps(struct sz_shell *sh, int argc, char **argv)
 	return 0;
 }
 
-int sz_shell_lab_next(struct sz_shell *sh, int argc, char **argv)
+static int meta_next(struct sz_shell *sh, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
@@ -217,7 +203,7 @@ int sz_shell_lab_next(struct sz_shell *sh, int argc, char **argv)
 	return sz_shell_lab_show_step(sh);
 }
 
-int sz_shell_lab_prev(struct sz_shell *sh, int argc, char **argv)
+static int meta_prev(struct sz_shell *sh, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
@@ -229,22 +215,35 @@ int sz_shell_lab_prev(struct sz_shell *sh, int argc, char **argv)
 	return sz_shell_lab_show_step(sh);
 }
 
-int sz_shell_lab_run(struct sz_shell *sh, int argc, char **argv)
+static int meta_run(struct sz_shell *sh, int argc, char **argv)
 {
 	const struct sz_lab_step *step = sz_live_lab_step(sh->lab);
 
 	if (step != NULL && step->kind == SZ_LAB_TASK)
-		return sz_shell_lab_check(sh, argc, argv);
+		return meta_check(sh, argc, argv);
 	return play(sh);
 }
 
-int sz_shell_lab_quit(struct sz_shell *sh, int argc, char **argv)
+static int meta_quit(struct sz_shell *sh, int argc, char **argv)
 {
 	(void)sh;
 	(void)argc;
 	(void)argv;
 	return 1;
 }
+
+const struct sz_shell_command sz_shell_lab_commands[] = {
+    {"check", "", N_("check whether the task is done"), meta_check},
+    {"hint", "", N_("a hint for the task: a nudge first, more each time"), meta_hint},
+    {"solution", N_("[run]"), N_("show the reference solution; 'run' types it for you"), meta_solution},
+    {"steps", "", N_("list the lab's steps, with what you have done"), meta_steps},
+    {"next", "", N_("go to the next step"), meta_next},
+    {"prev", "", N_("go back to the previous step"), meta_prev},
+    {"run", "", N_("run the demo again, or check the task"), meta_run},
+    {"help", "", N_("list these commands"), sz_shell_lab_help},
+    {"quit", "", N_("leave the lab (its container is removed)"), meta_quit},
+    {NULL, NULL, NULL, NULL},
+};
 
 int sz_shell_lab_help(struct sz_shell *sh, int argc, char **argv)
 {

@@ -96,16 +96,7 @@ int sz_shell_quiz(struct sz_shell *sh, int argc, char **argv);
 int sz_shell_glossary(struct sz_shell *sh, int argc, char **argv);
 /* lab.c */
 int sz_shell_lab(struct sz_shell *sh, int argc, char **argv);
-int sz_shell_lab_loop(struct sz_shell *sh);
-/* lab_meta.c: the meta-commands */
-int sz_shell_lab_check(struct sz_shell *sh, int argc, char **argv);
-int sz_shell_lab_hint(struct sz_shell *sh, int argc, char **argv);
-int sz_shell_lab_solution(struct sz_shell *sh, int argc, char **argv);
-int sz_shell_lab_steps(struct sz_shell *sh, int argc, char **argv);
-int sz_shell_lab_next(struct sz_shell *sh, int argc, char **argv);
-int sz_shell_lab_prev(struct sz_shell *sh, int argc, char **argv);
-int sz_shell_lab_run(struct sz_shell *sh, int argc, char **argv);
-int sz_shell_lab_quit(struct sz_shell *sh, int argc, char **argv);
+/* lab_meta.c: the meta-commands (sz_shell_lab_commands) */
 int sz_shell_lab_help(struct sz_shell *sh, int argc, char **argv);
 /* Show the current step (its text; a demo is run) */
 int sz_shell_lab_show_step(struct sz_shell *sh);

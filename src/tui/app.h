@@ -53,8 +53,6 @@ bool tui_confirm(struct tui *app, enum tui_request req, const char *text);
 /* Draw everything now (while a lab step runs and streams output). */
 void tui_frame(struct tui *app);
 
-/* Poll what signals asked for (resize, stop); true when the TUI must stop. */
-bool tui_poll_signals(struct tui *app);
 /* Follow a resize only (while a lab step runs: the stop signals are the lab's). */
 void tui_follow_resize(struct tui *app);
 

@@ -69,7 +69,9 @@ static int draw_spans(struct tui_pane *p, int y, int x, attr_t attr, const char 
 	return used;
 }
 
-void tui_draw_line(struct tui_pane *p, int y, const struct tui_line *line)
+/* One doc line on row y of pane: its style, `code` spans highlighted, and a
+ * selected line filled to the edge. */
+static void tui_draw_line(struct tui_pane *p, int y, const struct tui_line *line)
 {
 	attr_t attr = p->attrs[line->style];
 	int used;

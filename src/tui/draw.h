@@ -21,10 +21,6 @@ int tui_draw_text(WINDOW *win, int y, int x, int cols, attr_t attr, const char *
 /* The same, ending in "…" when text does not fit. */
 int tui_draw_clipped(WINDOW *win, int y, int x, int cols, attr_t attr, const char *text);
 
-/* One doc line on row y of pane: its style, `code` spans highlighted, and a
- * selected line filled to the edge. */
-void tui_draw_line(struct tui_pane *p, int y, const struct tui_line *line);
-
 /* The doc's lines from its top, on rows y to y + rows - 1 of pane. */
 void tui_draw_doc(struct tui_pane *p, int y, int rows, const struct tui_doc *doc);
 

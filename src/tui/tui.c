@@ -77,7 +77,8 @@ void tui_follow_resize(struct tui *app)
 		tui_model_changed(app);
 }
 
-bool tui_poll_signals(struct tui *app)
+/* Poll what signals asked for (resize, stop); true when the TUI must stop. */
+static bool tui_poll_signals(struct tui *app)
 {
 	int sig = tui_signals_stop();
 
