@@ -40,9 +40,8 @@ static int open_tutor(struct sz_cli *cli, const char *lang, struct sz_tutor *t)
 	}
 	if (notice != NULL)
 		sz_error_say("%s", notice);
-	if (!cli->content_is_own && sz_tutor_follow_version(t, STANZA_VERSION, &err) < 0) {
+	if (!cli->content_is_own && sz_tutor_follow_version(t, STANZA_VERSION, &err) < 0)
 		sz_error_print_release(&err);
-	}
 	return 0;
 }
 

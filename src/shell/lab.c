@@ -83,9 +83,8 @@ static int start(struct sz_shell *sh, const struct sz_lab *lab)
 	r = sz_live_lab_start(&sh->own_lab, lab, &o, &reason, &err);
 	if (r == 1)
 		sz_error_say(_("cannot run '%s' here: %s"), lab->name, reason);
-	if (r < 0) {
+	if (r < 0)
 		sz_error_print_release(&err);
-	}
 	if (r != 0)
 		return -1;
 	sh->lab = &sh->own_lab;
@@ -178,9 +177,8 @@ static int type_line(struct sz_shell *sh, const char *line)
 	if (!sh->at_line_start)
 		fputc('\n', sh->out);
 	sh->at_line_start = true;
-	if (r < 0) {
+	if (r < 0)
 		sz_error_print_release(&err);
-	}
 	if (sh->lab->stop_signal != 0) {
 		sh->stop_signal = sh->lab->stop_signal;
 		return -1;

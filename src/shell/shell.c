@@ -31,9 +31,8 @@ void sz_shell_save(struct sz_shell *sh)
 {
 	sz_error_t err = NULL;
 
-	if (sz_tutor_save(sh->tutor, &err) < 0) {
+	if (sz_tutor_save(sh->tutor, &err) < 0)
 		sz_error_print_release(&err);
-	}
 }
 
 char **sz_shell_split(const char *line, int *argc)
