@@ -79,18 +79,13 @@ bool probe_host_exists(const char *root, const char *path)
 	return access(full, F_OK) == 0;
 }
 
-void probe_append(char **s, const char *fmt, ...)
+char *probe_detach_text(struct sz_buf *b)
 {
-	va_list ap;
-	cleanup_free char *more = NULL;
-	char *joined;
-
-	va_start(ap, fmt);
-	more = sz_vasprintf(fmt, ap);
-	va_end(ap);
-	joined = sz_asprintf("%s%s", *s != NULL ? *s : "", more);
-	free(*s);
-	*s = joined;
+	if (b->len == 0) {
+		sz_buf_release(b);
+		return NULL;
+	}
+	return sz_buf_detach(b, NULL);
 }
 
 bool probe_line_has_word(const char *line, const char *word)
@@ -112,19 +107,19 @@ bool probe_line_has_word(const char *line, const char *word)
 
 char *probe_shell_quote(const char *s)
 {
-	char *out = NULL;
+	struct sz_buf out = SZ_BUF_INIT;
 
 	if (*s != '\0' && strspn(s, PROBE_SHELL_SAFE "/:+,=@%") == strlen(s))
 		return sz_xstrdup(s);
-	probe_append(&out, "'");
+	sz_buf_addch(&out, '\'');
 	for (; *s != '\0'; s++) {
 		if (*s == '\'')
-			probe_append(&out, "'\\''");
+			sz_buf_adds(&out, "'\\''");
 		else
-			probe_append(&out, "%c", *s);
+			sz_buf_addch(&out, *s);
 	}
-	probe_append(&out, "'");
-	return out;
+	sz_buf_addch(&out, '\'');
+	return sz_buf_detach(&out, NULL);
 }
 
 /* ---- pure parsers ----------------------------------------------------- */
