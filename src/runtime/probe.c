@@ -3,8 +3,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,13 +242,26 @@ void sz_probe_userns_knobs(struct sz_probe_userns_knobs *knobs, const char *root
 	    read_long(root, "/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
 }
 
+/* The Seccomp: field of /proc/self/status (0, 1 or 2); -1 when absent or not a number. */
+static int seccomp_mode(const char *text)
+{
+	sz_error_t err = NULL;
+	uint64_t v;
+
+	if (text == NULL || sz_parse_uint(text, 0, INT_MAX, &v, &err) < 0) {
+		sz_error_release(&err);
+		return -1;
+	}
+	return (int)v;
+}
+
 void sz_probe_seccomp(struct sz_probe_seccomp *sec, const char *root)
 {
 	cleanup_free char *status = probe_read_host(root, "/proc/self/status", NULL);
 	cleanup_free char *mode = status != NULL ? sz_probe_status_field(status, "Seccomp") : NULL;
 
 	memset(sec, 0, sizeof(*sec));
-	sec->self_mode = mode != NULL ? atoi(mode) : -1;
+	sec->self_mode = seccomp_mode(mode);
 	sec->available = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
 	if (!sec->available) {
 		sec->error = errno;
