@@ -14,7 +14,7 @@ set -euo pipefail
 # Needed to build stanza: missing any of these stops the build.
 BUILD_PKGS=(
 	gcc libc6-dev make cmake pkg-config
-	libcap-dev libseccomp-dev libyaml-dev libncurses-dev libreadline-dev
+	libcap-dev libseccomp-dev libyaml-dev libjansson-dev libncurses-dev libreadline-dev
 	libcmocka-dev # configure needs it while the tests are on (STANZA_TESTS)
 	gettext # msgfmt for the translations, xgettext for `pot`
 	binutils # readelf, to tell a static busybox from a dynamic one
@@ -34,7 +34,7 @@ TEST_PKGS=(
 NEVER_PKGS=(busybox busybox-static)
 
 # pkg-config names of the libraries, for hosts without dpkg.
-PC_MODULES=(libcap libseccomp yaml-0.1 ncursesw readline cmocka)
+PC_MODULES=(libcap libseccomp yaml-0.1 jansson ncursesw readline cmocka)
 # Tools whose absence only costs a feature (translations) or a test tier.
 OPTIONAL_TOOLS=(msgfmt xgettext tmux clang-format git hyperfine runc bwrap jq)
 

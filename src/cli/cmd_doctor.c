@@ -9,11 +9,10 @@
 #include "cli/cli.h"
 #include "common/cleanup.h"
 #include "common/i18n.h"
+#include "common/json.h"
 #include "common/util.h"
 #include "runtime/probe.h"
 #include "runtime/runtime.h"
-
-#define JSON_MAX_DEPTH 8
 
 static void usage(FILE *out)
 {
@@ -139,203 +138,16 @@ static void print_human(const struct sz_probe *p, bool can_run, const char *stat
 
 /* ---- JSON ------------------------------------------------------------- */
 
-/* A tiny pretty-printing emitter: it tracks commas and indentation. */
-struct json {
-	FILE *out;
-	int depth;
-	bool first[JSON_MAX_DEPTH];
-};
-
-static void json_key(struct json *j, const char *key)
-{
-	if (!j->first[j->depth])
-		fputc(',', j->out);
-	j->first[j->depth] = false;
-	fprintf(j->out, "\n%*s", 2 * j->depth, "");
-	if (key != NULL) {
-		sz_json_write_string(j->out, key);
-		fputs(": ", j->out);
-	}
-}
-
-static void json_open(struct json *j, const char *key, char brace)
-{
-	if (j->depth > 0 || key != NULL)
-		json_key(j, key);
-	fputc(brace, j->out);
-	if (j->depth + 1 >= JSON_MAX_DEPTH)
-		abort(); /* a bug: nested deeper than this file ever does */
-	j->first[++j->depth] = true;
-}
-
-static void json_close(struct json *j, char brace)
-{
-	bool empty = j->first[j->depth];
-
-	j->depth--;
-	if (!empty)
-		fprintf(j->out, "\n%*s", 2 * j->depth, "");
-	fputc(brace, j->out);
-}
-
-static void json_str(struct json *j, const char *key, const char *value)
-{
-	json_key(j, key);
-	sz_json_write_string(j->out, value);
-}
-
-static void json_bool(struct json *j, const char *key, bool value)
-{
-	json_key(j, key);
-	fputs(value ? "true" : "false", j->out);
-}
-
-/* A number, or null when negative (the file was absent). */
-static void json_num(struct json *j, const char *key, long value)
-{
-	json_key(j, key);
-	if (value < 0)
-		fputs("null", j->out);
-	else
-		fprintf(j->out, "%ld", value);
-}
-
-static void json_trial(struct json *j, const char *key, const struct sz_probe_trial *t)
-{
-	json_open(j, key, '{');
-	json_bool(j, "works", sz_probe_trial_ok(t));
-	json_str(j, "failed_step", sz_probe_trial_ok(t) ? NULL : sz_probe_step_name(t->failed));
-	json_str(j, "errno", t->error != 0 ? strerrorname_np(t->error) : NULL);
-	json_close(j, '}');
-}
-
-static void json_user(struct json *j, const struct sz_probe *p)
-{
-	json_open(j, "user", '{');
-	json_str(j, "name", p->user.name);
-	json_num(j, "uid", (long)p->user.uid);
-	json_num(j, "euid", (long)p->user.euid);
-	json_num(j, "gid", (long)p->user.gid);
-	json_bool(j, "root", p->user.root);
-	json_bool(j, "cap_sys_admin", p->user.cap_sys_admin);
-	json_close(j, '}');
-	json_open(j, "kernel", '{');
-	json_str(j, "release", p->kernel.release);
-	json_str(j, "machine", p->kernel.machine);
-	json_close(j, '}');
-}
-
-static void json_host(struct json *j, const struct sz_probe_virt *v)
-{
-	json_open(j, "host", '{');
-	json_str(j, "vm", v->vm);
-	json_bool(j, "cpu_hypervisor_flag", v->cpu_hypervisor);
-	json_str(j, "cpuid_signature", v->cpuid_signature);
-	json_str(j, "dmi_vendor", v->dmi_vendor);
-	json_str(j, "dmi_product", v->dmi_product);
-	json_str(j, "hypervisor_type", v->hypervisor_type);
-	json_str(j, "container", v->container);
-	json_bool(j, "dockerenv", v->dockerenv);
-	json_bool(j, "containerenv", v->containerenv);
-	json_str(j, "container_env", v->container_env);
-	json_bool(j, "pid1_environ_readable", v->environ_readable);
-	json_str(j, "pid1_cgroup_hint", v->cgroup_hint);
-	json_str(j, "root_fstype", v->root_fstype);
-	json_bool(j, "partial_uid_map", v->partial_uid_map);
-	json_close(j, '}');
-}
-
-static void json_userns(struct json *j, const struct sz_probe *p)
-{
-	json_trial(j, "namespaces", &p->namespaces);
-	json_trial(j, "userns", &p->userns);
-	json_open(j, "userns_knobs", '{');
-	json_num(j, "max_user_namespaces", p->knobs.max_user_namespaces);
-	json_num(j, "unprivileged_userns_clone", p->knobs.unprivileged_userns_clone);
-	json_num(j, "apparmor_restrict_unprivileged_userns", p->knobs.apparmor_restrict_unprivileged_userns);
-	json_close(j, '}');
-}
-
-static void json_cgroup(struct json *j, const struct sz_probe_cgroup *cg)
-{
-	json_open(j, "cgroup", '{');
-	json_str(j, "mode", sz_cgroup_mode_name(cg->mode));
-	json_str(j, "v2_mount", cg->v2_mount);
-	json_bool(j, "delegated", cg->delegated);
-	json_bool(j, "systemd", cg->systemd);
-	json_bool(j, "systemd_user", cg->systemd_user);
-	json_open(j, "controllers", '{');
-	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
-		const struct sz_probe_controller *pc = &cg->ctrl[c];
-
-		json_open(j, sz_controller_name(c), '{');
-		json_str(j, "mount", pc->mount);
-		json_bool(j, "v2", pc->on_v2);
-		json_str(j, "base", pc->base);
-		json_bool(j, "writable", pc->writable);
-		json_str(j, "errno", pc->error != 0 ? strerrorname_np(pc->error) : NULL);
-		json_close(j, '}');
-	}
-	json_close(j, '}');
-	json_str(j, "fix", cg->fix);
-	json_close(j, '}');
-}
-
-static void json_rest(struct json *j, const struct sz_probe *p)
-{
-	json_open(j, "overlay", '{');
-	json_bool(j, "works", sz_probe_trial_ok(&p->overlay));
-	json_str(j, "failed_step",
-	         sz_probe_trial_ok(&p->overlay) ? NULL : sz_probe_step_name(p->overlay.failed));
-	json_str(j, "errno", p->overlay.error != 0 ? strerrorname_np(p->overlay.error) : NULL);
-	json_bool(j, "in_proc_filesystems", p->overlay_listed);
-	json_str(j, "tried_on", p->overlay_dir);
-	json_str(j, "fstype", p->overlay_fstype);
-	json_close(j, '}');
-	json_open(j, "seccomp", '{');
-	json_bool(j, "available", p->seccomp.available);
-	json_bool(j, "filter", p->seccomp.filter);
-	json_num(j, "self_mode", p->seccomp.self_mode);
-	json_close(j, '}');
-	json_open(j, "image", '{');
-	json_str(j, "binary", p->image.binary);
-	json_bool(j, "present", p->image.present);
-	json_bool(j, "static", p->image.is_static);
-	json_bool(j, "native", p->image.native);
-	json_close(j, '}');
-}
-
-static void json_findings(struct json *j, const struct sz_probe *p)
-{
-	json_open(j, "findings", '[');
-	for (size_t i = 0; i < p->n_findings; i++) {
-		const struct sz_probe_finding *f = &p->findings[i];
-
-		json_open(j, NULL, '{');
-		json_str(j, "name", f->name);
-		json_str(j, "status", sz_probe_status_name(f->status));
-		json_str(j, "detail", f->detail);
-		json_str(j, "disables", f->disables);
-		json_str(j, "fix", f->fix);
-		json_close(j, '}');
-	}
-	json_close(j, ']');
-}
-
 static void print_json(const struct sz_probe *p, bool can_run)
 {
-	struct json j = {.out = stdout};
+	cleanup_json json_t *root = json_object();
+	cleanup_json json_t *probe = sz_probe_json(p);
 
-	json_open(&j, NULL, '{');
-	json_bool(&j, "can_run", can_run);
-	json_user(&j, p);
-	json_host(&j, &p->virt);
-	json_userns(&j, p);
-	json_cgroup(&j, &p->cgroup);
-	json_rest(&j, p);
-	json_findings(&j, p);
-	json_close(&j, '}');
-	fputc('\n', stdout);
+	sz_json_set(root, "can_run", json_boolean(can_run));
+	if (json_object_update(root, probe) < 0)
+		abort(); /* out of memory */
+	sz_json_dumpf(root, stdout, NULL);
+	putchar('\n');
 }
 
 /* ---- the command ------------------------------------------------------ */

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "common/cleanup.h"
 #include "common/i18n.h"
+#include "common/json.h"
 #include "common/util.h"
 #include "course/course.h"
 #include "course/progress.h"
@@ -250,23 +251,23 @@ static size_t output_width(void)
 
 static void list_json(const struct lab_ctx *c, const struct sz_progress *p)
 {
-	fputs("[", stdout);
+	cleanup_json json_t *list = json_array();
+
 	for (size_t i = 0; i < c->labs->n; i++) {
 		const struct sz_lab *lab = &c->labs->items[i];
 		cleanup_free char *reason = sz_lab_host_skip_reason(c->host, lab);
+		json_t *o = json_object();
 
-		fputs(i > 0 ? ",\n  {\"id\": " : "\n  {\"id\": ", stdout);
-		sz_json_write_string(stdout, lab->name);
-		fputs(", \"chapter\": ", stdout);
-		sz_json_write_string(stdout, lab->chapter);
-		fputs(", \"title\": ", stdout);
-		sz_json_write_string(stdout, lab_title(c, lab));
-		printf(", \"runnable\": %s, \"reason\": ", reason == NULL ? "true" : "false");
-		sz_json_write_string(stdout, reason);
-		printf(", \"done\": %s}",
-		       sz_progress_is_done(p, SZ_PROGRESS_LAB, lab->name) ? "true" : "false");
+		sz_json_set(o, "id", sz_json_string(lab->name));
+		sz_json_set(o, "chapter", sz_json_string(lab->chapter));
+		sz_json_set(o, "title", sz_json_string(lab_title(c, lab)));
+		sz_json_set(o, "runnable", json_boolean(reason == NULL));
+		sz_json_set(o, "reason", sz_json_string(reason));
+		sz_json_set(o, "done", json_boolean(sz_progress_is_done(p, SZ_PROGRESS_LAB, lab->name)));
+		sz_json_push(list, o);
 	}
-	fputs(c->labs->n > 0 ? "\n]\n" : "]\n", stdout);
+	sz_json_dumpf(list, stdout, (const char *const[]){NULL});
+	putchar('\n');
 }
 
 static void list_human(const struct lab_ctx *c, const struct sz_progress *p)

@@ -7,10 +7,10 @@
 #include "cli/cli.h"
 #include "common/cleanup.h"
 #include "common/i18n.h"
+#include "common/json.h"
 #include "common/util.h"
 #include "course/course.h"
 #include "course/progress.h"
-#include "runtime/probe.h" /* sz_json_write_string */
 
 struct progress_args {
 	const char *lang;
@@ -187,117 +187,101 @@ static void print_summary(const struct sz_course *c, const struct sz_progress *p
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static void json_tally(const char *key, const struct tally *t, const char *after)
+static void json_tally(json_t *o, const char *key, const struct tally *t)
 {
-	printf("\"%s\": {\"done\": %zu, \"total\": %zu}%s", key, t->done, t->total, after);
+	json_t *v = json_object();
+
+	sz_json_set(v, "done", json_integer((json_int_t)t->done));
+	sz_json_set(v, "total", json_integer((json_int_t)t->total));
+	sz_json_set(o, key, v);
 }
 
 /* The course's tallies; a chapter's leave out "chapters" (its "done" says it). */
-static void json_tallies(const struct chapter_tally *t, const char *indent, bool chapters)
+static void json_tallies(json_t *o, const struct chapter_tally *t, bool chapters)
 {
-	if (chapters) {
-		printf("%s", indent);
-		json_tally("chapters", &t->chapters, ",\n");
-	}
-	printf("%s", indent);
-	json_tally("quiz", &t->quiz, ",\n");
-	printf("%s", indent);
-	json_tally("labs", &t->labs, ",\n");
-	printf("%s", indent);
-	json_tally("steps", &t->steps, "");
+	if (chapters)
+		json_tally(o, "chapters", &t->chapters);
+	json_tally(o, "quiz", &t->quiz);
+	json_tally(o, "labs", &t->labs);
+	json_tally(o, "steps", &t->steps);
 }
 
-static void json_chapters(const struct sz_course *c, const struct sz_progress *p)
+static json_t *json_chapters(const struct sz_course *c, const struct sz_progress *p)
 {
-	fputs("  \"by_chapter\": [", stdout);
+	json_t *arr = json_array();
+
 	for (size_t i = 0; i < c->n_chapters; i++) {
 		const struct sz_chapter *ch = &c->chapters[i];
+		json_t *o = json_object();
 		struct chapter_tally t;
 
 		tally_chapter(ch, p, &t);
-		printf("%s\n    {\"id\": ", i > 0 ? "," : "");
-		sz_json_write_string(stdout, ch->id);
-		printf(", \"number\": %u, \"title\": ", ch->number);
-		sz_json_write_string(stdout, ch->title);
-		printf(", \"done\": %s,\n", t.chapters.done ? "true" : "false");
-		json_tallies(&t, "     ", false);
-		fputs("}", stdout);
+		sz_json_set(o, "id", sz_json_string(ch->id));
+		sz_json_set(o, "number", json_integer(ch->number));
+		sz_json_set(o, "title", sz_json_string(ch->title));
+		sz_json_set(o, "done", json_boolean(t.chapters.done));
+		json_tallies(o, &t, false);
+		sz_json_push(arr, o);
 	}
-	fputs(c->n_chapters > 0 ? "\n  ],\n" : "],\n", stdout);
+	return arr;
 }
 
 /* The completions of one kind as they are recorded, whether the course has them or not. */
-static void json_records(const struct sz_progress *p, const char *key, enum sz_progress_kind kind,
-                         const char *after)
+static json_t *json_records(const struct sz_progress *p, enum sz_progress_kind kind)
 {
-	bool first = true;
+	json_t *arr = json_array();
 
-	printf("    \"%s\": [", key);
-	for (size_t i = 0; i < p->n_entries; i++) {
-		if (p->entries[i].kind != kind)
-			continue;
-		fputs(first ? "" : ", ", stdout);
-		sz_json_write_string(stdout, p->entries[i].id);
-		first = false;
-	}
-	printf("]%s", after);
+	for (size_t i = 0; i < p->n_entries; i++)
+		if (p->entries[i].kind == kind)
+			sz_json_push(arr, sz_json_string(p->entries[i].id));
+	return arr;
 }
 
-static void json_answers(const struct sz_progress *p)
+static json_t *json_answers(const struct sz_progress *p)
 {
-	bool first = true;
+	json_t *o = json_object();
 
-	fputs("    \"answers\": {", stdout);
-	for (size_t i = 0; i < p->n_entries; i++) {
-		if (p->entries[i].kind != SZ_PROGRESS_ANSWER)
-			continue;
-		fputs(first ? "" : ", ", stdout);
-		sz_json_write_string(stdout, p->entries[i].id);
-		printf(": %u", p->entries[i].answer);
-		first = false;
-	}
-	fputs("}\n", stdout);
+	for (size_t i = 0; i < p->n_entries; i++)
+		if (p->entries[i].kind == SZ_PROGRESS_ANSWER)
+			sz_json_set(o, p->entries[i].id, json_integer(p->entries[i].answer));
+	return o;
 }
 
-static void json_where(const struct sz_progress *p)
+static json_t *json_where(const struct sz_progress *p)
 {
-	fputs("  \"where\": ", stdout);
-	if (p->where_chapter == NULL) {
-		fputs("null,\n", stdout);
-		return;
-	}
-	fputs("{\"chapter\": ", stdout);
-	sz_json_write_string(stdout, p->where_chapter);
-	fputs(", \"section\": ", stdout);
-	sz_json_write_string(stdout, p->where_section);
-	fputs("},\n", stdout);
+	json_t *o;
+
+	if (p->where_chapter == NULL)
+		return json_null();
+	o = json_object();
+	sz_json_set(o, "chapter", sz_json_string(p->where_chapter));
+	sz_json_set(o, "section", sz_json_string(p->where_section));
+	return o;
 }
 
+/* The top object, the list of chapters and the records open. */
 static void print_json(const struct sz_cli *cli, const struct sz_course *c, const struct sz_progress *p)
 {
+	cleanup_json json_t *root = json_object();
+	json_t *records = json_object();
 	struct chapter_tally sum;
 
 	tally_course(c, p, &sum);
-	fputs("{\n  \"file\": ", stdout);
-	sz_json_write_string(stdout, p->path);
-	fputs(",\n  \"course_version\": ", stdout);
-	sz_json_write_string(stdout, p->course_version);
-	fputs(",\n  \"lang\": ", stdout);
-	sz_json_write_string(stdout, cli->lang);
-	fputs(",\n  \"last_lang\": ", stdout);
-	sz_json_write_string(stdout, p->lang);
-	fputs(",\n", stdout);
-	json_where(p);
-	json_tallies(&sum, "  ", true);
-	fputs(",\n", stdout);
-	json_chapters(c, p);
-	fputs("  \"records\": {\n", stdout);
-	json_records(p, "chapters", SZ_PROGRESS_CHAPTER, ",\n");
-	json_records(p, "quiz", SZ_PROGRESS_QUIZ, ",\n");
-	json_records(p, "labs", SZ_PROGRESS_LAB, ",\n");
-	json_records(p, "steps", SZ_PROGRESS_STEP, ",\n");
-	json_answers(p);
-	fputs("  }\n}\n", stdout);
+	sz_json_set(root, "file", sz_json_string(p->path));
+	sz_json_set(root, "course_version", sz_json_string(p->course_version));
+	sz_json_set(root, "lang", sz_json_string(cli->lang));
+	sz_json_set(root, "last_lang", sz_json_string(p->lang));
+	sz_json_set(root, "where", json_where(p));
+	json_tallies(root, &sum, true);
+	sz_json_set(root, "by_chapter", json_chapters(c, p));
+	sz_json_set(records, "chapters", json_records(p, SZ_PROGRESS_CHAPTER));
+	sz_json_set(records, "quiz", json_records(p, SZ_PROGRESS_QUIZ));
+	sz_json_set(records, "labs", json_records(p, SZ_PROGRESS_LAB));
+	sz_json_set(records, "steps", json_records(p, SZ_PROGRESS_STEP));
+	sz_json_set(records, "answers", json_answers(p));
+	sz_json_set(root, "records", records);
+	sz_json_dumpf(root, stdout, (const char *const[]){"by_chapter", "records", NULL});
+	putchar('\n');
 }
 
 /* ---- the command -------------------------------------------------------- */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/cleanup.h"
 #include "common/i18n.h"
 
@@ -176,29 +177,25 @@ int sz_write_file_atomic(const char *path, const char *data, size_t len, mode_t 
 
 static int read_fd(int fd, const char *name, char **out, size_t *len, sz_error_t *err)
 {
-	size_t cap = 4096, used = 0;
-	cleanup_free char *buf = sz_xmalloc(cap);
+	cleanup_buf struct sz_buf buf = SZ_BUF_INIT;
 
+	sz_buf_grow(&buf, 4096);
 	for (;;) {
 		ssize_t n;
 
-		if (cap - used < 2) {
-			cap *= 2;
-			buf = sz_xrealloc(buf, cap);
-		}
-		n = read(fd, buf + used, cap - used - 1);
+		if (buf.alloc - buf.len < 2)
+			sz_buf_grow(&buf, buf.alloc);
+		n = read(fd, buf.buf + buf.len, buf.alloc - buf.len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return sz_error_make(err, errno, _("cannot read '%s'"), name);
 		if (n == 0)
 			break;
-		used += (size_t)n;
+		buf.len += (size_t)n;
+		buf.buf[buf.len] = '\0';
 	}
-	buf[used] = '\0';
-	if (len != NULL)
-		*len = used;
-	*out = steal_pointer(&buf);
+	*out = sz_buf_detach(&buf, len);
 	return 0;
 }
 

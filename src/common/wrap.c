@@ -70,23 +70,20 @@ void sz_wrap_init(struct sz_wrap *w, const char *text, size_t width)
 	memset(w, 0, sizeof(*w));
 	w->width = width;
 	w->next = text;
+	sz_buf_init(&w->buf, 0);
+	w->line = w->buf.buf;
 }
 
 void sz_wrap_release(struct sz_wrap *w)
 {
-	free(w->buf);
+	sz_buf_release(&w->buf);
 	memset(w, 0, sizeof(*w));
 }
 
 static void put(struct sz_wrap *w, const char *s, size_t n)
 {
-	if (w->line_len + n + 1 > w->cap) {
-		w->cap = (w->line_len + n + 1) * 2;
-		w->buf = sz_xrealloc(w->buf, w->cap);
-	}
-	memcpy(w->buf + w->line_len, s, n);
-	w->line_len += n;
-	w->buf[w->line_len] = '\0';
+	sz_buf_add(&w->buf, s, n);
+	w->line_len = w->buf.len;
 }
 
 /* A word wider than the whole line: as much of it as fits, at least one character. */
@@ -110,9 +107,9 @@ bool sz_wrap_next(struct sz_wrap *w)
 {
 	size_t width = w->width > 0 ? w->width : 1, used = 0;
 
+	sz_buf_reset(&w->buf);
 	w->line_len = 0;
-	put(w, "", 0);
-	w->line = w->buf;
+	w->line = w->buf.buf;
 	w->next += strspn(w->next, SEPARATORS);
 	if (*w->next == '\0')
 		return false;
@@ -133,7 +130,7 @@ bool sz_wrap_next(struct sz_wrap *w)
 		w->next += len;
 		w->next += strspn(w->next, SEPARATORS);
 	}
-	w->line = w->buf;
+	w->line = w->buf.buf;
 	return true;
 }
 

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "common/buf.h"
+
 /*
  * Columns the first len bytes of s take on a terminal: wcwidth() of each
  * character, so accented letters count one and wide (CJK) characters two.
@@ -39,8 +41,7 @@ struct sz_wrap {
 	size_t line_len;  /* its length in bytes */
 	/* private */
 	const char *next;
-	char *buf;
-	size_t cap;
+	struct sz_buf buf;
 };
 
 void sz_wrap_init(struct sz_wrap *w, const char *text, size_t width);

@@ -11,6 +11,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/cleanup.h"
 #include "common/selfexe.h"
 #include "common/i18n.h"
@@ -79,21 +80,12 @@ static bool stop_requested(struct sz_lab_engine *e)
 
 /* ---- placeholders ------------------------------------------------------ */
 
-static void append(char **out, size_t *len, const char *s, size_t n)
-{
-	*out = sz_xrealloc(*out, *len + n + 1);
-	memcpy(*out + *len, s, n);
-	*len += n;
-	(*out)[*len] = '\0';
-}
-
 char *sz_lab_expand(const struct sz_lab_run *run, const char *text)
 {
 	char pid[24];
 	const char *keys[] = {"{pid}", "{workdir}", "{stanza}"};
 	const char *values[] = {pid, run->wd.path, run->stanza_exe};
-	char *out = sz_xstrdup("");
-	size_t len = 0;
+	struct sz_buf out = SZ_BUF_INIT;
 
 	snprintf(pid, sizeof(pid), "%d", run->h != NULL ? (int)sz_container_pid(run->h) : 0);
 	while (*text != '\0') {
@@ -102,13 +94,13 @@ char *sz_lab_expand(const struct sz_lab_run *run, const char *text)
 		while (k < 3 && !sz_str_has_prefix(text, keys[k]))
 			k++;
 		if (k < 3) {
-			append(&out, &len, values[k], strlen(values[k]));
+			sz_buf_adds(&out, values[k]);
 			text += strlen(keys[k]);
 		} else {
-			append(&out, &len, text++, 1);
+			sz_buf_addch(&out, *text++);
 		}
 	}
-	return out;
+	return sz_buf_detach(&out, NULL);
 }
 
 static char *self_exe(void)

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/cleanup.h"
 #include "common/i18n.h"
 #include "common/util.h"
@@ -30,9 +31,8 @@ void sz_captured_release(struct sz_captured *c)
 
 struct pump {
 	struct sz_lab_run *run;
-	int fds[2];   /* read ends of stdout and stderr; -1 once at their end */
-	char *buf[2]; /* what came */
-	size_t len[2];
+	int fds[2];           /* read ends of stdout and stderr; -1 once at their end */
+	struct sz_buf out[2]; /* what came on stdout and stderr */
 	int pidfd;
 	uint64_t deadline_ns;
 };
@@ -43,12 +43,9 @@ static void pump_take(struct pump *p, int i, const char *data, size_t n)
 
 	if (ev != NULL && ev->output != NULL)
 		ev->output(ev->ctx, p->run->step, p->run->phase, i + 1, data, n);
-	if (p->len[i] + n > MAX_CAPTURE)
-		n = MAX_CAPTURE - p->len[i];
-	p->buf[i] = sz_xrealloc(p->buf[i], p->len[i] + n + 1);
-	memcpy(p->buf[i] + p->len[i], data, n);
-	p->len[i] += n;
-	p->buf[i][p->len[i]] = '\0';
+	if (p->out[i].len + n > MAX_CAPTURE)
+		n = MAX_CAPTURE - p->out[i].len;
+	sz_buf_add(&p->out[i], data, n);
 }
 
 /* Read what is there; close the pipe at its end. */
@@ -121,10 +118,8 @@ static void pump_finish(struct pump *p, struct sz_captured *c)
 	for (int i = 0; i < 2; i++)
 		if (p->fds[i] >= 0)
 			close(p->fds[i]);
-	c->out = p->buf[0] != NULL ? p->buf[0] : sz_xstrdup("");
-	c->out_len = p->len[0];
-	c->err = p->buf[1] != NULL ? p->buf[1] : sz_xstrdup("");
-	c->err_len = p->len[1];
+	c->out = sz_buf_detach(&p->out[0], &c->out_len);
+	c->err = sz_buf_detach(&p->out[1], &c->err_len);
 }
 
 /* Two pipes: fds[0..1] the read ends (non-blocking), w[0..1] the write ends. */
@@ -171,7 +166,7 @@ static void finish_exec(struct sz_process *p, struct sz_captured *c, const char 
 int sz_lab_exec_container(struct sz_lab_run *run, const char *command, uint64_t timeout_ns,
                           struct sz_captured *c)
 {
-	struct pump p = {.run = run, .fds = {-1, -1}};
+	struct pump p = {.run = run, .fds = {-1, -1}, .out = {SZ_BUF_INIT, SZ_BUF_INIT}};
 	char *argv[] = {"sh", "-c", (char *)command, NULL};
 	cleanup_close int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	struct sz_exec_spec x;
@@ -248,7 +243,7 @@ static void reap_host(pid_t pid, struct sz_captured *c)
 
 int sz_lab_exec_host(struct sz_lab_run *run, const char *command, uint64_t timeout_ns, struct sz_captured *c)
 {
-	struct pump p = {.run = run, .fds = {-1, -1}, .pidfd = -1};
+	struct pump p = {.run = run, .fds = {-1, -1}, .out = {SZ_BUF_INIT, SZ_BUF_INIT}, .pidfd = -1};
 	sz_error_t err = NULL;
 	int w[2] = {-1, -1}, r = 0;
 	pid_t pid = -1;

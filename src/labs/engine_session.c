@@ -5,6 +5,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/cleanup.h"
 #include "common/i18n.h"
 #include "common/util.h"
@@ -13,8 +14,7 @@
 
 struct sink {
 	struct sz_lab_run *run;
-	char *buf;
-	size_t len;
+	struct sz_buf out;
 };
 
 static void on_output(void *arg, const char *data, size_t len)
@@ -24,12 +24,9 @@ static void on_output(void *arg, const char *data, size_t len)
 
 	if (ev != NULL && ev->output != NULL)
 		ev->output(ev->ctx, s->run->step, s->run->phase, 1, data, len);
-	if (s->len + len > 1024 * 1024)
+	if (s->out.len + len > 1024 * 1024)
 		return;
-	s->buf = sz_xrealloc(s->buf, s->len + len + 1);
-	memcpy(s->buf + s->len, data, len);
-	s->len += len;
-	s->buf[s->len] = '\0';
+	sz_buf_add(&s->out, data, len);
 }
 
 /* The signal that interrupted the session (it only polls the signalfd). */
@@ -84,19 +81,21 @@ int sz_lab_exec_session(struct sz_lab_run *run, const char *command, uint64_t ti
                         struct sz_captured *c)
 {
 	cleanup_free char *copy = sz_xstrdup(command);
-	struct sink sink = {.run = run};
+	struct sink sink = {.run = run, .out = SZ_BUF_INIT};
 	uint64_t deadline = sz_now_ns() + timeout_ns;
-	char *save = NULL;
+	char *next;
 	int r = 1;
 
 	memset(c, 0, sizeof(*c));
 	sz_session_set_cancel_fd(run->session, run->e->sigfd);
-	for (char *line = strtok_r(copy, "\n", &save); line != NULL && r > 0;
-	     line = strtok_r(NULL, "\n", &save))
+	for (char *line = copy; line != NULL && r > 0; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
 		if (line[strspn(line, " \t")] != '\0')
 			r = run_line(run, line, deadline, &sink, c);
-	c->out = sink.buf != NULL ? sink.buf : sz_xstrdup("");
-	c->out_len = sink.len;
+	}
+	c->out = sz_buf_detach(&sink.out, &c->out_len);
 	if (c->timed_out) {
 		char t[32];
 		free(c->error);

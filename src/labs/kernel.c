@@ -4,10 +4,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +207,17 @@ __attribute__((noreturn)) static void hostname_child(const struct sz_container_h
 	_exit(0);
 }
 
+/* The errno hostname_child wrote after its newline; 0 when it is not one. */
+static int child_errno(const char *text)
+{
+	sz_error_t err = NULL;
+	uint64_t v = 0;
+
+	if (sz_parse_uint(text, 1, INT_MAX, &v, &err) < 0)
+		sz_error_release(&err);
+	return (int)v;
+}
+
 static int container_hostname(const struct sz_container_handle *h, char **name, sz_error_t *err)
 {
 	char buf[128];
@@ -224,7 +237,7 @@ static int container_hostname(const struct sz_container_handle *h, char **name, 
 		;
 	buf[n > 0 ? n : 0] = '\0';
 	if (child < 0 || n <= 0 || buf[0] == '\n')
-		return sz_error_make(err, buf[0] == '\n' ? atoi(buf + 1) : errno,
+		return sz_error_make(err, buf[0] == '\n' ? child_errno(buf + 1) : errno,
 		                     _("cannot read the container's host name"));
 	*name = sz_xstrdup(buf);
 	return 0;

@@ -66,18 +66,16 @@ static int after_signal(struct sz_live_lab *l)
 
 void sz_live_last_reset(struct sz_live_last *last)
 {
-	free(last->out);
-	memset(last, 0, sizeof(*last));
+	sz_buf_release(&last->out);
+	last->ran = false;
+	last->status = 0;
 }
 
 void sz_live_last_add(struct sz_live_last *last, const char *data, size_t len)
 {
-	if (last->len + len > SZ_LIVE_LAST_MAX)
-		len = SZ_LIVE_LAST_MAX - last->len;
-	last->out = sz_xrealloc(last->out, last->len + len + 1);
-	memcpy(last->out + last->len, data, len);
-	last->len += len;
-	last->out[last->len] = '\0';
+	if (last->out.len + len > SZ_LIVE_LAST_MAX)
+		len = SZ_LIVE_LAST_MAX - last->out.len;
+	sz_buf_add(&last->out, data, len);
 }
 
 /* ---- starting and stopping --------------------------------------------- */
@@ -167,6 +165,7 @@ int sz_live_lab_start(struct sz_live_lab *l, const struct sz_lab *lab, const str
 	per_step_alloc(l);
 	l->run = sz_xcalloc(1, sizeof(*l->run));
 	l->run->run = (struct sz_lab_run){.e = &l->engine, .lab = lab, .wd = {NULL, -1}};
+	sz_live_last_reset(&l->run->last);
 	if (sz_lab_engine_open(&l->engine, err) < 0) {
 		free_all(l);
 		return -1;
@@ -390,8 +389,8 @@ int sz_live_lab_check(struct sz_live_lab *l)
 	outcome_base(l, &o);
 	o.ran = last->ran;
 	o.status = last->status;
-	o.out = last->out != NULL ? last->out : "";
-	o.out_len = last->len;
+	o.out = last->out.buf;
+	o.out_len = last->out.len;
 	return evaluate(l, &o);
 }
 

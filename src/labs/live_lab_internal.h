@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "labs/engine_internal.h"
 #include "labs/live_lab.h"
 #include "labs/session.h"
@@ -15,8 +16,7 @@
 struct sz_live_last {
 	bool ran;
 	int status;
-	char *out;
-	size_t len;
+	struct sz_buf out; /* zeroed (calloc) counts as empty until sz_live_last_reset */
 };
 
 struct sz_live_lab_run {

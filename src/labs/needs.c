@@ -25,15 +25,18 @@ static char *from_finding(const struct sz_probe *probe, const char *need, const 
 static bool in_path(const char *prog)
 {
 	const char *path = getenv("PATH");
-	cleanup_free char *copy = sz_xstrdup(path != NULL ? path : "/usr/bin:/bin");
-	char *save = NULL;
+	const char *dir = path != NULL ? path : "/usr/bin:/bin";
 
-	for (char *dir = strtok_r(copy, ":", &save); dir != NULL; dir = strtok_r(NULL, ":", &save)) {
-		cleanup_free char *full = sz_asprintf("%s/%s", dir, prog);
-		if (access(full, X_OK) == 0)
+	for (;;) {
+		size_t len = strcspn(dir, ":");
+		cleanup_free char *full = sz_asprintf("%.*s/%s", (int)len, dir, prog);
+
+		if (len > 0 && access(full, X_OK) == 0)
 			return true;
+		if (dir[len] == '\0')
+			return false;
+		dir += len + 1;
 	}
-	return false;
 }
 
 /* $STANZA_QEMU_KERNEL, else a /boot/vmlinuz-* this user can read. */

@@ -1,68 +1,80 @@
 /* report_json.c - lab runs as one JSON object, in the shape docs/lab-format.md documents */
 #include "labs/report.h"
+
+#include "common/json.h"
 #include "config.h"
-#include "runtime/probe.h"
 
-static void write_checks(FILE *out, const char *key, const struct sz_check_records *checks)
+/* Seconds to the millisecond, as the other reporters round them. */
+static json_t *seconds(uint64_t ns)
 {
-	fprintf(out, ", \"%s\": [", key);
+	uint64_t ms = (ns + 500000) / 1000000;
+
+	return json_real((double)ms / 1000);
+}
+
+static json_t *checks_json(const struct sz_check_records *checks)
+{
+	json_t *arr = json_array();
+
 	for (size_t i = 0; i < checks->n; i++) {
-		fputs(i > 0 ? ", {\"check\": " : "{\"check\": ", out);
-		sz_json_write_string(out, checks->items[i].text);
-		fprintf(out, ", \"status\": \"%s\", \"detail\": ", checks->items[i].pass ? "pass" : "fail");
-		sz_json_write_string(out, checks->items[i].detail);
-		fputc('}', out);
+		json_t *c = json_object();
+
+		sz_json_set(c, "check", sz_json_string(checks->items[i].text));
+		sz_json_set(c, "status", json_string(checks->items[i].pass ? "pass" : "fail"));
+		sz_json_set(c, "detail", sz_json_string(checks->items[i].detail));
+		sz_json_push(arr, c);
 	}
-	fputc(']', out);
+	return arr;
 }
 
-static void write_step(FILE *out, const struct sz_step_record *s)
+static json_t *step_json(const struct sz_step_record *s)
 {
-	char t[32];
+	json_t *o = json_object();
 
-	fputs("{\"id\": ", out);
-	sz_json_write_string(out, s->step->id);
-	fprintf(out, ", \"kind\": \"%s\", \"status\": \"%s\", \"reason\": ",
-	        s->step->kind == SZ_LAB_TASK ? "task" : "demo", sz_verdict_name(s->verdict));
-	sz_json_write_string(out, s->reason);
-	fprintf(out, ", \"seconds\": %s", sz_format_seconds(s->ns, t));
+	sz_json_set(o, "id", sz_json_string(s->step->id));
+	sz_json_set(o, "kind", json_string(s->step->kind == SZ_LAB_TASK ? "task" : "demo"));
+	sz_json_set(o, "status", json_string(sz_verdict_name(s->verdict)));
+	sz_json_set(o, "reason", sz_json_string(s->reason));
+	sz_json_set(o, "seconds", seconds(s->ns));
 	if (s->step->kind == SZ_LAB_TASK && s->before.n > 0)
-		write_checks(out, "before", &s->before);
-	write_checks(out, "checks", &s->checks);
-	fputc('}', out);
+		sz_json_set(o, "before", checks_json(&s->before));
+	sz_json_set(o, "checks", checks_json(&s->checks));
+	return o;
 }
 
-static void write_lab(FILE *out, const struct sz_lab_record *lab)
+static json_t *lab_json(const struct sz_lab_record *lab)
 {
-	char t[32];
+	json_t *o = json_object();
+	json_t *steps = json_array();
 
-	fputs("    {\"id\": ", out);
-	sz_json_write_string(out, lab->lab->name);
-	fputs(", \"chapter\": ", out);
-	sz_json_write_string(out, lab->lab->chapter);
-	fprintf(out, ", \"status\": \"%s\", \"reason\": ", sz_verdict_name(lab->verdict));
-	sz_json_write_string(out, lab->reason);
-	fprintf(out, ", \"seconds\": %s, \"steps\": [", sz_format_seconds(lab->ns, t));
-	for (size_t i = 0; i < lab->n_steps; i++) {
-		fputs(i > 0 ? ",\n      " : "\n      ", out);
-		write_step(out, &lab->steps[i]);
-	}
-	fputs(lab->n_steps > 0 ? "\n    ]}" : "]}", out);
+	sz_json_set(o, "id", sz_json_string(lab->lab->name));
+	sz_json_set(o, "chapter", sz_json_string(lab->lab->chapter));
+	sz_json_set(o, "status", json_string(sz_verdict_name(lab->verdict)));
+	sz_json_set(o, "reason", sz_json_string(lab->reason));
+	sz_json_set(o, "seconds", seconds(lab->ns));
+	for (size_t i = 0; i < lab->n_steps; i++)
+		sz_json_push(steps, step_json(&lab->steps[i]));
+	sz_json_set(o, "steps", steps);
+	return o;
 }
 
+/* One lab to a line. */
 void sz_report_json(const struct sz_report *r, FILE *out)
 {
 	struct sz_report_counts c = sz_report_count_labs(r);
-	char t[32];
+	cleanup_json json_t *root = json_object();
+	json_t *labs = json_array();
+	json_t *summary = json_object();
 
-	fputs("{\n  \"stanza\": ", out);
-	sz_json_write_string(out, STANZA_VERSION);
-	fputs(",\n  \"labs\": [", out);
-	for (size_t i = 0; i < r->n; i++) {
-		fputs(i > 0 ? ",\n" : "\n", out);
-		write_lab(out, &r->labs[i]);
-	}
-	fputs(r->n > 0 ? "\n  ],\n" : "],\n", out);
-	fprintf(out, "  \"summary\": {\"pass\": %zu, \"fail\": %zu, \"skip\": %zu, \"seconds\": %s}\n}\n",
-	        c.pass, c.fail, c.skip, sz_format_seconds(r->ns, t));
+	sz_json_set(root, "stanza", json_string(STANZA_VERSION));
+	for (size_t i = 0; i < r->n; i++)
+		sz_json_push(labs, lab_json(&r->labs[i]));
+	sz_json_set(root, "labs", labs);
+	sz_json_set(summary, "pass", json_integer((json_int_t)c.pass));
+	sz_json_set(summary, "fail", json_integer((json_int_t)c.fail));
+	sz_json_set(summary, "skip", json_integer((json_int_t)c.skip));
+	sz_json_set(summary, "seconds", seconds(r->ns));
+	sz_json_set(root, "summary", summary);
+	sz_json_dumpf(root, out, (const char *const[]){"labs", NULL});
+	fputc('\n', out);
 }

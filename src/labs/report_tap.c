@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "labs/report.h"
-#include "runtime/probe.h"
+#include "common/json.h"
 
 /* A test point's description or directive on one line: newlines become
  * spaces, and '#' (which would start a directive) and '\' are escaped. */
@@ -40,11 +40,11 @@ static void write_checks(FILE *out, const char *key, const struct sz_check_recor
 	fprintf(out, "  %s:\n", key);
 	for (size_t i = 0; i < checks->n; i++) {
 		fputs("    - check: ", out);
-		sz_json_write_string(out, checks->items[i].text);
+		sz_json_print_string(out, checks->items[i].text);
 		fprintf(out, "\n      status: %s\n", checks->items[i].pass ? "pass" : "fail");
 		if (checks->items[i].detail != NULL) {
 			fputs("      detail: ", out);
-			sz_json_write_string(out, checks->items[i].detail);
+			sz_json_print_string(out, checks->items[i].detail);
 			fputc('\n', out);
 		}
 	}
@@ -54,18 +54,18 @@ static void write_checks(FILE *out, const char *key, const struct sz_check_recor
 static void write_diagnostics(FILE *out, const struct sz_step_record *s)
 {
 	fputs("  ---\n  message: ", out);
-	sz_json_write_string(out, s->reason);
+	sz_json_print_string(out, s->reason);
 	fputc('\n', out);
 	if (s->command != NULL) {
 		fputs("  command: ", out);
-		sz_json_write_string(out, s->command);
+		sz_json_print_string(out, s->command);
 		fputc('\n', out);
 	}
 	if (s->ran)
 		fprintf(out, "  status: %d\n", s->status);
 	if (s->output != NULL) {
 		fputs("  output: ", out);
-		sz_json_write_string(out, s->output);
+		sz_json_print_string(out, s->output);
 		fputc('\n', out);
 	}
 	write_checks(out, "before", &s->before);
@@ -84,7 +84,7 @@ static void write_lab_point(FILE *out, size_t n, const struct sz_lab_record *lab
 	fputc('\n', out);
 	if (lab->verdict == SZ_VERDICT_FAIL) {
 		fputs("  ---\n  message: ", out);
-		sz_json_write_string(out, lab->reason);
+		sz_json_print_string(out, lab->reason);
 		fputs("\n  ...\n", out);
 	}
 }

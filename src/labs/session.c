@@ -46,13 +46,12 @@ void sz_prompt_scanner_init(struct sz_prompt_scanner *sc, const char *nonce)
 	memset(sc, 0, sizeof(*sc));
 	snprintf(sc->marker, sizeof(sc->marker), "SZ%s", nonce);
 	sc->marker_len = strlen(sc->marker);
+	sz_buf_init(&sc->pending, 0);
 }
 
 void sz_prompt_scanner_release(struct sz_prompt_scanner *sc)
 {
-	free(sc->buf);
-	sc->buf = NULL;
-	sc->len = sc->cap = 0;
+	sz_buf_release(&sc->pending);
 }
 
 static void emit(sz_session_output_fn out, void *arg, const char *data, size_t len)
@@ -64,8 +63,11 @@ static void emit(sz_session_output_fn out, void *arg, const char *data, size_t l
 /* Drop the first n bytes of the buffer. */
 static void consume(struct sz_prompt_scanner *sc, size_t n)
 {
-	memmove(sc->buf, sc->buf + n, sc->len - n);
-	sc->len -= n;
+	if (n == 0)
+		return;
+	memmove(sc->pending.buf, sc->pending.buf + n, sc->pending.len - n);
+	sc->pending.len -= n;
+	sc->pending.buf[sc->pending.len] = '\0';
 }
 
 /* The longest tail of buf[0, len) that could start a marker. */
@@ -86,15 +88,16 @@ static int parse_number(const struct sz_prompt_scanner *sc, size_t j, char term,
 {
 	size_t k;
 
-	for (k = j + 1; k < sc->len && k - j <= max && isdigit((unsigned char)sc->buf[k]); k++)
+	for (k = j + 1; k < sc->pending.len && k - j <= max && isdigit((unsigned char)sc->pending.buf[k]);
+	     k++)
 		;
-	if (k == sc->len)
+	if (k == sc->pending.len)
 		return 0;
-	if (k == j + 1 || sc->buf[k] != term)
+	if (k == j + 1 || sc->pending.buf[k] != term)
 		return -1;
 	*value = 0;
 	for (size_t i = j + 1; i < k; i++)
-		*value = *value * 10 + (sc->buf[i] - '0');
+		*value = *value * 10 + (sc->pending.buf[i] - '0');
 	*end = k + 1;
 	return 1;
 }
@@ -107,9 +110,9 @@ static int parse_suffix(const struct sz_prompt_scanner *sc, int *value, size_t *
 	size_t j = sc->marker_len;
 	int r;
 
-	if (j >= sc->len)
+	if (j >= sc->pending.len)
 		return SZ_PROMPT_NONE;
-	switch (sc->buf[j]) {
+	switch (sc->pending.buf[j]) {
 	case '+': *end = j + 1; return SZ_PROMPT_CONTINUE;
 	case '#': /* $? has at most three digits */
 		r = parse_number(sc, j, '#', 3, value, end);
@@ -124,31 +127,25 @@ static int parse_suffix(const struct sz_prompt_scanner *sc, int *value, size_t *
 enum sz_prompt_event sz_prompt_scanner_feed(struct sz_prompt_scanner *sc, const char *data, size_t len,
                                             sz_session_output_fn out, void *arg, int *value)
 {
-	if (sc->buf == NULL || sc->len + len > sc->cap) {
-		sc->cap = sc->len + len + 256;
-		sc->buf = sz_xrealloc(sc->buf, sc->cap);
-	}
-	if (len > 0)
-		memcpy(sc->buf + sc->len, data, len);
-	sc->len += len;
+	sz_buf_add(&sc->pending, data, len);
 	for (;;) {
-		char *m = memmem(sc->buf, sc->len, sc->marker, sc->marker_len);
+		char *m = memmem(sc->pending.buf, sc->pending.len, sc->marker, sc->marker_len);
 		size_t end = 0, keep;
 		int ev;
 
 		if (m == NULL) {
-			keep = partial_marker(sc, sc->buf, sc->len);
-			emit(out, arg, sc->buf, sc->len - keep);
-			consume(sc, sc->len - keep);
+			keep = partial_marker(sc, sc->pending.buf, sc->pending.len);
+			emit(out, arg, sc->pending.buf, sc->pending.len - keep);
+			consume(sc, sc->pending.len - keep);
 			return SZ_PROMPT_NONE;
 		}
-		emit(out, arg, sc->buf, (size_t)(m - sc->buf));
-		consume(sc, (size_t)(m - sc->buf));
+		emit(out, arg, sc->pending.buf, (size_t)(m - sc->pending.buf));
+		consume(sc, (size_t)(m - sc->pending.buf));
 		ev = parse_suffix(sc, value, &end);
 		if (ev == SZ_PROMPT_NONE)
 			return SZ_PROMPT_NONE;
 		if (ev < 0) {
-			emit(out, arg, sc->buf, 1);
+			emit(out, arg, sc->pending.buf, 1);
 			consume(sc, 1);
 			continue;
 		}
@@ -508,33 +505,25 @@ int sz_session_run(struct sz_session *s, const char *line, uint64_t timeout_ns, 
 	return 0;
 }
 
-struct capture {
-	char *buf;
-	size_t len;
-};
-
 static void capture_output(void *arg, const char *data, size_t len)
 {
-	struct capture *c = arg;
+	struct sz_buf *c = arg;
 
 	if (c->len + len > MAX_CAPTURE)
 		len = MAX_CAPTURE - c->len;
-	c->buf = sz_xrealloc(c->buf, c->len + len + 1);
-	memcpy(c->buf + c->len, data, len);
-	c->len += len;
-	c->buf[c->len] = '\0';
+	sz_buf_add(c, data, len);
 }
 
 int sz_session_run_capture(struct sz_session *s, const char *line, uint64_t timeout_ns, char **output,
                            struct sz_session_result *res, sz_error_t *err)
 {
-	struct capture c = {0};
+	struct sz_buf c = SZ_BUF_INIT;
 
 	if (sz_session_run(s, line, timeout_ns, capture_output, &c, res, err) < 0) {
-		free(c.buf);
+		sz_buf_release(&c);
 		return -1;
 	}
-	*output = c.buf != NULL ? c.buf : sz_xstrdup("");
+	*output = sz_buf_detach(&c, NULL);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/buf.h"
 #include "common/error.h"
 #include "runtime/runtime.h"
 
@@ -106,8 +107,7 @@ enum sz_prompt_event {
 struct sz_prompt_scanner {
 	char marker[24]; /* "SZ" and the nonce */
 	size_t marker_len;
-	char *buf; /* bytes not passed on yet */
-	size_t len, cap;
+	struct sz_buf pending; /* bytes not passed on yet */
 };
 
 void sz_prompt_scanner_init(struct sz_prompt_scanner *sc, const char *nonce);

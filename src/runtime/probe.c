@@ -3,8 +3,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,18 +81,13 @@ bool probe_host_exists(const char *root, const char *path)
 	return access(full, F_OK) == 0;
 }
 
-void probe_append(char **s, const char *fmt, ...)
+char *probe_detach_text(struct sz_buf *b)
 {
-	va_list ap;
-	cleanup_free char *more = NULL;
-	char *joined;
-
-	va_start(ap, fmt);
-	more = sz_vasprintf(fmt, ap);
-	va_end(ap);
-	joined = sz_asprintf("%s%s", *s != NULL ? *s : "", more);
-	free(*s);
-	*s = joined;
+	if (b->len == 0) {
+		sz_buf_release(b);
+		return NULL;
+	}
+	return sz_buf_detach(b, NULL);
 }
 
 bool probe_line_has_word(const char *line, const char *word)
@@ -112,19 +109,19 @@ bool probe_line_has_word(const char *line, const char *word)
 
 char *probe_shell_quote(const char *s)
 {
-	char *out = NULL;
+	struct sz_buf out = SZ_BUF_INIT;
 
 	if (*s != '\0' && strspn(s, PROBE_SHELL_SAFE "/:+,=@%") == strlen(s))
 		return sz_xstrdup(s);
-	probe_append(&out, "'");
+	sz_buf_addch(&out, '\'');
 	for (; *s != '\0'; s++) {
 		if (*s == '\'')
-			probe_append(&out, "'\\''");
+			sz_buf_adds(&out, "'\\''");
 		else
-			probe_append(&out, "%c", *s);
+			sz_buf_addch(&out, *s);
 	}
-	probe_append(&out, "'");
-	return out;
+	sz_buf_addch(&out, '\'');
+	return sz_buf_detach(&out, NULL);
 }
 
 /* ---- pure parsers ----------------------------------------------------- */
@@ -245,13 +242,26 @@ void sz_probe_userns_knobs(struct sz_probe_userns_knobs *knobs, const char *root
 	    read_long(root, "/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
 }
 
+/* The Seccomp: field of /proc/self/status (0, 1 or 2); -1 when absent or not a number. */
+static int seccomp_mode(const char *text)
+{
+	sz_error_t err = NULL;
+	uint64_t v;
+
+	if (text == NULL || sz_parse_uint(text, 0, INT_MAX, &v, &err) < 0) {
+		sz_error_release(&err);
+		return -1;
+	}
+	return (int)v;
+}
+
 void sz_probe_seccomp(struct sz_probe_seccomp *sec, const char *root)
 {
 	cleanup_free char *status = probe_read_host(root, "/proc/self/status", NULL);
 	cleanup_free char *mode = status != NULL ? sz_probe_status_field(status, "Seccomp") : NULL;
 
 	memset(sec, 0, sizeof(*sec));
-	sec->self_mode = mode != NULL ? atoi(mode) : -1;
+	sec->self_mode = seccomp_mode(mode);
 	sec->available = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
 	if (!sec->available) {
 		sec->error = errno;

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "common/error.h"
+#include "common/json.h"
 #include "runtime/cgroup.h"
 
 /*
@@ -269,12 +270,8 @@ char *sz_probe_status_field(const char *status, const char *key);
 /* A name for a CPUID hypervisor signature ("KVMKVMKVM" -> "KVM"); the signature itself when unknown. */
 const char *sz_probe_hypervisor_name(const char *cpuid_signature);
 
-/*
- * Write s as a JSON string (quotes included): '"' and '\\' escaped,
- * control characters as \n, \t... or \u00XX, and bytes that are not valid
- * UTF-8 replaced by U+FFFD so the output is always valid JSON. NULL is
- * written as null.
- */
-void sz_json_write_string(FILE *out, const char *s);
+/* Everything the probe found as one JSON object, as `stanza doctor --json`
+ * prints it; the caller owns the reference. */
+json_t *sz_probe_json(const struct sz_probe *p);
 
 #endif

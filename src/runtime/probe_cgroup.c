@@ -57,7 +57,8 @@ bool probe_controller_refused(const struct sz_probe_controller *pc)
  * that refuses, once per hierarchy (cpu and cpuacct may share one). */
 static char *fix_v1(const struct sz_probe_cgroup *cg, const char *who)
 {
-	char *dirs = NULL, *fix = NULL;
+	cleanup_buf struct sz_buf dirs = SZ_BUF_INIT;
+	struct sz_buf fix = SZ_BUF_INIT;
 
 	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
 		bool seen = false;
@@ -72,41 +73,40 @@ static char *fix_v1(const struct sz_probe_cgroup *cg, const char *who)
 			continue;
 		dir = sz_asprintf("%s/" SZ_PROBE_V1_DIR_FMT, cg->ctrl[c].mount, who);
 		quoted = probe_shell_quote(dir);
-		probe_append(&dirs, " %s", quoted);
+		sz_buf_addf(&dirs, " %s", quoted);
 	}
-	if (dirs == NULL)
+	if (dirs.len == 0)
 		return NULL;
-	probe_append(&fix, "# %s\n",
-	             _("as an administrator, after each boot (cgroup directories do not persist):"));
-	probe_append(&fix, "sudo mkdir -p%s && sudo chown -R %s%s\n", dirs, who, dirs);
-	free(dirs);
-	return fix;
+	sz_buf_addf(&fix, "# %s\n",
+	            _("as an administrator, after each boot (cgroup directories do not persist):"));
+	sz_buf_addf(&fix, "sudo mkdir -p%s && sudo chown -R %s%s\n", dirs.buf, who, dirs.buf);
+	return sz_buf_detach(&fix, NULL);
 }
 
 static char *fix_v2_systemd(const struct sz_probe_cgroup *cg, const char *who, const char *command)
 {
-	char *fix = NULL;
+	struct sz_buf fix = SZ_BUF_INIT;
 
 	if (!cg->systemd_user) {
-		probe_append(
+		sz_buf_addf(
 		    &fix, "# %s\n",
 		    _("your systemd user instance is not running; an administrator can keep it running:"));
-		probe_append(&fix, "sudo loginctl enable-linger %s\n", who);
+		sz_buf_addf(&fix, "sudo loginctl enable-linger %s\n", who);
 	}
 	if (cg->delegated) {
 		/* delegated, yet a controller is missing: systemd hands users only some */
-		probe_append(
+		sz_buf_addf(
 		    &fix, "# %s\n",
 		    _("as an administrator, delegate every controller stanza uses, then log in again:"));
-		probe_append(&fix, "sudo mkdir -p /etc/systemd/system/user@.service.d\n");
-		probe_append(&fix, "printf '[Service]\\nDelegate=cpu cpuset io memory pids\\n' | "
-		                   "sudo tee /etc/systemd/system/user@.service.d/delegate.conf\n");
-		probe_append(&fix, "sudo systemctl daemon-reload\n");
-		return fix;
+		sz_buf_adds(&fix, "sudo mkdir -p /etc/systemd/system/user@.service.d\n");
+		sz_buf_adds(&fix, "printf '[Service]\\nDelegate=cpu cpuset io memory pids\\n' | "
+		                  "sudo tee /etc/systemd/system/user@.service.d/delegate.conf\n");
+		sz_buf_adds(&fix, "sudo systemctl daemon-reload\n");
+		return sz_buf_detach(&fix, NULL);
 	}
-	probe_append(&fix, "# %s\n", _("run stanza in a systemd scope whose cgroup is delegated to you:"));
-	probe_append(&fix, "systemd-run --user --scope -p Delegate=yes %s\n", command);
-	return fix;
+	sz_buf_addf(&fix, "# %s\n", _("run stanza in a systemd scope whose cgroup is delegated to you:"));
+	sz_buf_addf(&fix, "systemd-run --user --scope -p Delegate=yes %s\n", command);
+	return sz_buf_detach(&fix, NULL);
 }
 
 /* v2 without systemd: an administrator delegates a subtree and starts stanza in it. */
@@ -117,21 +117,21 @@ static char *fix_v2_admin(const struct sz_probe_cgroup *cg, const struct sz_prob
 	cleanup_free char *q = probe_shell_quote(dir);
 	cleanup_free char *top = sz_asprintf("%s/cgroup.subtree_control", cg->v2_mount);
 	cleanup_free char *qtop = probe_shell_quote(top);
-	char *fix = NULL;
+	struct sz_buf fix = SZ_BUF_INIT;
 
-	probe_append(&fix, "# %s\n", _("as an administrator, delegate a cgroup to this user:"));
-	probe_append(&fix, "sudo mkdir -p %s\n", q);
-	probe_append(&fix, "echo '+memory +pids +cpu' | sudo tee %s\n", qtop);
-	probe_append(&fix, "sudo chown %s %s %s/cgroup.procs %s/cgroup.subtree_control %s/cgroup.threads\n",
-	             who, q, q, q, q);
-	probe_append(&fix, "# %s\n",
-	             _("then start stanza inside it (moving a process there needs the administrator):"));
-	probe_append(
+	sz_buf_addf(&fix, "# %s\n", _("as an administrator, delegate a cgroup to this user:"));
+	sz_buf_addf(&fix, "sudo mkdir -p %s\n", q);
+	sz_buf_addf(&fix, "echo '+memory +pids +cpu' | sudo tee %s\n", qtop);
+	sz_buf_addf(&fix, "sudo chown %s %s %s/cgroup.procs %s/cgroup.subtree_control %s/cgroup.threads\n",
+	            who, q, q, q, q);
+	sz_buf_addf(&fix, "# %s\n",
+	            _("then start stanza inside it (moving a process there needs the administrator):"));
+	sz_buf_addf(
 	    &fix,
 	    "sudo sh -c 'echo $$ > %s/cgroup.procs && exec setpriv --reuid=%lu --regid=%lu --init-groups "
 	    "%s'\n",
 	    dir, (unsigned long)user->euid, (unsigned long)user->egid, command);
-	return fix;
+	return sz_buf_detach(&fix, NULL);
 }
 
 static char *cgroup_fix(const struct sz_probe_cgroup *cg, const struct sz_probe_user *user,

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "common/buf.h"
 #include "runtime/probe.h"
 
 /* ---- probe.c: host files below a root, and text ----------------------- */
@@ -22,8 +23,9 @@ char *probe_read_line(const char *root, const char *path);
 
 bool probe_host_exists(const char *root, const char *path);
 
-/* Append formatted text to the malloc'd string *s (NULL is the empty string). */
-void probe_append(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The text of b for a finding, which takes NULL as "none": NULL when b is
+ * empty, else the detached string. b is re-initialised either way. */
+char *probe_detach_text(struct sz_buf *b);
 
 /* Whether line (up to its newline) has word as a whole, blank-separated token. */
 bool probe_line_has_word(const char *line, const char *word);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cleanup.h"
 #include "common/i18n.h"
 #include "common/util.h"
 
@@ -75,39 +76,38 @@ static void judge_kernel(struct sz_probe *p)
 	                  sz_asprintf(_("Linux %s on %s"), p->kernel.release, p->kernel.machine), NULL, NULL);
 }
 
-static char *vm_detail(const struct sz_probe_virt *v)
+static void vm_detail(const struct sz_probe_virt *v, struct sz_buf *d)
 {
-	char *d = NULL;
-
-	if (v->vm == NULL)
-		return sz_xstrdup(_("bare metal (the CPU has no hypervisor flag)"));
+	if (v->vm == NULL) {
+		sz_buf_adds(d, _("bare metal (the CPU has no hypervisor flag)"));
+		return;
+	}
 	if (v->dmi_vendor != NULL)
-		probe_append(&d, _("virtual machine: %s"), v->vm);
+		sz_buf_addf(d, _("virtual machine: %s"), v->vm);
 	else
-		probe_append(&d, "%s", _("virtual machine without DMI tables (as in Firecracker)"));
+		sz_buf_adds(d, _("virtual machine without DMI tables (as in Firecracker)"));
 	if (v->hypervisor_type != NULL)
-		probe_append(&d, "; /sys/hypervisor/type: %s", v->hypervisor_type);
+		sz_buf_addf(d, "; /sys/hypervisor/type: %s", v->hypervisor_type);
 	if (v->cpuid_signature != NULL)
-		probe_append(&d, "; CPUID: %s", sz_probe_hypervisor_name(v->cpuid_signature));
-	return d;
+		sz_buf_addf(d, "; CPUID: %s", sz_probe_hypervisor_name(v->cpuid_signature));
 }
 
 static void judge_host(struct sz_probe *p)
 {
 	const struct sz_probe_virt *v = &p->virt;
-	char *detail = vm_detail(v);
+	struct sz_buf detail = SZ_BUF_INIT;
 
+	vm_detail(v, &detail);
 	if (v->container == NULL) {
 		if (v->dockerenv)
-			probe_append(&detail, "; %s",
-			             _("/.dockerenv exists but nothing else says container"));
-		probe_add_finding(p, "host", SZ_PROBE_OK, detail, NULL, NULL);
+			sz_buf_addf(&detail, "; %s", _("/.dockerenv exists but nothing else says container"));
+		probe_add_finding(p, "host", SZ_PROBE_OK, sz_buf_detach(&detail, NULL), NULL, NULL);
 		return;
 	}
 	/* TRANSLATORS: %s names the container kind: "docker", "podman", "lxc", "user namespace". */
-	probe_append(&detail, _("; inside a container (%s)"), v->container);
+	sz_buf_addf(&detail, _("; inside a container (%s)"), v->container);
 	probe_add_finding(
-	    p, "host", SZ_PROBE_WARN, detail,
+	    p, "host", SZ_PROBE_WARN, sz_buf_detach(&detail, NULL),
 	    sz_xstrdup(_("the container around stanza may refuse namespaces, mounts or cgroups (see below)")),
 	    NULL);
 }
@@ -137,32 +137,33 @@ static char *cgroup_mode_detail(const struct sz_probe_cgroup *cg)
 static void judge_cgroup_mode(struct sz_probe *p)
 {
 	const struct sz_probe_cgroup *cg = &p->cgroup;
-	char *detail = cgroup_mode_detail(cg);
-	char *names = NULL;
+	cleanup_free char *mode = cgroup_mode_detail(cg);
+	struct sz_buf detail = SZ_BUF_INIT;
+	cleanup_buf struct sz_buf names = SZ_BUF_INIT;
 
 	if (cg->mode == SZ_CGROUP_NONE) {
 		probe_add_finding(
-		    p, "cgroup", SZ_PROBE_MISSING, detail,
+		    p, "cgroup", SZ_PROBE_MISSING, steal_pointer(&mode),
 		    sz_xstrdup(_("every limit (--memory, --pids, --cpus) is refused; labs that need one are "
 		                 "skipped")),
 		    NULL);
 		return;
 	}
+	sz_buf_adds(&detail, mode);
 	if (cg->mode == SZ_CGROUP_V2 && !p->user.root)
-		probe_append(&detail, "; %s",
-		             cg->delegated ? _("your cgroup is delegated to you")
-		                           : _("your cgroup is not delegated to you"));
+		sz_buf_addf(&detail, "; %s",
+		            cg->delegated ? _("your cgroup is delegated to you")
+		                          : _("your cgroup is not delegated to you"));
 	for (int c = 0; c < SZ_CTRL_COUNT; c++)
 		if (probe_controller_refused(&cg->ctrl[c]))
-			probe_append(&names, "%s%s", names != NULL ? ", " : "", sz_controller_name(c));
-	if (names == NULL) {
-		probe_add_finding(p, "cgroup", SZ_PROBE_OK, detail, NULL, NULL);
+			sz_buf_addf(&names, "%s%s", names.len > 0 ? ", " : "", sz_controller_name(c));
+	if (names.len == 0) {
+		probe_add_finding(p, "cgroup", SZ_PROBE_OK, sz_buf_detach(&detail, NULL), NULL, NULL);
 		return;
 	}
 	/* TRANSLATORS: %s is a list of cgroup controllers: "memory, pids, cpu". */
-	probe_append(&detail, _("; not writable for you: %s"), names);
-	free(names);
-	probe_add_finding(p, "cgroup", SZ_PROBE_WARN, detail, NULL, dup_text(cg->fix));
+	sz_buf_addf(&detail, _("; not writable for you: %s"), names.buf);
+	probe_add_finding(p, "cgroup", SZ_PROBE_WARN, sz_buf_detach(&detail, NULL), NULL, dup_text(cg->fix));
 }
 
 static char *controller_detail(const struct sz_probe *p, enum sz_controller c, enum sz_probe_status *status)

@@ -24,30 +24,30 @@ static char *trial_failure(const struct sz_probe_trial *t)
 /* ---- fixes for the sysctls and AppArmor ------------------------------- */
 
 /* Setting a sysctl now and after every boot. */
-static void sysctl_fix(char **fix, const char *key, const char *value)
+static void sysctl_fix(struct sz_buf *fix, const char *key, const char *value)
 {
-	probe_append(fix, "# %s\n", _("as an administrator (the second line keeps it after a reboot):"));
-	probe_append(fix, "sudo sysctl -w %s=%s\n", key, value);
-	probe_append(fix, "echo %s=%s | sudo tee /etc/sysctl.d/90-stanza.conf\n", key, value);
+	sz_buf_addf(fix, "# %s\n", _("as an administrator (the second line keeps it after a reboot):"));
+	sz_buf_addf(fix, "sudo sysctl -w %s=%s\n", key, value);
+	sz_buf_addf(fix, "echo %s=%s | sudo tee /etc/sysctl.d/90-stanza.conf\n", key, value);
 }
 
 /* Ubuntu's way to let one program have user namespaces. */
-static void apparmor_fix(char **fix, const char *exe)
+static void apparmor_fix(struct sz_buf *fix, const char *exe)
 {
 	cleanup_free char *q = probe_shell_quote(exe != NULL ? exe : "/usr/local/bin/stanza");
 
-	probe_append(fix, "# %s\n", _("as an administrator, allow user namespaces to stanza alone:"));
-	probe_append(
+	sz_buf_addf(fix, "# %s\n", _("as an administrator, allow user namespaces to stanza alone:"));
+	sz_buf_addf(
 	    fix,
 	    "printf 'abi <abi/4.0>,\\ninclude <tunables/global>\\nprofile stanza %s flags=(unconfined) {\\n"
 	    "  userns,\\n}\\n' | sudo tee /etc/apparmor.d/stanza && sudo apparmor_parser -r "
 	    "/etc/apparmor.d/stanza\n",
 	    q);
-	probe_append(fix, "# %s\n", _("or allow them to every program:"));
+	sz_buf_addf(fix, "# %s\n", _("or allow them to every program:"));
 }
 
 /* Why the sysctls say a user namespace failed; NULL when they do not explain it. */
-static char *knob_why(const struct sz_probe *p, const struct sz_probe_trial *t, char **fix)
+static char *knob_why(const struct sz_probe *p, const struct sz_probe_trial *t, struct sz_buf *fix)
 {
 	const struct sz_probe_userns_knobs *k = &p->knobs;
 	bool at_unshare = t->failed == SZ_STEP_UNSHARE_USER;
@@ -74,7 +74,8 @@ static char *knob_why(const struct sz_probe *p, const struct sz_probe_trial *t, 
 }
 
 /* Why a namespace trial failed, when something says so; NULL otherwise. */
-static char *trial_why(const struct sz_probe *p, const struct sz_probe_trial *t, bool userns, char **fix)
+static char *trial_why(const struct sz_probe *p, const struct sz_probe_trial *t, bool userns,
+                       struct sz_buf *fix)
 {
 	bool denied = t->error == EPERM || t->error == EACCES;
 	char *why = userns ? knob_why(p, t, fix) : NULL;
@@ -100,7 +101,7 @@ static char *trial_why(const struct sz_probe *p, const struct sz_probe_trial *t,
 static void judge_trial(struct sz_probe *p, const char *name, const struct sz_probe_trial *t, bool userns,
                         char *ok_detail, const char *disables)
 {
-	char *fix = NULL;
+	struct sz_buf fix = SZ_BUF_INIT;
 	char *detail, *why;
 
 	if (sz_probe_trial_ok(t)) {
@@ -110,10 +111,14 @@ static void judge_trial(struct sz_probe *p, const char *name, const struct sz_pr
 	free(ok_detail);
 	detail = trial_failure(t);
 	why = trial_why(p, t, userns, &fix);
-	if (why != NULL)
-		probe_append(&detail, " (%s)", why);
+	if (why != NULL) {
+		char *joined = sz_asprintf("%s (%s)", detail, why);
+
+		free(detail);
+		detail = joined;
+	}
 	free(why);
-	probe_add_finding(p, name, SZ_PROBE_MISSING, detail, sz_xstrdup(disables), fix);
+	probe_add_finding(p, name, SZ_PROBE_MISSING, detail, sz_xstrdup(disables), probe_detach_text(&fix));
 }
 
 void probe_judge_namespaces(struct sz_probe *p)
@@ -153,8 +158,9 @@ void probe_judge_userns(struct sz_probe *p)
 void probe_judge_overlay(struct sz_probe *p)
 {
 	const char *where = p->user.root ? "" : _(", inside a user namespace");
-	char *fix = NULL;
-	char *detail;
+	struct sz_buf fix = SZ_BUF_INIT;
+	struct sz_buf detail = SZ_BUF_INIT;
+	cleanup_free char *failure = NULL;
 
 	if (sz_probe_trial_ok(&p->overlay)) {
 		/* TRANSLATORS: "on /tmp (ext4)", then maybe ", inside a user namespace" */
@@ -165,21 +171,22 @@ void probe_judge_overlay(struct sz_probe *p)
 		    NULL, NULL);
 		return;
 	}
-	detail = trial_failure(&p->overlay);
-	probe_append(&detail, _(" on %s (%s)%s"), p->overlay_dir, p->overlay_fstype, where);
+	failure = trial_failure(&p->overlay);
+	sz_buf_adds(&detail, failure);
+	sz_buf_addf(&detail, _(" on %s (%s)%s"), p->overlay_dir, p->overlay_fstype, where);
 	if (!p->overlay_listed) {
-		probe_append(&detail, "; %s", _("overlay is not in /proc/filesystems"));
-		probe_append(&fix, "# %s\nsudo modprobe overlay\n",
-		             _("as an administrator, load the overlay module:"));
+		sz_buf_addf(&detail, "; %s", _("overlay is not in /proc/filesystems"));
+		sz_buf_addf(&fix, "# %s\nsudo modprobe overlay\n",
+		            _("as an administrator, load the overlay module:"));
 	} else if (!p->user.root && p->overlay.failed <= SZ_STEP_UID_MAP &&
 	           p->overlay.failed >= SZ_STEP_UNSHARE_USER) {
-		probe_append(&detail, "; %s", _("it needs a user namespace first (see userns)"));
+		sz_buf_addf(&detail, "; %s", _("it needs a user namespace first (see userns)"));
 	} else if (!p->user.root && (p->kernel.major < 5 || (p->kernel.major == 5 && p->kernel.minor < 11))) {
-		probe_append(&detail, "; %s", _("overlay inside a user namespace needs Linux 5.11"));
+		sz_buf_addf(&detail, "; %s", _("overlay inside a user namespace needs Linux 5.11"));
 	}
 	probe_add_finding(
-	    p, "overlay", SZ_PROBE_MISSING, detail,
+	    p, "overlay", SZ_PROBE_MISSING, sz_buf_detach(&detail, NULL),
 	    sz_xstrdup(
 	        _("the image cannot get a throwaway writable layer: only stanza run --read-only works")),
-	    fix);
+	    probe_detach_text(&fix));
 }

@@ -58,6 +58,7 @@ int sz_input_open(struct sz_input *in, struct sz_shell *sh, const char *history,
 	sigset_t set;
 
 	memset(in, 0, sizeof(*in));
+	sz_buf_init(&in->pending, 0);
 	in->tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	signal_set(&set);
 	if (sigprocmask(SIG_BLOCK, &set, &in->old_mask) < 0)
@@ -87,7 +88,7 @@ void sz_input_close(struct sz_input *in)
 	/* As it was: a live lab of the caller's may still need them blocked. */
 	sigprocmask(SIG_SETMASK, &in->old_mask, NULL);
 	free(in->history);
-	free(in->buf);
+	sz_buf_release(&in->pending);
 	free(in->line);
 	memset(in, 0, sizeof(*in));
 	in->sigfd = -1;
@@ -197,20 +198,22 @@ static enum sz_read tty_read(struct sz_shell *sh, const char *prompt, char **lin
 /* A whole line from the buffer, without its newline; NULL when there is none. */
 static char *take_line(struct sz_input *in)
 {
-	char *nl = in->len > 0 ? memchr(in->buf, '\n', in->len) : NULL;
-	size_t n = nl != NULL ? (size_t)(nl - in->buf) : in->len;
+	char *nl = in->pending.len > 0 ? memchr(in->pending.buf, '\n', in->pending.len) : NULL;
+	size_t n = nl != NULL ? (size_t)(nl - in->pending.buf) : in->pending.len;
 	char *line;
 
-	if (nl == NULL && !(in->eof && in->len > 0))
+	if (nl == NULL && !(in->eof && in->pending.len > 0))
 		return NULL;
 	line = sz_xmalloc(n + 1);
-	memcpy(line, in->buf, n);
+	memcpy(line, in->pending.buf, n);
 	line[n] = '\0';
 	if (n > 0 && line[n - 1] == '\r')
 		line[n - 1] = '\0';
 	n = nl != NULL ? n + 1 : n;
-	memmove(in->buf, in->buf + n, in->len - n);
-	in->len -= n;
+	memmove(in->pending.buf, in->pending.buf + n, in->pending.len - n);
+	in->pending.len -= n;
+	if (n > 0)
+		in->pending.buf[in->pending.len] = '\0';
 	return line;
 }
 
@@ -218,16 +221,14 @@ static int fill(struct sz_input *in)
 {
 	ssize_t n;
 
-	if (in->cap - in->len < 4096) {
-		in->cap = in->cap * 2 + 4096;
-		in->buf = sz_xrealloc(in->buf, in->cap);
-	}
-	n = read(STDIN_FILENO, in->buf + in->len, in->cap - in->len);
+	sz_buf_grow(&in->pending, 4096);
+	n = read(STDIN_FILENO, in->pending.buf + in->pending.len, in->pending.alloc - in->pending.len - 1);
 	if (n < 0)
 		return errno == EINTR || errno == EAGAIN ? 0 : -1;
 	if (n == 0)
 		in->eof = true;
-	in->len += (size_t)n;
+	in->pending.len += (size_t)n;
+	in->pending.buf[in->pending.len] = '\0';
 	return 0;
 }
 

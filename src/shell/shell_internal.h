@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "common/buf.h"
 #include "course/tutor.h"
 #include "labs/engine.h"
 #include "labs/lab.h"
@@ -31,8 +32,7 @@ struct sz_input {
 	sigset_t old_mask; /* given back at close */
 	char *history;     /* the history file, NULL: none kept */
 	/* plain lines */
-	char *buf;
-	size_t len, cap;
+	struct sz_buf pending; /* read, not yet taken as lines */
 	bool eof;
 	/* private: the readline callback's line */
 	char *line;

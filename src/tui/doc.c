@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "common/wrap.h"
@@ -109,24 +110,24 @@ void tui_doc_wrap(struct tui_doc *d, enum tui_style style, int tag, const char *
  * (escape sequences' introducers, a carriage return) dropped. */
 static char *printable(const char *s, size_t len)
 {
-	char *out = sz_xmalloc(len * TAB_STOP + 1);
-	size_t n = 0, col = 0;
+	struct sz_buf out = SZ_BUF_INIT;
+	size_t col = 0;
 
+	sz_buf_grow(&out, len);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\t') {
 			do
-				out[n++] = ' ';
+				sz_buf_addch(&out, ' ');
 			while (++col % TAB_STOP != 0);
 		} else if (c >= 0x20 && c != 0x7f) {
-			out[n++] = (char)c;
+			sz_buf_addch(&out, c);
 			if ((c & 0xc0) != 0x80)
 				col++;
 		}
 	}
-	out[n] = '\0';
-	return out;
+	return sz_buf_detach(&out, NULL);
 }
 
 static void fold_line(struct tui_doc *d, enum tui_style style, int tag, const char *indent, const char *line)

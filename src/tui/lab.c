@@ -146,9 +146,9 @@ static void transcript(struct lab_view *s, const struct tui_transcript *t)
 
 		if (e->style == TUI_STYLE_OUTPUT || e->style == TUI_STYLE_CODE)
 			tui_doc_verbatim(&s->doc, e->style, -1, e->style == TUI_STYLE_OUTPUT ? "  " : "",
-			                 e->text, e->len, true);
+			                 e->text.buf, e->text.len, true);
 		else
-			tui_doc_wrap(&s->doc, e->style, -1, "", "  ", e->text);
+			tui_doc_wrap(&s->doc, e->style, -1, "", "  ", e->text.buf);
 	}
 }
 

@@ -28,17 +28,15 @@ static struct tui_entry *add_entry(struct tui_transcript *t, enum tui_style styl
 	}
 	e = &t->items[t->n++];
 	e->style = style;
-	e->text = sz_xmalloc(len + 1);
-	memcpy(e->text, text, len);
-	e->text[len] = '\0';
-	e->len = len;
+	sz_buf_init(&e->text, 0);
+	sz_buf_add(&e->text, text, len);
 	return e;
 }
 
 static void clear_transcript(struct tui_transcript *t)
 {
 	for (size_t i = 0; i < t->n; i++)
-		free(t->items[i].text);
+		sz_buf_release(&t->items[i].text);
 	t->n = 0;
 }
 
@@ -103,13 +101,10 @@ static void on_output(void *ctx, const struct sz_lab_step *step, enum sz_lab_pha
 
 	if (last == NULL || last->style != TUI_STYLE_OUTPUT) {
 		add_entry(t, TUI_STYLE_OUTPUT, data, len);
-	} else if (last->len < MAX_OUTPUT) {
-		if (len > MAX_OUTPUT - last->len)
-			len = MAX_OUTPUT - last->len;
-		last->text = sz_xrealloc(last->text, last->len + len + 1);
-		memcpy(last->text + last->len, data, len);
-		last->len += len;
-		last->text[last->len] = '\0';
+	} else if (last->text.len < MAX_OUTPUT) {
+		if (len > MAX_OUTPUT - last->text.len)
+			len = MAX_OUTPUT - last->text.len;
+		sz_buf_add(&last->text, data, len);
 	}
 	show(tl, false);
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/buf.h"
 #include "labs/engine.h"
 #include "labs/lab.h"
 #include "labs/lab_host.h"
@@ -18,8 +19,7 @@ struct tui;
  * checks. Each entry owns its text. */
 struct tui_entry {
 	enum tui_style style;
-	char *text;
-	size_t len;
+	struct sz_buf text;
 };
 
 struct tui_transcript {

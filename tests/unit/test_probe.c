@@ -1,4 +1,4 @@
-/* test_probe.c - the host probe's parsers, ELF check, cgroup placement, judging and JSON strings */
+/* test_probe.c - the host probe's parsers, ELF check, cgroup placement, and judging */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -692,52 +692,6 @@ static void test_probe_run_leaves_nothing(void **state)
 	assert_int_equal(rmdir(scratch), 0);
 }
 
-/* ---- JSON strings ---- */
-
-static char *json(const char *s)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(f);
-	sz_json_write_string(f, s);
-	fclose(f);
-	return buf;
-}
-
-static void assert_json(const char *in, const char *want)
-{
-	cleanup_free char *got = json(in);
-
-	assert_string_equal(got, want);
-}
-
-static void test_json_escaping(void **state)
-{
-	assert_json(NULL, "null");
-	assert_json("", "\"\"");
-	assert_json("plain /sys/fs/cgroup", "\"plain /sys/fs/cgroup\"");
-	assert_json("say \"hi\"", "\"say \\\"hi\\\"\"");
-	assert_json("C:\\path", "\"C:\\\\path\"");
-	assert_json("a\nb\tc\rd", "\"a\\nb\\tc\\rd\"");
-	assert_json("\b\f", "\"\\b\\f\"");
-	assert_json("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"");
-	assert_json("perché è già", "\"perché è già\"");
-	assert_json("→ 🐳", "\"→ 🐳\"");
-}
-
-static void test_json_invalid_utf8(void **state)
-{
-	assert_json("a\xff"
-	            "b",
-	            "\"a\\ufffdb\"");
-	assert_json("\xc0\xaf", "\"\\ufffd\\ufffd\"");                       /* overlong '/' */
-	assert_json("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");            /* a UTF-16 surrogate */
-	assert_json("end\xe2\x82", "\"end\\ufffd\\ufffd\"");                 /* cut short */
-	assert_json("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""); /* beyond U+10FFFF */
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -766,8 +720,6 @@ int main(void)
 	    cmocka_unit_test(test_judge_cgroups),
 	    cmocka_unit_test(test_judge_host_image_seccomp),
 	    cmocka_unit_test(test_probe_run_leaves_nothing),
-	    cmocka_unit_test(test_json_escaping),
-	    cmocka_unit_test(test_json_invalid_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -170,7 +170,7 @@ static void test_large_output_streams(void **state)
 	for (int i = 0; i < 256; i++) {
 		assert_int_equal(sz_prompt_scanner_feed(&sc, chunk, sizeof(chunk), NULL, NULL, &status),
 		                 SZ_PROMPT_NONE);
-		assert_true(sc.len < sc.marker_len);
+		assert_true(sc.pending.len < sc.marker_len);
 	}
 	sz_prompt_scanner_release(&sc);
 }

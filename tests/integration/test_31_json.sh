@@ -1,0 +1,57 @@
+#!/bin/bash
+# test_31_json.sh - every JSON stanza prints is read back by a strict parser
+#
+# `stanza doctor --json`, `lab list --json` and `progress --json` (each with
+# nothing recorded and with records), and the reports of `lab verify --format
+# json` and `lab run --format json` on one quick lab: each must be one JSON
+# value that python3's json module accepts, duplicate keys refused (jq -e
+# where python3 is missing), with the members a reader relies on. (Bytes that
+# are not UTF-8 are mended before they are written: tests/unit/test_json.c.)
+. "$(dirname "$0")/lib.sh"
+
+CONTENT=$STANZA_SOURCE_DIR
+LAB=namespaces/uts
+export XDG_STATE_HOME=$SZIT_TMP/state
+
+if command -v python3 >/dev/null; then
+	strict() { python3 -c 'import json, sys; json.load(sys.stdin, object_pairs_hook=lambda p: dict(p) if len({k for k, _ in p}) == len(p) else sys.exit("duplicate key"))'; }
+elif command -v jq >/dev/null; then
+	strict() { jq -e . >/dev/null; }
+else
+	skip "neither python3 nor jq to read JSON with"
+fi
+
+# NAME EXPECTED-STATUS ERE STANZA-ARGS...: run stanza, then check status, parse and content.
+check_json() {
+	local name=$1 want=$2 ere=$3 out status
+	shift 3
+	out=$("$STANZA" "$@" 2>"$SZIT_TMP/err")
+	status=$?
+	assert_eq "$name: exit status" "$want" "$status"
+	if strict <<<"$out" 2>"$SZIT_TMP/parse"; then
+		pass "$name: valid JSON"
+	else
+		fail "$name: not valid JSON: $(head -c 300 "$SZIT_TMP/parse")"
+		head -c 2000 <<<"$out" | sed 's/^/#   /'
+	fi
+	assert_match "$name: content" "$ere" "$out"
+}
+
+check_json "doctor --json" 0 '"can_run": true,' doctor --json
+check_json "lab list --json" 0 "\"id\": \"$LAB\"" --content "$CONTENT" lab list --json
+check_json "progress --json, nothing recorded" 0 '"records": \{' --content "$CONTENT" progress --json
+
+check_json "lab verify --format json" 0 '"summary": \{"pass": 1, "fail": 0, "skip": 0,' \
+	--content "$CONTENT" lab verify "$LAB" --format json
+count_run
+check_json "lab run --format json" 0 "\"id\": \"$LAB\"" --content "$CONTENT" lab run "$LAB" --format json
+count_run
+
+# Records of every kind, some of them for things the course does not have.
+mkdir -p "$XDG_STATE_HOME/stanza"
+printf 'stanza-progress 1\nlang it\nwhere kernel start\ndone chapter kernel\ndone lab %s\ndone quiz odd/q\nanswer odd/q 1\n' \
+	"$LAB" >"$XDG_STATE_HOME/stanza/progress"
+check_json "progress --json with records" 0 "\"labs\": \\[\"$LAB\"\\]" --content "$CONTENT" progress --json
+check_json "lab list --json with a lab done" 0 "\"id\": \"$LAB\", [^}]*\"done\": true" \
+	--content "$CONTENT" lab list --json
+finish
