@@ -9,6 +9,7 @@
 #include "common/i18n.h"
 #include "common/util.h"
 #include "course/course.h"
+#include "course/terms.h"
 #include "labs/lab.h"
 
 static void usage(FILE *out)
@@ -17,7 +18,8 @@ static void usage(FILE *out)
 	        "\n"
 	        "Check every lesson file of every language under lessons/: the schema of\n"
 	        "docs/lesson-format.md, the content rules (words of prose, quiz questions,\n"
-	        "glossary entries) and parity (every id of one language is in every other).\n"
+	        "glossary entries), parity (every id of one language is in every other) and\n"
+	        "the one vocabulary of i18n/terms.yaml (no avoided form outside `code`).\n"
 	        "Every problem is printed on stderr as file:line:col: message; a summary\n"
 	        "line goes to stdout.\n"
 	        "\n"
@@ -143,6 +145,18 @@ static void check_labs(struct check *c)
 	sz_labs_release(&labs);
 }
 
+/* The vocabulary of i18n/terms.yaml, in every language's chapters that loaded. */
+static void check_terms(struct check *c)
+{
+	struct sz_terms terms;
+
+	if (sz_terms_load_content(c->content_dir, &terms, &c->diags) < 0)
+		return;
+	for (int i = 0; i < c->n_langs; i++)
+		sz_terms_check_course(&terms, &c->courses[i], &c->diags);
+	sz_terms_release(&terms);
+}
+
 static void print_summary(const struct check *c, size_t problems)
 {
 	size_t chapters = 0;
@@ -216,6 +230,7 @@ int sz_lessons_check(struct sz_cli *cli, const char *content_dir, int argc, char
 	load_all(&c);
 	parity_all(&c);
 	check_labs(&c);
+	check_terms(&c);
 	sz_diags_print(&c.diags, stderr);
 	problems = c.diags.n + c.unreadable + (c.n_langs == 0);
 	if (c.n_langs == 0)

@@ -163,6 +163,22 @@ void sz_ysource_locate(struct sz_ysource *src, size_t offset, unsigned *line, un
 	*col = cur.col;
 }
 
+size_t sz_ysource_offset(struct sz_ysource *src, unsigned line, unsigned col)
+{
+	const unsigned char *p = (const unsigned char *)src->data;
+	size_t at;
+
+	if (src->line_starts == NULL)
+		index_lines(src);
+	if (line == 0 || line > src->n_lines)
+		return src->len;
+	at = src->line_starts[line - 1] + (line == 1 ? bom_len(src->data, src->len) : 0);
+	for (unsigned c = 1; c < col && at < src->len && p[at] != '\n'; c++)
+		for (at++; at < src->len && (p[at] & 0xC0) == 0x80; at++)
+			;
+	return at;
+}
+
 void sz_ysource_verror(struct sz_ysource *src, struct sz_diags *diags, unsigned line, unsigned col,
                        const char *fmt, va_list ap)
 {

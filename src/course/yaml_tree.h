@@ -53,6 +53,10 @@ void sz_ysource_release(struct sz_ysource *src);
 /* Line and column (from 1, in characters) of the byte at offset. */
 void sz_ysource_locate(struct sz_ysource *src, size_t offset, unsigned *line, unsigned *col);
 
+/* The byte offset of line:col (from 1, col in characters), the inverse of
+ * sz_ysource_locate(); the end of the line or of the text when it is past. */
+size_t sz_ysource_offset(struct sz_ysource *src, unsigned line, unsigned col);
+
 /* Append "name:line:col: message" with the source line to diags. */
 void sz_ysource_error(struct sz_ysource *src, struct sz_diags *diags, unsigned line, unsigned col,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
