@@ -270,6 +270,81 @@ static const struct sz_cgroup_limits all_limits = {
     .cpu_milli = 500,
 };
 
+/* ---- the limits' table ---- */
+
+static void test_limit_table(void **state)
+{
+	const struct sz_cgroup_limits one_each = {.memory_bytes = 1, .pids = 2, .cpu_milli = 3};
+
+	for (int i = 0; i < SZ_LIMIT_COUNT; i++) {
+		const struct sz_cgroup_limit *d = &sz_cgroup_limit_table[i];
+
+		assert_non_null(d->name);
+		assert_non_null(d->need);
+		assert_non_null(d->v1_file);
+		assert_non_null(d->v2_file);
+		assert_non_null(d->write);
+		assert_true(d->scale > 0);
+		assert_true(d->controller < SZ_CTRL_COUNT);
+		assert_true(d->offset + sizeof(uint64_t) <= sizeof(struct sz_cgroup_limits));
+		assert_int_equal(sz_cgroup_limit_value(&one_each, i), (uint64_t)i + 1);
+		for (int j = 0; j < i; j++)
+			assert_true(sz_cgroup_limit_table[j].offset != d->offset);
+	}
+	assert_string_equal(sz_cgroup_limit_words(NULL, SZ_LIMIT_MEMORY), "the memory limit");
+	assert_false(sz_cgroup_limits_any(&(struct sz_cgroup_limits){0}));
+	assert_true(sz_cgroup_limits_any(&(struct sz_cgroup_limits){.cpu_milli = 1}));
+}
+
+/* What each writer wrote reads back as the value asked for, on v1 and v2. */
+static void test_limits_read_back(void **state)
+{
+	for (int v2 = 0; v2 <= 1; v2++) {
+		struct sz_cgroup_layout l;
+		struct fake *f = v2 ? fake_v2(&l, "cpu memory pids\n", "") : fake_hybrid(&l);
+		struct sz_cgroup cg;
+		sz_error_t err = NULL;
+
+		check(sz_cgroup_create(&cg, &l, NULL, "stanza-x", &all_limits, record, f, &err), &err);
+		for (int i = 0; i < SZ_LIMIT_COUNT; i++) {
+			uint64_t value = 0;
+
+			check(sz_cgroup_read_limit(&cg, i, &value, &err), &err);
+			assert_int_equal(value, sz_cgroup_limit_value(&all_limits, i));
+		}
+		sz_cgroup_release(&cg);
+		sz_cgroup_layout_release(&l);
+		fake_free(f);
+	}
+}
+
+/* A plan names the directories create will make, and makes none. */
+static void test_plan(void **state)
+{
+	static const char *const none[] = {NULL};
+	static const char *const base[SZ_CTRL_COUNT] = {"a//b/", "a//b/", "a//b/", "a//b/"};
+	struct sz_cgroup_layout l;
+	struct fake *f = fake_v2(&l, "cpu memory pids\n", "");
+	cleanup_free char *dir = at(f, "/sys/fs/cgroup/a/b/stanza-x");
+	struct sz_cgroup cg;
+	sz_error_t err = NULL;
+
+	check(sz_cgroup_plan(&cg, &l, base, "stanza-x", &all_limits, &err), &err);
+	assert_trace(f, none);
+	assert_false(exists(dir));
+	assert_string_equal(cg.unified, dir);
+	for (int c = 0; c < SZ_CTRL_COUNT; c++)
+		assert_string_equal(cg.path[c], dir);
+	check(sz_cgroup_create_planned(&cg, &l, base, &all_limits, record, f, &err), &err);
+	assert_true(exists(dir));
+	assert_string_equal(cg.unified, dir);
+	sz_cgroup_release(&cg);
+	assert_int_equal(sz_cgroup_plan(&cg, &l, NULL, "../x", &all_limits, &err), -1);
+	sz_error_release(&err);
+	sz_cgroup_layout_release(&l);
+	fake_free(f);
+}
+
 /* ---- layout ---- */
 
 static void test_names(void **state)
@@ -361,7 +436,13 @@ static void test_layout_none(void **state)
 	assert_null(l.v2_mount);
 	for (int c = 0; c < SZ_CTRL_COUNT; c++)
 		assert_null(l.mount[c]);
-	assert_int_equal(sz_cgroup_check_limits(&l, &limits, &err), -1);
+	assert_int_equal(sz_cgroup_check_limits(&l, &limits, NULL, &err), -1);
+	assert_string_equal(sz_error_msg(err),
+	                    "this host has no pids cgroup controller: the pids limit cannot be enforced");
+	sz_error_release(&err);
+	/* the caller's words for the limit */
+	assert_int_equal(
+	    sz_cgroup_check_limits(&l, &limits, (const char *const[]){NULL, "--pids", NULL}, &err), -1);
 	assert_string_equal(sz_error_msg(err),
 	                    "this host has no pids cgroup controller: --pids cannot be enforced");
 	sz_error_release(&err);
@@ -780,7 +861,7 @@ static void test_create_no_memory_controller(void **state)
 	load_fixture(&l, "v1-nomem", f->root);
 	assert_int_equal(sz_cgroup_create(&cg, &l, NULL, "stanza-x", &all_limits, record, f, &err), -1);
 	assert_string_equal(sz_error_msg(err),
-	                    "this host has no memory cgroup controller: --memory cannot be enforced");
+	                    "this host has no memory cgroup controller: the memory limit cannot be enforced");
 	assert_int_equal(f->n_trace, 0);
 	assert_false(exists(pids));
 	assert_false(exists(cpu));
@@ -1008,7 +1089,7 @@ static void test_create_v2_nested(void **state)
 	limits.cpu_milli = 250;
 	assert_int_equal(sz_cgroup_create(&cg, &l, base, "c3", &limits, record, f, &err), -1);
 	assert_string_equal(sz_error_msg(err),
-	                    "this host has no cpu cgroup controller: --cpus cannot be enforced");
+	                    "this host has no cpu cgroup controller: the cpu limit cannot be enforced");
 	sz_error_release(&err);
 	sz_cgroup_layout_release(&l);
 	fake_free(f);
@@ -1307,6 +1388,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_limit_table),
+	    cmocka_unit_test(test_limits_read_back),
+	    cmocka_unit_test(test_plan),
 	    cmocka_unit_test(test_layout_hybrid_separate),
 	    cmocka_unit_test(test_layout_v1_joined),
 	    cmocka_unit_test(test_layout_v2),
