@@ -103,6 +103,12 @@ char *sz_cgroup_user_token(const char *name, uid_t euid);
  * with *why saying where it looked and why that will not do. */
 char *sz_cgroup_user_base(const struct sz_cgroup_layout *layout, enum sz_controller c,
                           const struct sz_cgroup_user *user, struct sz_cgroup_place *why);
+/* Every controller's base (sz_cgroup_user_base), and why[c] for each: what
+ * `stanza doctor` shows and where the runtime makes groups, one answer.
+ * The caller frees each base and releases why with sz_cgroup_places_release. */
+void sz_cgroup_user_bases(const struct sz_cgroup_layout *layout, const struct sz_cgroup_user *user,
+                          char *base[SZ_CTRL_COUNT], struct sz_cgroup_place why[SZ_CTRL_COUNT]);
+void sz_cgroup_places_release(struct sz_cgroup_place why[SZ_CTRL_COUNT]);
 /* The highest delegated ancestor of stanza's own v2 cgroup, relative to the
  * mount, or NULL. */
 char *sz_cgroup_v2_delegated(const struct sz_cgroup_layout *layout, uid_t euid);

@@ -148,6 +148,21 @@ char *sz_cgroup_user_base(const struct sz_cgroup_layout *layout, enum sz_control
 	return steal_pointer(&rel);
 }
 
+void sz_cgroup_user_bases(const struct sz_cgroup_layout *layout, const struct sz_cgroup_user *user,
+                          char *base[SZ_CTRL_COUNT], struct sz_cgroup_place why[SZ_CTRL_COUNT])
+{
+	for (int c = 0; c < SZ_CTRL_COUNT; c++)
+		base[c] = sz_cgroup_user_base(layout, c, user, &why[c]);
+}
+
+void sz_cgroup_places_release(struct sz_cgroup_place why[SZ_CTRL_COUNT])
+{
+	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+		free(why[c].looked);
+		why[c].looked = NULL;
+	}
+}
+
 static char *user_name(void)
 {
 	struct passwd *pw = getpwuid(geteuid());
@@ -162,12 +177,10 @@ static void user_bases(const struct sz_cgroup_layout *layout, bool rootless, cha
 	cleanup_free char *token = user_name();
 	struct sz_cgroup_user user = {.root = !rootless, .euid = geteuid(), .token = token};
 
-	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
-		struct sz_cgroup_place why;
+	struct sz_cgroup_place why[SZ_CTRL_COUNT];
 
-		base[c] = sz_cgroup_user_base(layout, c, &user, &why);
-		free(why.looked);
-	}
+	sz_cgroup_user_bases(layout, &user, base, why);
+	sz_cgroup_places_release(why);
 }
 
 int sz_cgroup_enter_own_leaf(const struct sz_cgroup_layout *layout, const char *base, sz_error_t *err)

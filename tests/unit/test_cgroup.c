@@ -345,6 +345,131 @@ static void test_plan(void **state)
 	fake_free(f);
 }
 
+/* ---- where a user's groups go: one answer for doctor and the runtime ---- */
+
+/* A file of a fake tree, made with its directory. */
+static void put_path(const char *path, const char *text)
+{
+	cleanup_free char *dir = sz_xstrdup(path);
+	sz_error_t err = NULL;
+
+	*strrchr(dir, '/') = '\0';
+	check(sz_mkdir_p(dir, 0755, &err), &err);
+	check(sz_write_file(path, text, strlen(text), 0644, &err), &err);
+}
+
+/* Under a temporary root, the tree fixture name's layout points at: each
+ * mount; on v1 the stanza-alice directory an administrator would make; on
+ * v2 stanza's own cgroup and its ancestors, every one delegated (ours, with
+ * cgroup.procs and cgroup.subtree_control) but the topmost. */
+static char *fake_places(const char *name, struct sz_cgroup_layout *l)
+{
+	char tmpl[] = "/tmp/stanza-test-places-XXXXXX";
+	char *root;
+
+	assert_non_null(mkdtemp(tmpl));
+	root = sz_xstrdup(tmpl);
+	load_fixture(l, name, root);
+	if (l->v2_mount != NULL) {
+		/* the root's controllers, then the layout again to see them */
+		cleanup_free char *rootctrls = sz_asprintf("%s/cgroup.controllers", l->v2_mount);
+
+		put_path(rootctrls, "cpu memory pids\n");
+		sz_cgroup_layout_release(l);
+		load_fixture(l, name, root);
+	}
+	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+		cleanup_free char *procs = NULL;
+
+		if (l->mount[c] == NULL || sz_cgroup_layout_on_v2(l, c))
+			continue;
+		procs = sz_asprintf("%s/stanza-alice/cgroup.procs", l->mount[c]);
+		put_path(procs, "");
+	}
+	if (l->v2_mount != NULL) {
+		cleanup_free char *cur = sz_asprintf("%s%s", l->v2_mount, l->v2_self ? l->v2_self : "/");
+		size_t top = strlen(l->v2_mount) + 1 + strcspn(cur + strlen(l->v2_mount) + 1, "/");
+
+		for (char *end = cur + strlen(cur); end > cur + strlen(l->v2_mount); *end = '\0') {
+			cleanup_free char *procs = sz_asprintf("%s/cgroup.procs", cur);
+			cleanup_free char *ctrls = sz_asprintf("%s/cgroup.controllers", cur);
+
+			put_path(procs, "");
+			put_path(ctrls, "cpu memory pids\n");
+			if (strlen(cur) > top) {
+				cleanup_free char *sub = sz_asprintf("%s/cgroup.subtree_control", cur);
+				put_path(sub, "");
+			}
+			end = strrchr(cur, '/');
+		}
+	}
+	return root;
+}
+
+/* The base expected for a user: "" for root wherever the controller is;
+ * for others stanza-alice on v1, on v2 the second level of stanza's own
+ * cgroup (the first that is delegated), when it has one. */
+static const char *expected_base(const struct sz_cgroup_layout *l, enum sz_controller c, bool root, char *buf,
+                                 size_t size)
+{
+	const char *self = l->v2_self != NULL ? l->v2_self + 1 : "";
+	size_t n = strcspn(self, "/");
+
+	if (l->mount[c] == NULL)
+		return NULL;
+	if (root)
+		return "";
+	if (!sz_cgroup_layout_on_v2(l, c))
+		return "stanza-alice";
+	if (self[n] != '/')
+		return NULL;
+	n += 1 + strcspn(self + n + 1, "/");
+	snprintf(buf, size, "%.*s", (int)n, self);
+	return buf;
+}
+
+static void check_places(const char *name)
+{
+	struct sz_cgroup_layout l;
+	cleanup_free char *root = fake_places(name, &l);
+	sz_error_t err = NULL;
+
+	for (int who = 0; who <= 1; who++) {
+		struct sz_cgroup_user user = {.root = who == 0, .euid = geteuid(), .token = "alice"};
+		struct sz_cgroup_place why[SZ_CTRL_COUNT];
+		char *base[SZ_CTRL_COUNT];
+
+		sz_cgroup_user_bases(&l, &user, base, why);
+		for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+			char buf[256];
+			const char *want = expected_base(&l, c, user.root, buf, sizeof(buf));
+
+			if (want == NULL && base[c] != NULL)
+				fail_msg("%s, %s, %s: base '%s', expected none", name,
+				         user.root ? "root" : "alice", sz_controller_name(c), base[c]);
+			if (want != NULL && (base[c] == NULL || strcmp(base[c], want) != 0))
+				fail_msg("%s, %s, %s: base '%s', expected '%s' (error %d)", name,
+				         user.root ? "root" : "alice", sz_controller_name(c),
+				         base[c] != NULL ? base[c] : "(none)", want, why[c].error);
+			if (l.mount[c] == NULL)
+				assert_int_equal(why[c].error, ENOENT);
+			free(base[c]);
+		}
+		sz_cgroup_places_release(why);
+	}
+	sz_cgroup_layout_release(&l);
+	check(sz_rm_rf_at(AT_FDCWD, root, &err), &err);
+}
+
+static void test_places_each_fixture(void **state)
+{
+	static const char *const fixtures[] = {"hybrid",    "hybrid-mixed", "none",
+	                                       "v1-joined", "v1-nomem",     "v2"};
+
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
+		check_places(fixtures[i]);
+}
+
 /* ---- layout ---- */
 
 static void test_names(void **state)
@@ -1391,6 +1516,7 @@ int main(void)
 	    cmocka_unit_test(test_limit_table),
 	    cmocka_unit_test(test_limits_read_back),
 	    cmocka_unit_test(test_plan),
+	    cmocka_unit_test(test_places_each_fixture),
 	    cmocka_unit_test(test_layout_hybrid_separate),
 	    cmocka_unit_test(test_layout_v1_joined),
 	    cmocka_unit_test(test_layout_v2),
