@@ -20,10 +20,10 @@
 
 /* ---- the limits ---- */
 
-struct cg_writer;
-static int write_memory_limit(const struct cg_writer *w, uint64_t bytes, sz_error_t *err);
-static int write_pids_limit(const struct cg_writer *w, uint64_t n, sz_error_t *err);
-static int write_cpu_limit(const struct cg_writer *w, uint64_t milli, sz_error_t *err);
+struct sz_cgroup_writer;
+static int write_memory_limit(const struct sz_cgroup_writer *w, uint64_t bytes, sz_error_t *err);
+static int write_pids_limit(const struct sz_cgroup_writer *w, uint64_t n, sz_error_t *err);
+static int write_cpu_limit(const struct sz_cgroup_writer *w, uint64_t milli, sz_error_t *err);
 
 const struct sz_cgroup_limit sz_cgroup_limit_table[SZ_LIMIT_COUNT] = {
     [SZ_LIMIT_MEMORY] = {N_("the memory limit"), "cgroup-memory", SZ_CTRL_MEMORY, SZ_CTRL_COUNT,
@@ -109,7 +109,7 @@ void sz_cgroup_release(struct sz_cgroup *cg)
 /* ---- writing files, with a trace ---- */
 
 /* What making a group and writing its limits needs; a limit's writer gets it. */
-struct cg_writer {
+struct sz_cgroup_writer {
 	struct sz_cgroup *cg;
 	const struct sz_cgroup_layout *layout;
 	const struct sz_cgroup_limits *limits;
@@ -118,14 +118,14 @@ struct cg_writer {
 	unsigned made; /* bit c: cg->path[c] is a directory made here */
 };
 
-static void trace(const struct cg_writer *ctx, const char *what, const char *path, const char *value)
+static void trace(const struct sz_cgroup_writer *ctx, const char *what, const char *path, const char *value)
 {
 	if (ctx->trace != NULL)
 		ctx->trace(ctx->trace_arg, what, path, value);
 }
 
-static int write_value(const struct cg_writer *ctx, const char *dir, const char *file, const char *value,
-                       sz_error_t *err)
+static int write_value(const struct sz_cgroup_writer *ctx, const char *dir, const char *file,
+                       const char *value, sz_error_t *err)
 {
 	cleanup_free char *path = cg_path_join(dir, file);
 
@@ -137,8 +137,8 @@ static int write_value(const struct cg_writer *ctx, const char *dir, const char 
 
 /* Like write_value, for a file the kernel may not offer (memsw without swap
  * accounting, memory.swap.max without swap): then there is nothing to limit. */
-static int write_optional(const struct cg_writer *ctx, const char *dir, const char *file, const char *value,
-                          sz_error_t *err)
+static int write_optional(const struct sz_cgroup_writer *ctx, const char *dir, const char *file,
+                          const char *value, sz_error_t *err)
 {
 	cleanup_free char *path = cg_path_join(dir, file);
 
@@ -165,7 +165,7 @@ static bool wanted(const struct sz_cgroup_limits *limits, enum sz_controller c)
 
 /* "+memory +pids +cpu" for the v2 controllers this group uses that dir has not
  * enabled for its children yet, or NULL. */
-static char *missing_controllers(const struct cg_writer *ctx, const char *enabled)
+static char *missing_controllers(const struct sz_cgroup_writer *ctx, const char *enabled)
 {
 	char *out = NULL;
 
@@ -183,7 +183,7 @@ static char *missing_controllers(const struct cg_writer *ctx, const char *enable
 	return out;
 }
 
-static int enable_controllers(const struct cg_writer *ctx, const char *dir, sz_error_t *err)
+static int enable_controllers(const struct sz_cgroup_writer *ctx, const char *dir, sz_error_t *err)
 {
 	cleanup_free char *control = cg_path_join(dir, "cgroup.subtree_control");
 	cleanup_free char *enabled = NULL;
@@ -197,7 +197,7 @@ static int enable_controllers(const struct cg_writer *ctx, const char *dir, sz_e
 	return write_value(ctx, dir, "cgroup.subtree_control", want, err);
 }
 
-static int make_base_dir(const struct cg_writer *ctx, const char *dir, sz_error_t *err)
+static int make_base_dir(const struct sz_cgroup_writer *ctx, const char *dir, sz_error_t *err)
 {
 	if (mkdir(dir, 0755) == 0)
 		trace(ctx, "mkdir", dir, NULL);
@@ -225,7 +225,7 @@ static char *next_component(char **rest)
 
 /* Make what is missing of base under mount and return the directory the
  * group goes in; on v2 every level enables the controllers for the next. */
-static int prepare_parent(const struct cg_writer *ctx, const char *mount, const char *base, char **out,
+static int prepare_parent(const struct sz_cgroup_writer *ctx, const char *mount, const char *base, char **out,
                           sz_error_t *err)
 {
 	bool v2 = ctx->layout->v2_mount != NULL && strcmp(mount, ctx->layout->v2_mount) == 0;
@@ -316,7 +316,7 @@ int sz_cgroup_plan(struct sz_cgroup *cg, const struct sz_cgroup_layout *layout,
 	return 0;
 }
 
-static int make_group(struct cg_writer *w, enum sz_controller c, const char *base, sz_error_t *err)
+static int make_group(struct sz_cgroup_writer *w, enum sz_controller c, const char *base, sz_error_t *err)
 {
 	cleanup_free char *parent = NULL;
 	const char *dir = w->cg->path[c];
@@ -330,7 +330,7 @@ static int make_group(struct cg_writer *w, enum sz_controller c, const char *bas
 	return 0;
 }
 
-static int make_groups(struct cg_writer *w, const char *const base[SZ_CTRL_COUNT], sz_error_t *err)
+static int make_groups(struct sz_cgroup_writer *w, const char *const base[SZ_CTRL_COUNT], sz_error_t *err)
 {
 	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
 		if (w->cg->path[c] == NULL || shared_dir(w->cg, w->layout, c) != NULL)
@@ -343,7 +343,7 @@ static int make_groups(struct cg_writer *w, const char *const base[SZ_CTRL_COUNT
 
 /* ---- the limits' writers ---- */
 
-static int write_memory_limit(const struct cg_writer *w, uint64_t bytes, sz_error_t *err)
+static int write_memory_limit(const struct sz_cgroup_writer *w, uint64_t bytes, sz_error_t *err)
 {
 	const char *dir = w->cg->path[SZ_CTRL_MEMORY];
 	char value[32];
@@ -361,7 +361,7 @@ static int write_memory_limit(const struct cg_writer *w, uint64_t bytes, sz_erro
 	return write_optional(w, dir, "memory.memsw.limit_in_bytes", value, err);
 }
 
-static int write_pids_limit(const struct cg_writer *w, uint64_t n, sz_error_t *err)
+static int write_pids_limit(const struct sz_cgroup_writer *w, uint64_t n, sz_error_t *err)
 {
 	char value[32];
 
@@ -369,7 +369,7 @@ static int write_pids_limit(const struct cg_writer *w, uint64_t n, sz_error_t *e
 	return write_value(w, w->cg->path[SZ_CTRL_PIDS], "pids.max", value, err);
 }
 
-static int write_cpu_limit(const struct cg_writer *w, uint64_t milli, sz_error_t *err)
+static int write_cpu_limit(const struct sz_cgroup_writer *w, uint64_t milli, sz_error_t *err)
 {
 	const char *dir = w->cg->path[SZ_CTRL_CPU];
 	uint64_t per_milli = CFS_PERIOD_US / 1000;
@@ -390,7 +390,7 @@ static int write_cpu_limit(const struct cg_writer *w, uint64_t milli, sz_error_t
 	return write_value(w, dir, "cpu.cfs_quota_us", value, err);
 }
 
-static int write_limits(const struct cg_writer *w, sz_error_t *err)
+static int write_limits(const struct sz_cgroup_writer *w, sz_error_t *err)
 {
 	for (int i = 0; i < SZ_LIMIT_COUNT; i++) {
 		uint64_t value = sz_cgroup_limit_value(w->limits, i);
@@ -426,7 +426,7 @@ int sz_cgroup_read_limit(const struct sz_cgroup *cg, enum sz_cgroup_limit_id id,
 /* ---- create, undo, enter ---- */
 
 /* Nothing has joined yet, so a plain rmdir undoes each mkdir. */
-static void undo_create(const struct cg_writer *w)
+static void undo_create(const struct sz_cgroup_writer *w)
 {
 	for (int c = SZ_CTRL_COUNT; c-- > 0;)
 		if ((w->made & (1u << c)) && rmdir(w->cg->path[c]) == 0)
@@ -439,7 +439,8 @@ int sz_cgroup_create_planned(struct sz_cgroup *cg, const struct sz_cgroup_layout
                              sz_cgroup_trace_fn trace_fn, void *trace_arg, sz_error_t *err)
 {
 	static const struct sz_cgroup_limits no_limits;
-	struct cg_writer w = {cg, layout, limits != NULL ? limits : &no_limits, trace_fn, trace_arg, 0};
+	struct sz_cgroup_writer w = {cg,       layout,    limits != NULL ? limits : &no_limits,
+	                             trace_fn, trace_arg, 0};
 
 	if (make_groups(&w, base, err) < 0 || write_limits(&w, err) < 0) {
 		undo_create(&w);

@@ -133,7 +133,7 @@ enum sz_cgroup_limit_id {
 	SZ_LIMIT_COUNT,
 };
 
-struct cg_writer;
+struct sz_cgroup_writer;
 
 struct sz_cgroup_limit {
 	const char *name;              /* untranslated (N_): "the memory limit" */
@@ -144,7 +144,7 @@ struct sz_cgroup_limit {
 	const char *v1_file, *v2_file; /* where it is read back: the file holding the value */
 	uint64_t scale;                /* the file's number divided by this is the value */
 	/* Write value (not 0) into the group, on v1 or v2 as cg_is_unified says. */
-	int (*write)(const struct cg_writer *w, uint64_t value, sz_error_t *err);
+	int (*write)(const struct sz_cgroup_writer *w, uint64_t value, sz_error_t *err);
 };
 
 extern const struct sz_cgroup_limit sz_cgroup_limit_table[SZ_LIMIT_COUNT];
