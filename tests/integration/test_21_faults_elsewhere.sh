@@ -59,7 +59,15 @@ leaf_of() { # PARENT SIDE
 }
 
 make_sides() {
-	local p s
+	local p s c
+	# v2: the controllers reach A and B only when their parent enables them
+	# (stanza would, for a base it uses, but A must offer them to be one).
+	if ((V2_ROOTLESS)); then
+		for c in memory pids cpu; do
+			grep -qw "$c" "$DELEGATED/cgroup.subtree_control" ||
+				echo "+$c" >"$DELEGATED/cgroup.subtree_control" || return 1
+		done
+	fi
 	for p in $PARENTS; do
 		for s in a b; do
 			mkdir -p "$(leaf_of "$p" "$s")" || return 1
@@ -93,13 +101,17 @@ remove_sides() {
 	done
 	return 0
 }
+# (lib.sh's finish clears the EXIT trap: every way out calls remove_sides first.)
 trap 'remove_sides; szit_on_exit' EXIT
 
 cg_before=$(all_stanza_cgroups)
 state_before=$(all_state_entries)
 leaves_before=$(self_leaves)
 
-make_sides || die "cannot make the test's cgroups under: $PARENTS"
+if ! make_sides; then
+	remove_sides
+	die "cannot make the test's cgroups under: $PARENTS"
+fi
 
 # ---- the first stanza, in A, killed while its container runs
 count_run
@@ -113,6 +125,7 @@ if [[ -z $pid1 ]]; then
 	kill -KILL "$spid" 2>/dev/null
 	wait "$spid" 2>/dev/null
 	sed 's/^/#   /' "$SZIT_TMP/a.err"
+	remove_sides
 	die "the first stanza's container did not start"
 fi
 dirs=$(cgroup_dirs_of "$pid1")
