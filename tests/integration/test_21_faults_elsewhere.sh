@@ -96,7 +96,8 @@ remove_sides() {
 		for s in a b; do
 			d=$(leaf_of "$p" "$s")
 			rmdir "$d" 2>/dev/null
-			((V2_ROOTLESS)) && rmdir "$p/$TAG-$s" 2>/dev/null
+			# (the second stanza's own leaf stays in B after it exits, empty)
+			((V2_ROOTLESS)) && rmdir "$p/$TAG-$s"/stanza-self-* "$p/$TAG-$s" 2>/dev/null
 		done
 	done
 	return 0
