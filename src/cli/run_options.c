@@ -140,6 +140,13 @@ static int check_hostname(const char *name, sz_error_t *err)
 	return 0;
 }
 
+/* The options that set each limit, as the runtime's messages name them. */
+static const char *const limit_flags[SZ_LIMIT_COUNT] = {
+    [SZ_LIMIT_MEMORY] = "--memory",
+    [SZ_LIMIT_PIDS] = "--pids",
+    [SZ_LIMIT_CPU] = "--cpus",
+};
+
 static int parse_one(struct sz_run_options *o, int opt, const char *arg, sz_error_t *err)
 {
 	struct sz_spec *s = &o->spec;
@@ -213,6 +220,7 @@ int sz_run_options_parse(struct sz_run_options *o, int argc, char **argv, sz_err
 			return -1;
 	}
 	o->spec.env = o->env;
+	o->spec.limit_words = limit_flags;
 	if (o->help)
 		return 0;
 	if (optind >= argc)

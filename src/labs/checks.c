@@ -8,6 +8,7 @@
 #include "common/cleanup.h"
 #include "common/i18n.h"
 #include "common/util.h"
+#include "labs/check_kinds.h"
 
 /* ---- text -------------------------------------------------------------- */
 
@@ -66,7 +67,8 @@ static char *quote(const char *text, size_t len)
 
 /* ---- what the command did ---------------------------------------------- */
 
-static bool eval_exit(const struct sz_check *c, const struct sz_outcome *o, char **detail)
+bool sz_check_eval_exit(const struct sz_check *c, const struct sz_outcome *o, const struct sz_check_env *env,
+                        char **detail)
 {
 	if (!o->ran) {
 		*detail = sz_xstrdup(_("no command ran"));
@@ -78,7 +80,8 @@ static bool eval_exit(const struct sz_check *c, const struct sz_outcome *o, char
 	return false;
 }
 
-static bool eval_output(const struct sz_check *c, const struct sz_outcome *o, char **detail)
+bool sz_check_eval_output(const struct sz_check *c, const struct sz_outcome *o,
+                          const struct sz_check_env *env, char **detail)
 {
 	bool is_err = c->kind == SZ_CHECK_STDERR;
 	const char *text = is_err ? o->err : o->out;
@@ -107,8 +110,8 @@ static bool eval_output(const struct sz_check *c, const struct sz_outcome *o, ch
 	return false;
 }
 
-static bool eval_oom(const struct sz_check *c, const struct sz_outcome *o, const struct sz_check_env *env,
-                     char **detail)
+bool sz_check_eval_oom(const struct sz_check *c, const struct sz_outcome *o, const struct sz_check_env *env,
+                       char **detail)
 {
 	bool killed = o->oom_killed;
 	uint64_t now = 0;
@@ -126,7 +129,8 @@ static bool eval_oom(const struct sz_check *c, const struct sz_outcome *o, const
 
 /* ---- files ------------------------------------------------------------- */
 
-static bool eval_file(const struct sz_check *c, const struct sz_check_env *env, char **detail)
+bool sz_check_eval_file(const struct sz_check *c, const struct sz_outcome *o, const struct sz_check_env *env,
+                        char **detail)
 {
 	bool host = c->kind == SZ_CHECK_HOST_FILE;
 	cleanup_free char *data = NULL, *q = NULL;
@@ -159,7 +163,8 @@ static bool eval_file(const struct sz_check *c, const struct sz_check_env *env, 
 
 /* ---- namespaces, ids, counters, names ---------------------------------- */
 
-static bool eval_ns(const struct sz_check *c, const struct sz_check_env *env, char **detail)
+bool sz_check_eval_ns(const struct sz_check *c, const struct sz_outcome *o, const struct sz_check_env *env,
+                      char **detail)
 {
 	uint64_t mine = 0, theirs = 0;
 	sz_error_t err = NULL;
@@ -182,7 +187,8 @@ static bool eval_ns(const struct sz_check *c, const struct sz_check_env *env, ch
 	return false;
 }
 
-static bool eval_uid_map(const struct sz_check *c, const struct sz_check_env *env, char **detail)
+bool sz_check_eval_uid_map(const struct sz_check *c, const struct sz_outcome *o,
+                           const struct sz_check_env *env, char **detail)
 {
 	cleanup_free char *text = NULL, *q = NULL;
 	sz_error_t err = NULL;
@@ -199,7 +205,8 @@ static bool eval_uid_map(const struct sz_check *c, const struct sz_check_env *en
 	return false;
 }
 
-static bool eval_counter(const struct sz_check *c, const struct sz_check_env *env, char **detail)
+bool sz_check_eval_counter(const struct sz_check *c, const struct sz_outcome *o,
+                           const struct sz_check_env *env, char **detail)
 {
 	const char *name = sz_cgroup_counter_name(c->counter);
 	sz_error_t err = NULL;
@@ -223,7 +230,8 @@ static bool eval_counter(const struct sz_check *c, const struct sz_check_env *en
 	return true;
 }
 
-static bool eval_hostname(const struct sz_check *c, const struct sz_check_env *env, char **detail)
+bool sz_check_eval_hostname(const struct sz_check *c, const struct sz_outcome *o,
+                            const struct sz_check_env *env, char **detail)
 {
 	bool host = c->kind == SZ_CHECK_HOST_HOSTNAME_UNCHANGED;
 	cleanup_free char *name = NULL;
@@ -290,7 +298,8 @@ static int listens(const struct sz_check *c, const struct sz_check_env *env, boo
 	return 0;
 }
 
-static bool eval_listening(const struct sz_check *c, const struct sz_check_env *env, char **detail)
+bool sz_check_eval_listening(const struct sz_check *c, const struct sz_outcome *o,
+                             const struct sz_check_env *env, char **detail)
 {
 	const char *proto = c->proto == SZ_PROTO_UDP ? "udp" : "tcp";
 	bool inside = false, outside = false;
@@ -319,7 +328,8 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
-static bool eval_process(const struct sz_check *c, const struct sz_check_env *env, char **detail)
+bool sz_check_eval_process(const struct sz_check *c, const struct sz_outcome *o,
+                           const struct sz_check_env *env, char **detail)
 {
 	char **cmds = NULL;
 	size_t n = 0;
@@ -347,26 +357,11 @@ bool sz_check_eval(const struct sz_check *c, const struct sz_outcome *o, const s
                    char **detail)
 {
 	*detail = NULL;
-	switch (c->kind) {
-	case SZ_CHECK_EXIT: return eval_exit(c, o, detail);
-	case SZ_CHECK_STDOUT:
-	case SZ_CHECK_STDERR:
-	case SZ_CHECK_STDOUT_NOT: return eval_output(c, o, detail);
-	case SZ_CHECK_OOM_KILLED: return eval_oom(c, o, env, detail);
-	case SZ_CHECK_FILE:
-	case SZ_CHECK_HOST_FILE: return eval_file(c, env, detail);
-	case SZ_CHECK_NS_DIFFERS:
-	case SZ_CHECK_NS_SAME: return eval_ns(c, env, detail);
-	case SZ_CHECK_UID_MAP: return eval_uid_map(c, env, detail);
-	case SZ_CHECK_CGROUP: return eval_counter(c, env, detail);
-	case SZ_CHECK_HOSTNAME:
-	case SZ_CHECK_HOST_HOSTNAME_UNCHANGED: return eval_hostname(c, env, detail);
-	case SZ_CHECK_LISTENING: return eval_listening(c, env, detail);
-	case SZ_CHECK_PROCESS: return eval_process(c, env, detail);
-	case SZ_CHECK_KIND_COUNT: break;
+	if (c->kind >= SZ_CHECK_KIND_COUNT) {
+		*detail = sz_xstrdup("unknown check");
+		return false;
 	}
-	*detail = sz_xstrdup("unknown check");
-	return false;
+	return sz_check_kind_ops(c->kind)->eval(c, o, env, detail);
 }
 
 void sz_check_result_release(struct sz_check_result *r)

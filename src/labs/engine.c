@@ -126,6 +126,12 @@ static int create_container(struct sz_lab_run *run, sz_error_t *err)
 	struct sz_volume *vols = sz_xcalloc(lc->n_volumes + 1, sizeof(*vols));
 	char *argv[] = {"sleep", "2147483647", NULL};
 	cleanup_close int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	/* The limits as the lab file sets them (container: memory, pids, cpus). */
+	const char *const words[SZ_LIMIT_COUNT] = {
+	    [SZ_LIMIT_MEMORY] = _("'memory' in the lab file"),
+	    [SZ_LIMIT_PIDS] = _("'pids' in the lab file"),
+	    [SZ_LIMIT_CPU] = _("'cpus' in the lab file"),
+	};
 	struct sz_spec spec;
 	int r;
 
@@ -142,6 +148,7 @@ static int create_container(struct sz_lab_run *run, sz_error_t *err)
 	spec.volumes = vols;
 	spec.n_volumes = lc->n_volumes;
 	spec.limits = lc->limits;
+	spec.limit_words = words;
 	spec.net = lc->net;
 	spec.read_only = lc->read_only;
 	spec.stdio[0] = spec.stdio[1] = spec.stdio[2] = null;

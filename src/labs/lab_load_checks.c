@@ -5,25 +5,8 @@
 #include "common/cleanup.h"
 #include "common/i18n.h"
 #include "common/util.h"
+#include "labs/check_kinds.h"
 #include "labs/lab_internal.h"
-
-static const enum sz_check_kind kinds[SZ_CHECK_KIND_COUNT] = {
-    SZ_CHECK_EXIT,
-    SZ_CHECK_STDOUT,
-    SZ_CHECK_STDERR,
-    SZ_CHECK_STDOUT_NOT,
-    SZ_CHECK_OOM_KILLED,
-    SZ_CHECK_FILE,
-    SZ_CHECK_HOST_FILE,
-    SZ_CHECK_NS_DIFFERS,
-    SZ_CHECK_NS_SAME,
-    SZ_CHECK_UID_MAP,
-    SZ_CHECK_CGROUP,
-    SZ_CHECK_HOSTNAME,
-    SZ_CHECK_HOST_HOSTNAME_UNCHANGED,
-    SZ_CHECK_LISTENING,
-    SZ_CHECK_PROCESS,
-};
 
 static const char *const namespaces[] = {"pid", "net", "mnt", "uts", "ipc", "user", "cgroup", NULL};
 
@@ -36,12 +19,6 @@ static const char *const counter_names[SZ_COUNTER_COUNT] = {
 const char *sz_cgroup_counter_name(enum sz_cgroup_counter c)
 {
 	return c < SZ_COUNTER_COUNT ? counter_names[c] : "?";
-}
-
-bool sz_check_reads_output(enum sz_check_kind kind)
-{
-	return kind == SZ_CHECK_EXIT || kind == SZ_CHECK_STDOUT || kind == SZ_CHECK_STDERR ||
-	       kind == SZ_CHECK_STDOUT_NOT;
 }
 
 void sz_check_release(struct sz_check *check)
@@ -139,7 +116,7 @@ static bool begin_check(struct sz_loader *ld, const struct sz_ynode *value, stru
 		                f->key);
 		return false;
 	}
-	c->kind = *(const enum sz_check_kind *)f->data;
+	c->kind = (enum sz_check_kind)(f - sz_check_fields);
 	return true;
 }
 
@@ -148,7 +125,8 @@ static void set_text(struct sz_check *c, const char *key, const char *value)
 	c->text = sz_asprintf("%s: %s", key, value);
 }
 
-static void load_exit(struct sz_loader *ld, const struct sz_ynode *value, void *obj, const struct sz_field *f)
+void sz_check_load_exit(struct sz_loader *ld, const struct sz_ynode *value, void *obj,
+                        const struct sz_field *f)
 {
 	struct sz_check *c = obj;
 	uint64_t n;
@@ -160,8 +138,8 @@ static void load_exit(struct sz_loader *ld, const struct sz_ynode *value, void *
 		c->status = (int)n;
 }
 
-static void load_regex(struct sz_loader *ld, const struct sz_ynode *value, void *obj,
-                       const struct sz_field *f)
+void sz_check_load_regex(struct sz_loader *ld, const struct sz_ynode *value, void *obj,
+                         const struct sz_field *f)
 {
 	struct sz_check *c = obj;
 
@@ -172,7 +150,8 @@ static void load_regex(struct sz_loader *ld, const struct sz_ynode *value, void 
 }
 
 /* `oom-killed: true` or `false`; `host-hostname-unchanged` only true. */
-static void load_flag(struct sz_loader *ld, const struct sz_ynode *value, void *obj, const struct sz_field *f)
+void sz_check_load_flag(struct sz_loader *ld, const struct sz_ynode *value, void *obj,
+                        const struct sz_field *f)
 {
 	struct sz_check *c = obj;
 	size_t errors = ld->errors;
@@ -187,7 +166,7 @@ static void load_flag(struct sz_loader *ld, const struct sz_ynode *value, void *
 		sz_loader_error(ld, value, _("'%s' can only be true"), f->key);
 }
 
-static void load_ns(struct sz_loader *ld, const struct sz_ynode *value, void *obj, const struct sz_field *f)
+void sz_check_load_ns(struct sz_loader *ld, const struct sz_ynode *value, void *obj, const struct sz_field *f)
 {
 	struct sz_check *c = obj;
 
@@ -252,7 +231,8 @@ static const struct sz_field file_fields[] = {
     {NULL, 0, false, NULL, 0, NULL},
 };
 
-static void load_file(struct sz_loader *ld, const struct sz_ynode *value, void *obj, const struct sz_field *f)
+void sz_check_load_file(struct sz_loader *ld, const struct sz_ynode *value, void *obj,
+                        const struct sz_field *f)
 {
 	struct sz_check *c = obj;
 	const struct sz_ynode *contains = sz_ynode_get(value, "contains");
@@ -303,8 +283,8 @@ static const struct sz_field cgroup_fields[] = {
     {NULL, 0, false, NULL, 0, NULL},
 };
 
-static void load_cgroup(struct sz_loader *ld, const struct sz_ynode *value, void *obj,
-                        const struct sz_field *f)
+void sz_check_load_cgroup(struct sz_loader *ld, const struct sz_ynode *value, void *obj,
+                          const struct sz_field *f)
 {
 	struct sz_check *c = obj;
 	uint32_t seen;
@@ -357,8 +337,8 @@ static const struct sz_field listening_fields[] = {
     {NULL, 0, false, NULL, 0, NULL},
 };
 
-static void load_listening(struct sz_loader *ld, const struct sz_ynode *value, void *obj,
-                           const struct sz_field *f)
+void sz_check_load_listening(struct sz_loader *ld, const struct sz_ynode *value, void *obj,
+                             const struct sz_field *f)
 {
 	struct sz_check *c = obj;
 
@@ -370,26 +350,6 @@ static void load_listening(struct sz_loader *ld, const struct sz_ynode *value, v
 
 /* ---- the list ---------------------------------------------------------- */
 
-static const struct sz_field check_fields[] = {
-    {"exit", SZ_YNODE_SCALAR, false, load_exit, 0, &kinds[SZ_CHECK_EXIT]},
-    {"stdout", SZ_YNODE_SCALAR, false, load_regex, 0, &kinds[SZ_CHECK_STDOUT]},
-    {"stderr", SZ_YNODE_SCALAR, false, load_regex, 0, &kinds[SZ_CHECK_STDERR]},
-    {"stdout-not", SZ_YNODE_SCALAR, false, load_regex, 0, &kinds[SZ_CHECK_STDOUT_NOT]},
-    {"oom-killed", SZ_YNODE_SCALAR, false, load_flag, 0, &kinds[SZ_CHECK_OOM_KILLED]},
-    {"file", SZ_YNODE_MAP, false, load_file, 0, &kinds[SZ_CHECK_FILE]},
-    {"host-file", SZ_YNODE_MAP, false, load_file, 0, &kinds[SZ_CHECK_HOST_FILE]},
-    {"ns-differs", SZ_YNODE_SCALAR, false, load_ns, 0, &kinds[SZ_CHECK_NS_DIFFERS]},
-    {"ns-same", SZ_YNODE_SCALAR, false, load_ns, 0, &kinds[SZ_CHECK_NS_SAME]},
-    {"uid-map", SZ_YNODE_SCALAR, false, load_regex, 0, &kinds[SZ_CHECK_UID_MAP]},
-    {"cgroup", SZ_YNODE_MAP, false, load_cgroup, 0, &kinds[SZ_CHECK_CGROUP]},
-    {"hostname", SZ_YNODE_SCALAR, false, load_regex, 0, &kinds[SZ_CHECK_HOSTNAME]},
-    {"host-hostname-unchanged", SZ_YNODE_SCALAR, false, load_flag, 0,
-     &kinds[SZ_CHECK_HOST_HOSTNAME_UNCHANGED]},
-    {"listening", SZ_YNODE_MAP, false, load_listening, 0, &kinds[SZ_CHECK_LISTENING]},
-    {"process", SZ_YNODE_SCALAR, false, load_regex, 0, &kinds[SZ_CHECK_PROCESS]},
-    {NULL, 0, false, NULL, 0, NULL},
-};
-
 /* An empty mapping: unknown keys were reported with the keys expected. */
 static void check_one(struct sz_loader *ld, const struct sz_ynode *map, void *elem, uint32_t seen)
 {
@@ -399,11 +359,23 @@ static void check_one(struct sz_loader *ld, const struct sz_ynode *map, void *el
 }
 
 const struct sz_list_spec sz_lab_expect_list = {
-    "check",   sizeof(struct sz_check), offsetof(struct sz_lab_step, n_expect), SZ_NO_ID, 1, 0, check_fields,
+    "check",
+    sizeof(struct sz_check),
+    offsetof(struct sz_lab_step, n_expect),
+    SZ_NO_ID,
+    1,
+    0,
+    sz_check_fields,
     check_one,
 };
 
 const struct sz_list_spec sz_lab_check_list = {
-    "check",   sizeof(struct sz_check), offsetof(struct sz_lab_step, n_check), SZ_NO_ID, 1, 0, check_fields,
+    "check",
+    sizeof(struct sz_check),
+    offsetof(struct sz_lab_step, n_check),
+    SZ_NO_ID,
+    1,
+    0,
+    sz_check_fields,
     check_one,
 };

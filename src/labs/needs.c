@@ -133,17 +133,19 @@ static char *cannot_run(const struct sz_probe *probe)
 	return sz_xstrdup(_("this host cannot run containers (see 'stanza doctor')"));
 }
 
-/* A limit the lab sets needs its controller even when `needs` forgets it. */
+/* A limit the lab sets needs its controller even when `needs` forgets it:
+ * the need the runtime's table names for it. */
 static unsigned implied_needs(const struct sz_lab *lab)
 {
 	unsigned needs = lab->needs;
 
-	if (lab->container.limits.memory_bytes != 0)
-		needs |= SZ_NEED_CGROUP_MEMORY;
-	if (lab->container.limits.pids != 0)
-		needs |= SZ_NEED_CGROUP_PIDS;
-	if (lab->container.limits.cpu_milli != 0)
-		needs |= SZ_NEED_CGROUP_CPU;
+	for (int i = 0; i < SZ_LIMIT_COUNT; i++) {
+		if (sz_cgroup_limit_value(&lab->container.limits, i) == 0)
+			continue;
+		for (int n = 0; n < SZ_NEED_COUNT; n++)
+			if (strcmp(sz_lab_need_name(1u << n), sz_cgroup_limit_table[i].need) == 0)
+				needs |= 1u << n;
+	}
 	return needs;
 }
 

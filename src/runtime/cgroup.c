@@ -18,33 +18,58 @@
 #define CFS_PERIOD_US 100000
 #define MIN_CPU_MILLI 10 /* the kernel's smallest CFS quota is 1 ms */
 
-static uint64_t limit_for(const struct sz_cgroup_limits *limits, enum sz_controller c)
+/* ---- the limits ---- */
+
+struct sz_cgroup_writer;
+static int write_memory_limit(const struct sz_cgroup_writer *w, uint64_t bytes, sz_error_t *err);
+static int write_pids_limit(const struct sz_cgroup_writer *w, uint64_t n, sz_error_t *err);
+static int write_cpu_limit(const struct sz_cgroup_writer *w, uint64_t milli, sz_error_t *err);
+
+const struct sz_cgroup_limit sz_cgroup_limit_table[SZ_LIMIT_COUNT] = {
+    [SZ_LIMIT_MEMORY] = {N_("the memory limit"), "cgroup-memory", SZ_CTRL_MEMORY, SZ_CTRL_COUNT,
+                         offsetof(struct sz_cgroup_limits, memory_bytes), "memory.limit_in_bytes",
+                         "memory.max", 1, write_memory_limit},
+    [SZ_LIMIT_PIDS] = {N_("the pids limit"), "cgroup-pids", SZ_CTRL_PIDS, SZ_CTRL_COUNT,
+                       offsetof(struct sz_cgroup_limits, pids), "pids.max", "pids.max", 1, write_pids_limit},
+    [SZ_LIMIT_CPU] = {N_("the cpu limit"), "cgroup-cpu", SZ_CTRL_CPU, SZ_CTRL_CPUACCT,
+                      offsetof(struct sz_cgroup_limits, cpu_milli), "cpu.cfs_quota_us", "cpu.max",
+                      CFS_PERIOD_US / 1000, write_cpu_limit},
+};
+
+uint64_t sz_cgroup_limit_value(const struct sz_cgroup_limits *limits, enum sz_cgroup_limit_id id)
 {
-	switch (c) {
-	case SZ_CTRL_MEMORY: return limits->memory_bytes;
-	case SZ_CTRL_PIDS: return limits->pids;
-	case SZ_CTRL_CPU: return limits->cpu_milli;
-	default: return 0;
-	}
+	return *(const uint64_t *)((const char *)limits + sz_cgroup_limit_table[id].offset);
+}
+
+bool sz_cgroup_limits_any(const struct sz_cgroup_limits *limits)
+{
+	for (int i = 0; i < SZ_LIMIT_COUNT; i++)
+		if (sz_cgroup_limit_value(limits, i) != 0)
+			return true;
+	return false;
 }
 
 int sz_cgroup_check_limits(const struct sz_cgroup_layout *layout, const struct sz_cgroup_limits *limits,
-                           sz_error_t *err)
+                           const char *const words[SZ_LIMIT_COUNT], sz_error_t *err)
 {
-	static const char *const flags[SZ_CTRL_COUNT] = {
-	    [SZ_CTRL_MEMORY] = "--memory",
-	    [SZ_CTRL_PIDS] = "--pids",
-	    [SZ_CTRL_CPU] = "--cpus",
-	};
+	for (int i = 0; i < SZ_LIMIT_COUNT; i++) {
+		const struct sz_cgroup_limit *d = &sz_cgroup_limit_table[i];
 
-	for (int c = 0; c < SZ_CTRL_COUNT; c++)
-		if (limit_for(limits, c) != 0 && layout->mount[c] == NULL)
-			/* TRANSLATORS: the first %s is a controller (memory, pids, cpu), the second an
-			 * option. */
+		if (sz_cgroup_limit_value(limits, i) != 0 && layout->mount[d->controller] == NULL)
+			/* TRANSLATORS: the first %s is a controller (memory, pids, cpu), the second a
+			 * limit as its user asked for it ("--memory", "the memory limit"). */
 			return sz_error_make(
 			    err, 0, _("this host has no %s cgroup controller: %s cannot be enforced"),
-			    sz_controller_name(c), flags[c]);
+			    sz_controller_name(d->controller), sz_cgroup_limit_words(words, i));
+	}
 	return 0;
+}
+
+const char *sz_cgroup_limit_words(const char *const words[SZ_LIMIT_COUNT], enum sz_cgroup_limit_id id)
+{
+	if (words != NULL && words[id] != NULL)
+		return words[id];
+	return _(sz_cgroup_limit_table[id].name);
 }
 
 /* ---- the directories of a group ---- */
@@ -83,22 +108,24 @@ void sz_cgroup_release(struct sz_cgroup *cg)
 
 /* ---- writing files, with a trace ---- */
 
-struct create_ctx {
+/* What making a group and writing its limits needs; a limit's writer gets it. */
+struct sz_cgroup_writer {
 	struct sz_cgroup *cg;
 	const struct sz_cgroup_layout *layout;
 	const struct sz_cgroup_limits *limits;
 	sz_cgroup_trace_fn trace;
 	void *trace_arg;
+	unsigned made; /* bit c: cg->path[c] is a directory made here */
 };
 
-static void trace(const struct create_ctx *ctx, const char *what, const char *path, const char *value)
+static void trace(const struct sz_cgroup_writer *ctx, const char *what, const char *path, const char *value)
 {
 	if (ctx->trace != NULL)
 		ctx->trace(ctx->trace_arg, what, path, value);
 }
 
-static int write_value(const struct create_ctx *ctx, const char *dir, const char *file, const char *value,
-                       sz_error_t *err)
+static int write_value(const struct sz_cgroup_writer *ctx, const char *dir, const char *file,
+                       const char *value, sz_error_t *err)
 {
 	cleanup_free char *path = cg_path_join(dir, file);
 
@@ -110,8 +137,8 @@ static int write_value(const struct create_ctx *ctx, const char *dir, const char
 
 /* Like write_value, for a file the kernel may not offer (memsw without swap
  * accounting, memory.swap.max without swap): then there is nothing to limit. */
-static int write_optional(const struct create_ctx *ctx, const char *dir, const char *file, const char *value,
-                          sz_error_t *err)
+static int write_optional(const struct sz_cgroup_writer *ctx, const char *dir, const char *file,
+                          const char *value, sz_error_t *err)
 {
 	cleanup_free char *path = cg_path_join(dir, file);
 
@@ -127,14 +154,18 @@ static int write_optional(const struct create_ctx *ctx, const char *dir, const c
  * costs a cgroup.procs write and an rmdir on v1, most of a short run. */
 static bool wanted(const struct sz_cgroup_limits *limits, enum sz_controller c)
 {
-	if (c == SZ_CTRL_CPUACCT)
-		return limits->cpu_milli != 0;
-	return limit_for(limits, c) != 0;
+	for (int i = 0; i < SZ_LIMIT_COUNT; i++) {
+		const struct sz_cgroup_limit *d = &sz_cgroup_limit_table[i];
+
+		if ((d->controller == c || d->also == c) && sz_cgroup_limit_value(limits, i) != 0)
+			return true;
+	}
+	return false;
 }
 
 /* "+memory +pids +cpu" for the v2 controllers this group uses that dir has not
  * enabled for its children yet, or NULL. */
-static char *missing_controllers(const struct create_ctx *ctx, const char *enabled)
+static char *missing_controllers(const struct sz_cgroup_writer *ctx, const char *enabled)
 {
 	char *out = NULL;
 
@@ -152,7 +183,7 @@ static char *missing_controllers(const struct create_ctx *ctx, const char *enabl
 	return out;
 }
 
-static int enable_controllers(const struct create_ctx *ctx, const char *dir, sz_error_t *err)
+static int enable_controllers(const struct sz_cgroup_writer *ctx, const char *dir, sz_error_t *err)
 {
 	cleanup_free char *control = cg_path_join(dir, "cgroup.subtree_control");
 	cleanup_free char *enabled = NULL;
@@ -166,7 +197,7 @@ static int enable_controllers(const struct create_ctx *ctx, const char *dir, sz_
 	return write_value(ctx, dir, "cgroup.subtree_control", want, err);
 }
 
-static int make_base_dir(const struct create_ctx *ctx, const char *dir, sz_error_t *err)
+static int make_base_dir(const struct sz_cgroup_writer *ctx, const char *dir, sz_error_t *err)
 {
 	if (mkdir(dir, 0755) == 0)
 		trace(ctx, "mkdir", dir, NULL);
@@ -194,7 +225,7 @@ static char *next_component(char **rest)
 
 /* Make what is missing of base under mount and return the directory the
  * group goes in; on v2 every level enables the controllers for the next. */
-static int prepare_parent(const struct create_ctx *ctx, const char *mount, const char *base, char **out,
+static int prepare_parent(const struct sz_cgroup_writer *ctx, const char *mount, const char *base, char **out,
                           sz_error_t *err)
 {
 	bool v2 = ctx->layout->v2_mount != NULL && strcmp(mount, ctx->layout->v2_mount) == 0;
@@ -221,118 +252,32 @@ static int prepare_parent(const struct create_ctx *ctx, const char *mount, const
 
 /* ---- the groups ---- */
 
-static int make_group(const struct create_ctx *ctx, enum sz_controller c, const char *base, const char *name,
-                      sz_error_t *err)
+/* mount + the components of base + name, without doubled slashes. */
+static char *plan_dir(const char *mount, const char *base, const char *name)
 {
-	cleanup_free char *parent = NULL;
-	cleanup_free char *dir = NULL;
+	cleanup_free char *copy = sz_xstrdup(base != NULL ? base : "");
+	char *dir = sz_xstrdup(mount);
+	char *rest = copy;
+	char *part, *next;
 
-	if (prepare_parent(ctx, ctx->layout->mount[c], base, &parent, err) < 0)
-		return -1;
-	dir = cg_path_join(parent, name);
-	if (mkdir(dir, 0755) < 0)
-		return sz_error_make(err, errno, _("cannot create directory '%s'"), dir);
-	trace(ctx, "mkdir", dir, NULL);
-	if (sz_cgroup_layout_on_v2(ctx->layout, c))
-		ctx->cg->unified = sz_xstrdup(dir);
-	ctx->cg->path[c] = steal_pointer(&dir);
-	return 0;
+	while ((part = next_component(&rest)) != NULL) {
+		next = cg_path_join(dir, part);
+		free(dir);
+		dir = next;
+	}
+	next = cg_path_join(dir, name);
+	free(dir);
+	return next;
 }
 
-/* The directory already made for an earlier controller of c's hierarchy. */
-static const char *shared_dir(const struct create_ctx *ctx, enum sz_controller c)
+/* The directory already planned for an earlier controller of c's hierarchy. */
+static const char *shared_dir(const struct sz_cgroup *cg, const struct sz_cgroup_layout *layout,
+                              enum sz_controller c)
 {
 	for (int d = 0; d < (int)c; d++)
-		if (ctx->cg->path[d] != NULL && strcmp(ctx->layout->mount[d], ctx->layout->mount[c]) == 0)
-			return ctx->cg->path[d];
+		if (cg->path[d] != NULL && strcmp(layout->mount[d], layout->mount[c]) == 0)
+			return cg->path[d];
 	return NULL;
-}
-
-static int make_groups(const struct create_ctx *ctx, const char *const base[SZ_CTRL_COUNT], const char *name,
-                       sz_error_t *err)
-{
-	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
-		const char *shared;
-
-		if (ctx->layout->mount[c] == NULL || !wanted(ctx->limits, c))
-			continue;
-		shared = shared_dir(ctx, c);
-		if (shared != NULL)
-			ctx->cg->path[c] = sz_xstrdup(shared);
-		else if (make_group(ctx, c, base != NULL ? base[c] : NULL, name, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* ---- the limits ---- */
-
-static int write_memory_limit(const struct create_ctx *ctx, sz_error_t *err)
-{
-	const char *dir = ctx->cg->path[SZ_CTRL_MEMORY];
-	char value[32];
-
-	if (ctx->limits->memory_bytes == 0)
-		return 0;
-	snprintf(value, sizeof(value), "%" PRIu64, ctx->limits->memory_bytes);
-	if (cg_is_unified(ctx->cg, dir)) {
-		if (write_value(ctx, dir, "memory.max", value, err) < 0)
-			return -1;
-		return write_optional(ctx, dir, "memory.swap.max", "0", err);
-	}
-	/* Memory first: the kernel refuses a memory+swap limit below the memory
-	 * limit. With memsw equal to it, swap cannot hide an OOM kill. */
-	if (write_value(ctx, dir, "memory.limit_in_bytes", value, err) < 0)
-		return -1;
-	return write_optional(ctx, dir, "memory.memsw.limit_in_bytes", value, err);
-}
-
-static int write_pids_limit(const struct create_ctx *ctx, sz_error_t *err)
-{
-	char value[32];
-
-	if (ctx->limits->pids == 0)
-		return 0;
-	snprintf(value, sizeof(value), "%" PRIu64, ctx->limits->pids);
-	return write_value(ctx, ctx->cg->path[SZ_CTRL_PIDS], "pids.max", value, err);
-}
-
-static int write_cpu_limit(const struct create_ctx *ctx, sz_error_t *err)
-{
-	const char *dir = ctx->cg->path[SZ_CTRL_CPU];
-	uint64_t milli = ctx->limits->cpu_milli;
-	uint64_t per_milli = CFS_PERIOD_US / 1000;
-	/* too large for the kernel, which then says so, rather than wrapped around */
-	uint64_t quota = milli > UINT64_MAX / per_milli ? UINT64_MAX : milli * per_milli;
-	char value[64];
-
-	if (milli == 0)
-		return 0;
-	if (milli < MIN_CPU_MILLI)
-		quota = MIN_CPU_MILLI * per_milli;
-	if (cg_is_unified(ctx->cg, dir)) {
-		snprintf(value, sizeof(value), "%" PRIu64 " %d", quota, CFS_PERIOD_US);
-		return write_value(ctx, dir, "cpu.max", value, err);
-	}
-	snprintf(value, sizeof(value), "%d", CFS_PERIOD_US);
-	if (write_value(ctx, dir, "cpu.cfs_period_us", value, err) < 0)
-		return -1;
-	snprintf(value, sizeof(value), "%" PRIu64, quota);
-	return write_value(ctx, dir, "cpu.cfs_quota_us", value, err);
-}
-
-/* ---- create, undo, enter ---- */
-
-/* Nothing has joined yet, so a plain rmdir undoes each mkdir. */
-static void undo_create(const struct create_ctx *ctx)
-{
-	const char *dirs[CG_DIRS_MAX];
-	size_t n = cg_distinct_dirs(ctx->cg, dirs);
-
-	for (size_t i = n; i-- > 0;)
-		if (rmdir(dirs[i]) == 0)
-			trace(ctx, "rmdir", dirs[i], NULL);
-	sz_cgroup_release(ctx->cg);
 }
 
 static int check_names(const char *const base[SZ_CTRL_COUNT], const char *name, sz_error_t *err)
@@ -345,24 +290,173 @@ static int check_names(const char *const base[SZ_CTRL_COUNT], const char *name, 
 	return 0;
 }
 
+int sz_cgroup_plan(struct sz_cgroup *cg, const struct sz_cgroup_layout *layout,
+                   const char *const base[SZ_CTRL_COUNT], const char *name,
+                   const struct sz_cgroup_limits *limits, sz_error_t *err)
+{
+	static const struct sz_cgroup_limits no_limits;
+
+	memset(cg, 0, sizeof(*cg));
+	limits = limits != NULL ? limits : &no_limits;
+	if (check_names(base, name, err) < 0 || sz_cgroup_check_limits(layout, limits, NULL, err) < 0)
+		return -1;
+	cg->mode = layout->mode;
+	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+		const char *shared;
+
+		if (layout->mount[c] == NULL || !wanted(limits, c))
+			continue;
+		shared = shared_dir(cg, layout, c);
+		cg->path[c] = shared != NULL
+		                  ? sz_xstrdup(shared)
+		                  : plan_dir(layout->mount[c], base != NULL ? base[c] : NULL, name);
+		if (sz_cgroup_layout_on_v2(layout, c) && cg->unified == NULL)
+			cg->unified = sz_xstrdup(cg->path[c]);
+	}
+	return 0;
+}
+
+static int make_group(struct sz_cgroup_writer *w, enum sz_controller c, const char *base, sz_error_t *err)
+{
+	cleanup_free char *parent = NULL;
+	const char *dir = w->cg->path[c];
+
+	if (prepare_parent(w, w->layout->mount[c], base, &parent, err) < 0)
+		return -1;
+	if (mkdir(dir, 0755) < 0)
+		return sz_error_make(err, errno, _("cannot create directory '%s'"), dir);
+	w->made |= 1u << c;
+	trace(w, "mkdir", dir, NULL);
+	return 0;
+}
+
+static int make_groups(struct sz_cgroup_writer *w, const char *const base[SZ_CTRL_COUNT], sz_error_t *err)
+{
+	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+		if (w->cg->path[c] == NULL || shared_dir(w->cg, w->layout, c) != NULL)
+			continue;
+		if (make_group(w, c, base != NULL ? base[c] : NULL, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- the limits' writers ---- */
+
+static int write_memory_limit(const struct sz_cgroup_writer *w, uint64_t bytes, sz_error_t *err)
+{
+	const char *dir = w->cg->path[SZ_CTRL_MEMORY];
+	char value[32];
+
+	snprintf(value, sizeof(value), "%" PRIu64, bytes);
+	if (cg_is_unified(w->cg, dir)) {
+		if (write_value(w, dir, "memory.max", value, err) < 0)
+			return -1;
+		return write_optional(w, dir, "memory.swap.max", "0", err);
+	}
+	/* Memory first: the kernel refuses a memory+swap limit below the memory
+	 * limit. With memsw equal to it, swap cannot hide an OOM kill. */
+	if (write_value(w, dir, "memory.limit_in_bytes", value, err) < 0)
+		return -1;
+	return write_optional(w, dir, "memory.memsw.limit_in_bytes", value, err);
+}
+
+static int write_pids_limit(const struct sz_cgroup_writer *w, uint64_t n, sz_error_t *err)
+{
+	char value[32];
+
+	snprintf(value, sizeof(value), "%" PRIu64, n);
+	return write_value(w, w->cg->path[SZ_CTRL_PIDS], "pids.max", value, err);
+}
+
+static int write_cpu_limit(const struct sz_cgroup_writer *w, uint64_t milli, sz_error_t *err)
+{
+	const char *dir = w->cg->path[SZ_CTRL_CPU];
+	uint64_t per_milli = CFS_PERIOD_US / 1000;
+	/* too large for the kernel, which then says so, rather than wrapped around */
+	uint64_t quota = milli > UINT64_MAX / per_milli ? UINT64_MAX : milli * per_milli;
+	char value[64];
+
+	if (milli < MIN_CPU_MILLI)
+		quota = MIN_CPU_MILLI * per_milli;
+	if (cg_is_unified(w->cg, dir)) {
+		snprintf(value, sizeof(value), "%" PRIu64 " %d", quota, CFS_PERIOD_US);
+		return write_value(w, dir, "cpu.max", value, err);
+	}
+	snprintf(value, sizeof(value), "%d", CFS_PERIOD_US);
+	if (write_value(w, dir, "cpu.cfs_period_us", value, err) < 0)
+		return -1;
+	snprintf(value, sizeof(value), "%" PRIu64, quota);
+	return write_value(w, dir, "cpu.cfs_quota_us", value, err);
+}
+
+static int write_limits(const struct sz_cgroup_writer *w, sz_error_t *err)
+{
+	for (int i = 0; i < SZ_LIMIT_COUNT; i++) {
+		uint64_t value = sz_cgroup_limit_value(w->limits, i);
+
+		if (value != 0 && sz_cgroup_limit_table[i].write(w, value, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int sz_cgroup_read_limit(const struct sz_cgroup *cg, enum sz_cgroup_limit_id id, uint64_t *value,
+                         sz_error_t *err)
+{
+	const struct sz_cgroup_limit *d = &sz_cgroup_limit_table[id];
+	const char *dir = cg->path[d->controller];
+	cleanup_free char *path = NULL;
+	cleanup_free char *text = NULL;
+
+	*value = 0;
+	if (dir == NULL)
+		return 0;
+	path = cg_path_join(dir, cg_is_unified(cg, dir) ? d->v2_file : d->v1_file);
+	if (sz_read_file(path, &text, NULL, err) < 0)
+		return -1;
+	if (strncmp(text, "max", 3) == 0 || text[0] == '-')
+		return 0; /* no limit (v1 cfs_quota_us says -1) */
+	if (sscanf(text, "%" SCNu64, value) != 1)
+		return sz_error_make(err, 0, _("cannot read a number in '%s'"), path);
+	*value /= d->scale;
+	return 0;
+}
+
+/* ---- create, undo, enter ---- */
+
+/* Nothing has joined yet, so a plain rmdir undoes each mkdir. */
+static void undo_create(const struct sz_cgroup_writer *w)
+{
+	for (int c = SZ_CTRL_COUNT; c-- > 0;)
+		if ((w->made & (1u << c)) && rmdir(w->cg->path[c]) == 0)
+			trace(w, "rmdir", w->cg->path[c], NULL);
+	sz_cgroup_release(w->cg);
+}
+
+int sz_cgroup_create_planned(struct sz_cgroup *cg, const struct sz_cgroup_layout *layout,
+                             const char *const base[SZ_CTRL_COUNT], const struct sz_cgroup_limits *limits,
+                             sz_cgroup_trace_fn trace_fn, void *trace_arg, sz_error_t *err)
+{
+	static const struct sz_cgroup_limits no_limits;
+	struct sz_cgroup_writer w = {cg,       layout,    limits != NULL ? limits : &no_limits,
+	                             trace_fn, trace_arg, 0};
+
+	if (make_groups(&w, base, err) < 0 || write_limits(&w, err) < 0) {
+		undo_create(&w);
+		return -1;
+	}
+	return 0;
+}
+
 int sz_cgroup_create(struct sz_cgroup *cg, const struct sz_cgroup_layout *layout,
                      const char *const base[SZ_CTRL_COUNT], const char *name,
                      const struct sz_cgroup_limits *limits, sz_cgroup_trace_fn trace_fn, void *trace_arg,
                      sz_error_t *err)
 {
-	static const struct sz_cgroup_limits no_limits;
-	struct create_ctx ctx = {cg, layout, limits != NULL ? limits : &no_limits, trace_fn, trace_arg};
-
-	memset(cg, 0, sizeof(*cg));
-	if (check_names(base, name, err) < 0 || sz_cgroup_check_limits(layout, ctx.limits, err) < 0)
+	if (sz_cgroup_plan(cg, layout, base, name, limits, err) < 0)
 		return -1;
-	cg->mode = layout->mode;
-	if (make_groups(&ctx, base, name, err) < 0 || write_memory_limit(&ctx, err) < 0 ||
-	    write_pids_limit(&ctx, err) < 0 || write_cpu_limit(&ctx, err) < 0) {
-		undo_create(&ctx);
-		return -1;
-	}
-	return 0;
+	return sz_cgroup_create_planned(cg, layout, base, limits, trace_fn, trace_arg, err);
 }
 
 int sz_cgroup_enter(const struct sz_cgroup *cg, pid_t pid, sz_error_t *err)

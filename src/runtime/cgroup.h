@@ -103,6 +103,12 @@ char *sz_cgroup_user_token(const char *name, uid_t euid);
  * with *why saying where it looked and why that will not do. */
 char *sz_cgroup_user_base(const struct sz_cgroup_layout *layout, enum sz_controller c,
                           const struct sz_cgroup_user *user, struct sz_cgroup_place *why);
+/* Every controller's base (sz_cgroup_user_base), and why[c] for each: what
+ * `stanza doctor` shows and where the runtime makes groups, one answer.
+ * The caller frees each base and releases why with sz_cgroup_places_release. */
+void sz_cgroup_user_bases(const struct sz_cgroup_layout *layout, const struct sz_cgroup_user *user,
+                          char *base[SZ_CTRL_COUNT], struct sz_cgroup_place why[SZ_CTRL_COUNT]);
+void sz_cgroup_places_release(struct sz_cgroup_place why[SZ_CTRL_COUNT]);
 /* The highest delegated ancestor of stanza's own v2 cgroup, relative to the
  * mount, or NULL. */
 char *sz_cgroup_v2_delegated(const struct sz_cgroup_layout *layout, uid_t euid);
@@ -114,12 +120,47 @@ struct sz_cgroup_limits {
 	uint64_t cpu_milli; /* thousandths of a CPU: 500 = half a CPU */
 };
 
+/*
+ * The limits, one descriptor each: adding one is a field above, a row of
+ * sz_cgroup_limit_table and its writer (cgroup.c). Messages name a limit as
+ * its user asked for it: callers pass words[] ("--memory" for `stanza run`),
+ * NULL or a NULL entry for the runtime's name ("the memory limit").
+ */
+enum sz_cgroup_limit_id {
+	SZ_LIMIT_MEMORY,
+	SZ_LIMIT_PIDS,
+	SZ_LIMIT_CPU,
+	SZ_LIMIT_COUNT,
+};
+
+struct sz_cgroup_writer;
+
+struct sz_cgroup_limit {
+	const char *name;              /* untranslated (N_): "the memory limit" */
+	const char *need;              /* the lab need it implies: "cgroup-memory" */
+	enum sz_controller controller; /* whose group holds it */
+	enum sz_controller also;       /* a group it wants too (cpuacct for cpu), SZ_CTRL_COUNT: none */
+	size_t offset;                 /* of its uint64_t in struct sz_cgroup_limits */
+	const char *v1_file, *v2_file; /* where it is read back: the file holding the value */
+	uint64_t scale;                /* the file's number divided by this is the value */
+	/* Write value (not 0) into the group, on v1 or v2 as cg_is_unified says. */
+	int (*write)(const struct sz_cgroup_writer *w, uint64_t value, sz_error_t *err);
+};
+
+extern const struct sz_cgroup_limit sz_cgroup_limit_table[SZ_LIMIT_COUNT];
+
+uint64_t sz_cgroup_limit_value(const struct sz_cgroup_limits *limits, enum sz_cgroup_limit_id id);
+/* Whether any limit is asked for. */
+bool sz_cgroup_limits_any(const struct sz_cgroup_limits *limits);
+/* words[id] when given, else the limit's translated name. */
+const char *sz_cgroup_limit_words(const char *const words[SZ_LIMIT_COUNT], enum sz_cgroup_limit_id id);
+
 /* 0, or -1 with a sentence for the learner when a limit asks for a controller
  * this host does not have ("this host has no memory cgroup controller: --memory
- * cannot be enforced"). sz_cgroup_create checks this first; call it early to
- * refuse options before anything is created. */
+ * cannot be enforced", with words as above). sz_cgroup_create checks this
+ * first; call it early to refuse options before anything is created. */
 int sz_cgroup_check_limits(const struct sz_cgroup_layout *layout, const struct sz_cgroup_limits *limits,
-                           sz_error_t *err);
+                           const char *const words[SZ_LIMIT_COUNT], sz_error_t *err);
 
 /* Called for each file written and directory made, for --trace. */
 typedef void (*sz_cgroup_trace_fn)(void *arg, const char *what, const char *path, const char *value);
@@ -146,6 +187,20 @@ int sz_cgroup_create(struct sz_cgroup *cg, const struct sz_cgroup_layout *layout
                      const char *const base[SZ_CTRL_COUNT], const char *name,
                      const struct sz_cgroup_limits *limits, sz_cgroup_trace_fn trace, void *trace_arg,
                      sz_error_t *err);
+/* sz_cgroup_create in two steps, so that the caller can record where the
+ * groups will be before any exists: plan fills cg's paths (checking names
+ * and limits, touching nothing), create_planned makes them as
+ * sz_cgroup_create does (on failure cg is zeroed). */
+int sz_cgroup_plan(struct sz_cgroup *cg, const struct sz_cgroup_layout *layout,
+                   const char *const base[SZ_CTRL_COUNT], const char *name,
+                   const struct sz_cgroup_limits *limits, sz_error_t *err);
+int sz_cgroup_create_planned(struct sz_cgroup *cg, const struct sz_cgroup_layout *layout,
+                             const char *const base[SZ_CTRL_COUNT], const struct sz_cgroup_limits *limits,
+                             sz_cgroup_trace_fn trace, void *trace_arg, sz_error_t *err);
+/* Read limit id back from its group's file into *value: 0 when the group
+ * has none (or "max"). */
+int sz_cgroup_read_limit(const struct sz_cgroup *cg, enum sz_cgroup_limit_id id, uint64_t *value,
+                         sz_error_t *err);
 /*
  * Details of sz_cgroup_create:
  *  - cg is overwritten (pass a zeroed or released one); on failure it is left
@@ -193,6 +248,10 @@ int sz_cgroup_destroy(struct sz_cgroup *cg, sz_error_t *err);
 
 /* Free the strings only. */
 void sz_cgroup_release(struct sz_cgroup *cg);
+
+/* The file of a container's state directory that records its cgroup (the
+ * text below), written before any of its directories is made. */
+#define SZ_CGROUP_RECORD "cgroup"
 
 /* Write one line per directory ("<controller> <path>\n") so a later stanza can
  * find and remove the cgroup of a stanza that was killed; and read it back. */

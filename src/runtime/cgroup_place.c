@@ -148,6 +148,21 @@ char *sz_cgroup_user_base(const struct sz_cgroup_layout *layout, enum sz_control
 	return steal_pointer(&rel);
 }
 
+void sz_cgroup_user_bases(const struct sz_cgroup_layout *layout, const struct sz_cgroup_user *user,
+                          char *base[SZ_CTRL_COUNT], struct sz_cgroup_place why[SZ_CTRL_COUNT])
+{
+	for (int c = 0; c < SZ_CTRL_COUNT; c++)
+		base[c] = sz_cgroup_user_base(layout, c, user, &why[c]);
+}
+
+void sz_cgroup_places_release(struct sz_cgroup_place why[SZ_CTRL_COUNT])
+{
+	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+		free(why[c].looked);
+		why[c].looked = NULL;
+	}
+}
+
 static char *user_name(void)
 {
 	struct passwd *pw = getpwuid(geteuid());
@@ -155,19 +170,17 @@ static char *user_name(void)
 	return sz_cgroup_user_token(pw != NULL ? pw->pw_name : NULL, geteuid());
 }
 
-int sz_cgroup_bases(const struct sz_cgroup_layout *layout, bool rootless, char *base[SZ_CTRL_COUNT],
-                    sz_error_t *err)
+/* Where this user's containers go: the hierarchy-relative base per
+ * controller, NULL where the user may not make groups. */
+static void user_bases(const struct sz_cgroup_layout *layout, bool rootless, char *base[SZ_CTRL_COUNT])
 {
 	cleanup_free char *token = user_name();
 	struct sz_cgroup_user user = {.root = !rootless, .euid = geteuid(), .token = token};
 
-	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
-		struct sz_cgroup_place why;
+	struct sz_cgroup_place why[SZ_CTRL_COUNT];
 
-		base[c] = sz_cgroup_user_base(layout, c, &user, &why);
-		free(why.looked);
-	}
-	return 0;
+	sz_cgroup_user_bases(layout, &user, base, why);
+	sz_cgroup_places_release(why);
 }
 
 int sz_cgroup_enter_own_leaf(const struct sz_cgroup_layout *layout, const char *base, sz_error_t *err)
@@ -185,9 +198,8 @@ int sz_cgroup_enter_own_leaf(const struct sz_cgroup_layout *layout, const char *
 	return 0;
 }
 
-void sz_cgroup_collect_leaves(const struct sz_cgroup_layout *layout, const char *base)
+void sz_cgroup_collect_leaves(const char *dir)
 {
-	cleanup_free char *dir = sz_asprintf("%s/%s", layout->v2_mount, base);
 	cleanup_dir DIR *d = opendir(dir);
 	struct dirent *de;
 
@@ -214,19 +226,23 @@ static void cgroup_trace(void *arg, const char *what, const char *path, const ch
 		sz_trace(c, "cgroup: %s %s", what, path);
 }
 
-static bool wants_limits(const struct sz_cgroup_limits *l)
+/* The first limit asked for whose controller has no base. */
+static int uncovered_limit(char *const base[SZ_CTRL_COUNT], const struct sz_cgroup_limits *l)
 {
-	return l->memory_bytes || l->pids || l->cpu_milli;
+	for (int i = 0; i < SZ_LIMIT_COUNT; i++)
+		if (sz_cgroup_limit_value(l, i) != 0 && base[sz_cgroup_limit_table[i].controller] == NULL)
+			return i;
+	return -1;
 }
 
 /* The sentence that says why a limit cannot be had here, and how to get it. */
-static int refuse_limits(const struct sz_spec *spec, sz_error_t *err)
+static int refuse_limit(const struct sz_spec *spec, enum sz_cgroup_limit_id id, sz_error_t *err)
 {
 	struct sz_probe_options opts;
 	struct sz_probe_user user;
 	struct sz_probe_cgroup pc;
 	sz_error_t ignored = NULL;
-	const char *opt = spec->limits.memory_bytes ? "--memory" : spec->limits.pids ? "--pids" : "--cpus";
+	const char *what = sz_cgroup_limit_words(spec->limit_words, id);
 	bool probed;
 
 	sz_probe_options_init(&opts);
@@ -236,31 +252,22 @@ static int refuse_limits(const struct sz_spec *spec, sz_error_t *err)
 	if (probed && pc.fix != NULL)
 		sz_error_make(
 		    err, 0, _("%s needs a cgroup you may write, and there is none; this would make one:\n%s"),
-		    opt, pc.fix);
+		    what, pc.fix);
 	else
 		sz_error_make(err, 0,
 		              _("%s needs a cgroup you may write, and there is none (see 'stanza doctor')"),
-		              opt);
+		              what);
 	if (probed)
 		sz_probe_cgroup_release(&pc);
 	free(user.name);
 	return -1;
 }
 
-static bool bases_cover(const struct sz_cgroup_layout *layout, char *const base[SZ_CTRL_COUNT],
-                        const struct sz_cgroup_limits *l)
-{
-	if (l->memory_bytes && base[SZ_CTRL_MEMORY] == NULL)
-		return false;
-	if (l->pids && base[SZ_CTRL_PIDS] == NULL)
-		return false;
-	return !l->cpu_milli || base[SZ_CTRL_CPU] != NULL;
-}
-
 /* Rootless on v2: leave the delegated cgroup to the containers. */
 static int prepare_v2_base(struct sz_container *c, const struct sz_cgroup_layout *layout,
                            char *const base[SZ_CTRL_COUNT], sz_error_t *err)
 {
+	cleanup_free char *dir = NULL;
 	const char *v2 = NULL;
 
 	for (int i = 0; i < SZ_CTRL_COUNT; i++)
@@ -268,12 +275,46 @@ static int prepare_v2_base(struct sz_container *c, const struct sz_cgroup_layout
 			v2 = base[i];
 	if (!c->rootless || v2 == NULL)
 		return 0;
-	sz_cgroup_collect_leaves(layout, v2);
+	dir = sz_asprintf("%s/%s", layout->v2_mount, v2);
+	sz_cgroup_collect_leaves(dir);
 	if (sz_cgroup_enter_own_leaf(layout, v2, err) < 0)
 		return -1;
 	sz_trace(c, "cgroup: stanza moved into %s/stanza-self-%ld (v2 allows processes only in leaves)", v2,
 	         (long)getpid());
 	return 0;
+}
+
+/* Where the groups will be, in the state directory before any exists, so
+ * that the collector of a stanza killed at any point finds them wherever it
+ * runs from (state.c). Written whole or not at all. */
+static int record_cgroup(const struct sz_container *c, sz_error_t *err)
+{
+	cleanup_free char *text = sz_cgroup_serialize(&c->cgroup);
+	cleanup_free char *tmp = sz_asprintf("%s/%s.new", c->state_dir, SZ_CGROUP_RECORD);
+	cleanup_free char *path = sz_asprintf("%s/%s", c->state_dir, SZ_CGROUP_RECORD);
+
+	if (sz_write_file(tmp, text, strlen(text), 0600, err) < 0)
+		return -1;
+	if (rename(tmp, path) < 0)
+		return sz_error_make(err, errno, _("cannot rename '%s' to '%s'"), tmp, path);
+	sz_trace(c, "cgroup: recorded in %s", path);
+	return 0;
+}
+
+static int make_recorded(struct sz_container *c, const struct sz_cgroup_layout *layout,
+                         char *const base[SZ_CTRL_COUNT], const char *name, sz_error_t *err)
+{
+	const struct sz_spec *spec = c->spec;
+
+	if (sz_cgroup_check_limits(layout, &spec->limits, spec->limit_words, err) < 0 ||
+	    sz_cgroup_plan(&c->cgroup, layout, (const char *const *)base, name, &spec->limits, err) < 0)
+		return -1;
+	if (record_cgroup(c, err) < 0) {
+		sz_cgroup_release(&c->cgroup);
+		return -1;
+	}
+	return sz_cgroup_create_planned(&c->cgroup, layout, (const char *const *)base, &spec->limits,
+	                                spec->trace_fd >= 0 ? cgroup_trace : NULL, c, err);
 }
 
 /* A cgroup only when a limit is asked for: without one the PID namespace
@@ -284,22 +325,23 @@ int sz_make_cgroup(struct sz_container *c, sz_error_t *err)
 	struct sz_cgroup_layout layout = {0};
 	char *base[SZ_CTRL_COUNT] = {0};
 	cleanup_free char *name = sz_asprintf("stanza-%s", c->id);
+	int uncovered;
 	int ret;
 
-	if (!wants_limits(&c->spec->limits)) {
+	if (!sz_cgroup_limits_any(&c->spec->limits)) {
 		sz_trace(c, "cgroup: none (no limit asked for)");
 		return 0;
 	}
 	if (sz_cgroup_layout_load(&layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
 		return -1;
-	sz_cgroup_bases(&layout, c->rootless, base, err);
-	if (!bases_cover(&layout, base, &c->spec->limits))
-		ret = refuse_limits(c->spec, err);
+	user_bases(&layout, c->rootless, base);
+	uncovered = uncovered_limit(base, &c->spec->limits);
+	if (uncovered >= 0)
+		ret = refuse_limit(c->spec, uncovered, err);
 	else
 		ret = prepare_v2_base(c, &layout, base, err);
 	if (ret == 0)
-		ret = sz_cgroup_create(&c->cgroup, &layout, (const char *const *)base, name, &c->spec->limits,
-		                       c->spec->trace_fd >= 0 ? cgroup_trace : NULL, c, err);
+		ret = make_recorded(c, &layout, base, name, err);
 	for (int i = 0; i < SZ_CTRL_COUNT; i++)
 		free(base[i]);
 	sz_cgroup_layout_release(&layout);

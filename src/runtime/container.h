@@ -137,15 +137,12 @@ int sz_state_root_open(const char *state_root, sz_error_t *err);
 int sz_state_create(const char *state_root, char **id_out, char **dir_out, int *lock_fd_out, sz_error_t *err);
 int sz_state_remove(const char *state_root, const char *id, sz_error_t *err);
 
-/* Where this user's containers go (cgroup_place.c): the hierarchy-relative
- * base per controller, NULL where the user may not make groups. */
-int sz_cgroup_bases(const struct sz_cgroup_layout *layout, bool rootless, char *base[SZ_CTRL_COUNT],
-                    sz_error_t *err);
 /* Rootless v2: move stanza into <base>/stanza-self-<pid> (once), so that base
  * holds no process and may enable controllers for the containers beside it. */
 int sz_cgroup_enter_own_leaf(const struct sz_cgroup_layout *layout, const char *base, sz_error_t *err);
-/* Remove the empty stanza-self-<pid> leaves of stanzas that have exited. */
-void sz_cgroup_collect_leaves(const struct sz_cgroup_layout *layout, const char *base);
+/* Remove the empty stanza-self-<pid> leaves in dir (absolute) of stanzas
+ * that have exited. */
+void sz_cgroup_collect_leaves(const char *dir);
 
 /* The pty proxy: relays stdin/stdout to the container's pty master until the
  * container's first process exits; see run.c for the non-tty loop. */

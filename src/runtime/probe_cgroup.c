@@ -21,17 +21,18 @@ static const char *strip_root(const char *path, const char *root)
 	return n > 0 && strncmp(path, root, n) == 0 ? path + n : path;
 }
 
+/* Controller c as the runtime will use it: base and why from
+ * sz_cgroup_user_bases (why's looked is taken). */
 static void probe_controller(struct sz_probe_controller *pc, const struct sz_cgroup_layout *l,
-                             enum sz_controller c, const struct sz_probe_user *user, const char *root)
+                             enum sz_controller c, const char *base, struct sz_cgroup_place *place,
+                             const char *root)
 {
-	cleanup_free char *token = sz_cgroup_user_token(user->name, user->euid);
-	struct sz_cgroup_user cu = {.root = user->root, .euid = user->euid, .token = token};
-	struct sz_cgroup_place why;
-	cleanup_free char *base = NULL;
+	struct sz_cgroup_place why = *place;
 
+	memset(place, 0, sizeof(*place));
 	memset(pc, 0, sizeof(*pc));
-	base = sz_cgroup_user_base(l, c, &cu, &why);
 	if (l->mount[c] == NULL) {
+		free(why.looked);
 		pc->error = ENOENT;
 		return;
 	}
@@ -44,6 +45,21 @@ static void probe_controller(struct sz_probe_controller *pc, const struct sz_cgr
 	pc->enabled = why.enabled || why.error != 0;
 	pc->error = why.error;
 	pc->writable = base != NULL;
+}
+
+static void probe_controllers(struct sz_probe_cgroup *cg, const struct sz_cgroup_layout *l,
+                              const struct sz_probe_user *user, const char *root)
+{
+	cleanup_free char *token = sz_cgroup_user_token(user->name, user->euid);
+	struct sz_cgroup_user cu = {.root = user->root, .euid = user->euid, .token = token};
+	struct sz_cgroup_place why[SZ_CTRL_COUNT];
+	char *base[SZ_CTRL_COUNT];
+
+	sz_cgroup_user_bases(l, &cu, base, why);
+	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+		probe_controller(&cg->ctrl[c], l, c, base[c], &why[c], root);
+		free(base[c]);
+	}
 }
 
 bool probe_controller_refused(const struct sz_probe_controller *pc)
@@ -171,8 +187,7 @@ int sz_probe_cgroup(struct sz_probe_cgroup *cg, const struct sz_probe_user *user
 		return sz_error_wrap(err, _("cannot find the cgroup hierarchies"));
 	cg->mode = layout.mode;
 	cg->v2_mount = layout.v2_mount != NULL ? sz_xstrdup(strip_root(layout.v2_mount, opts->root)) : NULL;
-	for (int c = 0; c < SZ_CTRL_COUNT; c++)
-		probe_controller(&cg->ctrl[c], &layout, c, user, opts->root);
+	probe_controllers(cg, &layout, user, opts->root);
 	if (cg->mode == SZ_CGROUP_V2 && !user->root) {
 		cleanup_free char *delegated = sz_cgroup_v2_delegated(&layout, user->euid);
 		cg->delegated = delegated != NULL;

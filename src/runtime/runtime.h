@@ -43,6 +43,10 @@ struct sz_spec {
 	const struct sz_volume *volumes;
 	size_t n_volumes;
 	struct sz_cgroup_limits limits;
+	/* How the caller's user names each limit (SZ_LIMIT_COUNT entries, by
+	 * enum sz_cgroup_limit_id), for messages: "--memory"; NULL: the
+	 * runtime's names ("the memory limit"). */
+	const char *const *limit_words;
 	enum sz_net_mode net;
 	bool read_only;      /* rootfs read-only (no overlay) */
 	bool tty;            /* allocate a pty in the container's devpts and proxy it */

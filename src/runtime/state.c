@@ -146,23 +146,78 @@ static int try_orphan_lock(int rootfd, const char *name)
 	return 1;
 }
 
-static int collect_one(int rootfd, const char *id, const struct sz_cgroup_layout *layout,
-                       char *const base[SZ_CTRL_COUNT], sz_error_t *err)
+/* Whether dir is one of the cgroup mounts of layout or below one. */
+static bool under_a_mount(const struct sz_cgroup_layout *layout, const char *dir)
 {
-	struct sz_cgroup cg = {.mode = layout->mode};
-	cleanup_free char *name = sz_asprintf("stanza-%s", id);
-	int ret = 0;
+	for (int c = 0; c <= SZ_CTRL_COUNT; c++) {
+		const char *mount = c < SZ_CTRL_COUNT ? layout->mount[c] : layout->v2_mount;
+		size_t n = mount != NULL ? strlen(mount) : 0;
 
-	for (int i = 0; i < SZ_CTRL_COUNT && layout->mode != SZ_CGROUP_V2; i++) {
-		if (layout->mount[i] == NULL || base[i] == NULL)
-			continue;
-		cg.path[i] = sz_asprintf("%s/%s%s%s", layout->mount[i], base[i], *base[i] ? "/" : "", name);
+		if (n > 0 && strncmp(dir, mount, n) == 0 && dir[n] == '/')
+			return true;
 	}
-	if (layout->mode == SZ_CGROUP_V2 && layout->v2_mount != NULL && base[SZ_CTRL_MEMORY] != NULL)
-		cg.unified = sz_asprintf("%s/%s%s%s", layout->v2_mount, base[SZ_CTRL_MEMORY],
-		                         *base[SZ_CTRL_MEMORY] ? "/" : "", name);
-	if (sz_cgroup_destroy(&cg, err) < 0)
-		ret = -1;
+	return false;
+}
+
+/* The record's directories must be the container's own: named name, under
+ * a cgroup mount (a truncated or foreign record is not followed). */
+static int check_record(const struct sz_cgroup *cg, const struct sz_cgroup_layout *layout, const char *name,
+                        sz_error_t *err)
+{
+	const char *dirs[SZ_CTRL_COUNT + 1];
+	size_t n = 0;
+
+	for (int c = 0; c < SZ_CTRL_COUNT; c++)
+		if (cg->path[c] != NULL)
+			dirs[n++] = cg->path[c];
+	if (cg->unified != NULL)
+		dirs[n++] = cg->unified;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(strrchr(dirs[i], '/') + 1, name) != 0 || !under_a_mount(layout, dirs[i]))
+			return sz_error_make(err, 0, _("'%s' is not a cgroup of container '%s'"), dirs[i],
+			                     name);
+	return 0;
+}
+
+/* The cgroup the container's stanza recorded (cgroup_place.c); none when it
+ * was killed before it planned one. */
+static int read_record(int rootfd, const char *id, const struct sz_cgroup_layout *layout,
+                       struct sz_cgroup *cg, sz_error_t *err)
+{
+	cleanup_free char *rel = sz_asprintf("%s/%s", id, SZ_CGROUP_RECORD);
+	cleanup_free char *name = sz_asprintf("stanza-%s", id);
+	cleanup_free char *text = NULL;
+
+	memset(cg, 0, sizeof(*cg));
+	if (sz_read_file_at(rootfd, rel, &text, NULL, err) < 0) {
+		if ((*err)->errno_ != ENOENT)
+			return -1;
+		sz_error_release(err);
+		return 0;
+	}
+	if (sz_cgroup_deserialize(cg, text, err) < 0 || check_record(cg, layout, name, err) < 0) {
+		sz_cgroup_release(cg);
+		return sz_error_wrap(err, _("cannot read '%s'"), rel);
+	}
+	return 0;
+}
+
+static int collect_one(int rootfd, const char *id, const struct sz_cgroup_layout *layout, sz_error_t *err)
+{
+	struct sz_cgroup cg;
+	cleanup_free char *parent = NULL;
+	int ret;
+
+	if (read_record(rootfd, id, layout, &cg, err) < 0)
+		return -1;
+	if (cg.unified != NULL) {
+		parent = sz_xstrdup(cg.unified);
+		*strrchr(parent, '/') = '\0';
+	}
+	ret = sz_cgroup_destroy(&cg, err);
+	/* Rootless v2: the killed stanza's own leaf is beside its container's group. */
+	if (ret == 0 && parent != NULL)
+		sz_cgroup_collect_leaves(parent);
 	sz_cgroup_release(&cg);
 	if (ret == 0)
 		ret = sz_rm_rf_at(rootfd, id, err);
@@ -173,7 +228,6 @@ static int collect_one(int rootfd, const char *id, const struct sz_cgroup_layout
  * Loaded only when there is something to collect. */
 struct gc_ctx {
 	struct sz_cgroup_layout layout;
-	char *base[SZ_CTRL_COUNT];
 	bool loaded;
 };
 
@@ -184,13 +238,11 @@ static int gc_load(struct gc_ctx *gc, sz_error_t *err)
 	if (sz_cgroup_layout_load(&gc->layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
 		return -1;
 	gc->loaded = true;
-	return sz_cgroup_bases(&gc->layout, geteuid() != 0, gc->base, err);
+	return 0;
 }
 
 static void gc_release(struct gc_ctx *gc)
 {
-	for (int i = 0; i < SZ_CTRL_COUNT; i++)
-		free(gc->base[i]);
 	if (gc->loaded)
 		sz_cgroup_layout_release(&gc->layout);
 }
@@ -221,7 +273,7 @@ int sz_collect_garbage(const struct sz_paths *paths, sz_error_t *err)
 			break;
 		/* One that cannot be removed yet (its cgroup still busy) stays for a
 		 * later collector; the others are collected all the same. */
-		if (collect_one(rootfd, de->d_name, &gc.layout, gc.base, &one) < 0) {
+		if (collect_one(rootfd, de->d_name, &gc.layout, &one) < 0) {
 			if (*err == NULL)
 				*err = steal_pointer(&one);
 			sz_error_release(&one);

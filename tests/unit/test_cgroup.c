@@ -270,6 +270,206 @@ static const struct sz_cgroup_limits all_limits = {
     .cpu_milli = 500,
 };
 
+/* ---- the limits' table ---- */
+
+static void test_limit_table(void **state)
+{
+	const struct sz_cgroup_limits one_each = {.memory_bytes = 1, .pids = 2, .cpu_milli = 3};
+
+	for (int i = 0; i < SZ_LIMIT_COUNT; i++) {
+		const struct sz_cgroup_limit *d = &sz_cgroup_limit_table[i];
+
+		assert_non_null(d->name);
+		assert_non_null(d->need);
+		assert_non_null(d->v1_file);
+		assert_non_null(d->v2_file);
+		assert_non_null(d->write);
+		assert_true(d->scale > 0);
+		assert_true(d->controller < SZ_CTRL_COUNT);
+		assert_true(d->offset + sizeof(uint64_t) <= sizeof(struct sz_cgroup_limits));
+		assert_int_equal(sz_cgroup_limit_value(&one_each, i), (uint64_t)i + 1);
+		for (int j = 0; j < i; j++)
+			assert_true(sz_cgroup_limit_table[j].offset != d->offset);
+	}
+	assert_string_equal(sz_cgroup_limit_words(NULL, SZ_LIMIT_MEMORY), "the memory limit");
+	assert_false(sz_cgroup_limits_any(&(struct sz_cgroup_limits){0}));
+	assert_true(sz_cgroup_limits_any(&(struct sz_cgroup_limits){.cpu_milli = 1}));
+}
+
+/* What each writer wrote reads back as the value asked for, on v1 and v2. */
+static void test_limits_read_back(void **state)
+{
+	for (int v2 = 0; v2 <= 1; v2++) {
+		struct sz_cgroup_layout l;
+		struct fake *f = v2 ? fake_v2(&l, "cpu memory pids\n", "") : fake_hybrid(&l);
+		struct sz_cgroup cg;
+		sz_error_t err = NULL;
+
+		check(sz_cgroup_create(&cg, &l, NULL, "stanza-x", &all_limits, record, f, &err), &err);
+		for (int i = 0; i < SZ_LIMIT_COUNT; i++) {
+			uint64_t value = 0;
+
+			check(sz_cgroup_read_limit(&cg, i, &value, &err), &err);
+			assert_int_equal(value, sz_cgroup_limit_value(&all_limits, i));
+		}
+		sz_cgroup_release(&cg);
+		sz_cgroup_layout_release(&l);
+		fake_free(f);
+	}
+}
+
+/* A plan names the directories create will make, and makes none. */
+static void test_plan(void **state)
+{
+	static const char *const none[] = {NULL};
+	static const char *const base[SZ_CTRL_COUNT] = {"a//b/", "a//b/", "a//b/", "a//b/"};
+	struct sz_cgroup_layout l;
+	struct fake *f = fake_v2(&l, "cpu memory pids\n", "");
+	cleanup_free char *dir = at(f, "/sys/fs/cgroup/a/b/stanza-x");
+	struct sz_cgroup cg;
+	sz_error_t err = NULL;
+
+	check(sz_cgroup_plan(&cg, &l, base, "stanza-x", &all_limits, &err), &err);
+	assert_trace(f, none);
+	assert_false(exists(dir));
+	assert_string_equal(cg.unified, dir);
+	for (int c = 0; c < SZ_CTRL_COUNT; c++)
+		assert_string_equal(cg.path[c], dir);
+	check(sz_cgroup_create_planned(&cg, &l, base, &all_limits, record, f, &err), &err);
+	assert_true(exists(dir));
+	assert_string_equal(cg.unified, dir);
+	sz_cgroup_release(&cg);
+	assert_int_equal(sz_cgroup_plan(&cg, &l, NULL, "../x", &all_limits, &err), -1);
+	sz_error_release(&err);
+	sz_cgroup_layout_release(&l);
+	fake_free(f);
+}
+
+/* ---- where a user's groups go: one answer for doctor and the runtime ---- */
+
+/* A file of a fake tree, made with its directory. */
+static void put_path(const char *path, const char *text)
+{
+	cleanup_free char *dir = sz_xstrdup(path);
+	sz_error_t err = NULL;
+
+	*strrchr(dir, '/') = '\0';
+	check(sz_mkdir_p(dir, 0755, &err), &err);
+	check(sz_write_file(path, text, strlen(text), 0644, &err), &err);
+}
+
+/* Under a temporary root, the tree fixture name's layout points at: each
+ * mount; on v1 the stanza-alice directory an administrator would make; on
+ * v2 stanza's own cgroup and its ancestors, every one delegated (ours, with
+ * cgroup.procs and cgroup.subtree_control) but the topmost. */
+static char *fake_places(const char *name, struct sz_cgroup_layout *l)
+{
+	char tmpl[] = "/tmp/stanza-test-places-XXXXXX";
+	char *root;
+
+	assert_non_null(mkdtemp(tmpl));
+	root = sz_xstrdup(tmpl);
+	load_fixture(l, name, root);
+	if (l->v2_mount != NULL) {
+		/* the root's controllers, then the layout again to see them */
+		cleanup_free char *rootctrls = sz_asprintf("%s/cgroup.controllers", l->v2_mount);
+
+		put_path(rootctrls, "cpu memory pids\n");
+		sz_cgroup_layout_release(l);
+		load_fixture(l, name, root);
+	}
+	for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+		cleanup_free char *procs = NULL;
+
+		if (l->mount[c] == NULL || sz_cgroup_layout_on_v2(l, c))
+			continue;
+		procs = sz_asprintf("%s/stanza-alice/cgroup.procs", l->mount[c]);
+		put_path(procs, "");
+	}
+	if (l->v2_mount != NULL) {
+		cleanup_free char *cur = sz_asprintf("%s%s", l->v2_mount, l->v2_self ? l->v2_self : "/");
+		size_t top = strlen(l->v2_mount) + 1 + strcspn(cur + strlen(l->v2_mount) + 1, "/");
+
+		for (char *end = cur + strlen(cur); end > cur + strlen(l->v2_mount); *end = '\0') {
+			cleanup_free char *procs = sz_asprintf("%s/cgroup.procs", cur);
+			cleanup_free char *ctrls = sz_asprintf("%s/cgroup.controllers", cur);
+
+			put_path(procs, "");
+			put_path(ctrls, "cpu memory pids\n");
+			if (strlen(cur) > top) {
+				cleanup_free char *sub = sz_asprintf("%s/cgroup.subtree_control", cur);
+				put_path(sub, "");
+			}
+			end = strrchr(cur, '/');
+		}
+	}
+	return root;
+}
+
+/* The base expected for a user: "" for root wherever the controller is;
+ * for others stanza-alice on v1, on v2 the second level of stanza's own
+ * cgroup (the first that is delegated), when it has one. */
+static const char *expected_base(const struct sz_cgroup_layout *l, enum sz_controller c, bool root, char *buf,
+                                 size_t size)
+{
+	const char *self = l->v2_self != NULL ? l->v2_self + 1 : "";
+	size_t n = strcspn(self, "/");
+
+	if (l->mount[c] == NULL)
+		return NULL;
+	if (root)
+		return "";
+	if (!sz_cgroup_layout_on_v2(l, c))
+		return "stanza-alice";
+	if (self[n] != '/')
+		return NULL;
+	n += 1 + strcspn(self + n + 1, "/");
+	snprintf(buf, size, "%.*s", (int)n, self);
+	return buf;
+}
+
+static void check_places(const char *name)
+{
+	struct sz_cgroup_layout l;
+	cleanup_free char *root = fake_places(name, &l);
+	sz_error_t err = NULL;
+
+	for (int who = 0; who <= 1; who++) {
+		struct sz_cgroup_user user = {.root = who == 0, .euid = geteuid(), .token = "alice"};
+		struct sz_cgroup_place why[SZ_CTRL_COUNT];
+		char *base[SZ_CTRL_COUNT];
+
+		sz_cgroup_user_bases(&l, &user, base, why);
+		for (int c = 0; c < SZ_CTRL_COUNT; c++) {
+			char buf[256];
+			const char *want = expected_base(&l, c, user.root, buf, sizeof(buf));
+
+			if (want == NULL && base[c] != NULL)
+				fail_msg("%s, %s, %s: base '%s', expected none", name,
+				         user.root ? "root" : "alice", sz_controller_name(c), base[c]);
+			if (want != NULL && (base[c] == NULL || strcmp(base[c], want) != 0))
+				fail_msg("%s, %s, %s: base '%s', expected '%s' (error %d)", name,
+				         user.root ? "root" : "alice", sz_controller_name(c),
+				         base[c] != NULL ? base[c] : "(none)", want, why[c].error);
+			if (l.mount[c] == NULL)
+				assert_int_equal(why[c].error, ENOENT);
+			free(base[c]);
+		}
+		sz_cgroup_places_release(why);
+	}
+	sz_cgroup_layout_release(&l);
+	check(sz_rm_rf_at(AT_FDCWD, root, &err), &err);
+}
+
+static void test_places_each_fixture(void **state)
+{
+	static const char *const fixtures[] = {"hybrid",    "hybrid-mixed", "none",
+	                                       "v1-joined", "v1-nomem",     "v2"};
+
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
+		check_places(fixtures[i]);
+}
+
 /* ---- layout ---- */
 
 static void test_names(void **state)
@@ -361,7 +561,13 @@ static void test_layout_none(void **state)
 	assert_null(l.v2_mount);
 	for (int c = 0; c < SZ_CTRL_COUNT; c++)
 		assert_null(l.mount[c]);
-	assert_int_equal(sz_cgroup_check_limits(&l, &limits, &err), -1);
+	assert_int_equal(sz_cgroup_check_limits(&l, &limits, NULL, &err), -1);
+	assert_string_equal(sz_error_msg(err),
+	                    "this host has no pids cgroup controller: the pids limit cannot be enforced");
+	sz_error_release(&err);
+	/* the caller's words for the limit */
+	assert_int_equal(
+	    sz_cgroup_check_limits(&l, &limits, (const char *const[]){NULL, "--pids", NULL}, &err), -1);
 	assert_string_equal(sz_error_msg(err),
 	                    "this host has no pids cgroup controller: --pids cannot be enforced");
 	sz_error_release(&err);
@@ -780,7 +986,7 @@ static void test_create_no_memory_controller(void **state)
 	load_fixture(&l, "v1-nomem", f->root);
 	assert_int_equal(sz_cgroup_create(&cg, &l, NULL, "stanza-x", &all_limits, record, f, &err), -1);
 	assert_string_equal(sz_error_msg(err),
-	                    "this host has no memory cgroup controller: --memory cannot be enforced");
+	                    "this host has no memory cgroup controller: the memory limit cannot be enforced");
 	assert_int_equal(f->n_trace, 0);
 	assert_false(exists(pids));
 	assert_false(exists(cpu));
@@ -1008,7 +1214,7 @@ static void test_create_v2_nested(void **state)
 	limits.cpu_milli = 250;
 	assert_int_equal(sz_cgroup_create(&cg, &l, base, "c3", &limits, record, f, &err), -1);
 	assert_string_equal(sz_error_msg(err),
-	                    "this host has no cpu cgroup controller: --cpus cannot be enforced");
+	                    "this host has no cpu cgroup controller: the cpu limit cannot be enforced");
 	sz_error_release(&err);
 	sz_cgroup_layout_release(&l);
 	fake_free(f);
@@ -1307,6 +1513,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_limit_table),
+	    cmocka_unit_test(test_limits_read_back),
+	    cmocka_unit_test(test_plan),
+	    cmocka_unit_test(test_places_each_fixture),
 	    cmocka_unit_test(test_layout_hybrid_separate),
 	    cmocka_unit_test(test_layout_v1_joined),
 	    cmocka_unit_test(test_layout_v2),

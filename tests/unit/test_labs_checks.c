@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "labs/check_kinds.h"
 #include "labs/checks.h"
 #include "labs/lab.h"
 
@@ -216,6 +217,81 @@ static bool eval_one(struct ctx *c, size_t i, const char *want)
 static void teardown(struct ctx *c)
 {
 	sz_lab_release(&c->lab);
+}
+
+/* ---- the table of kinds ------------------------------------------------ */
+
+/* Every row has a key, a shape, a loader and an evaluator; keys are unique;
+ * only the rows that read the command's output say so. */
+static void test_kind_table(void **state)
+{
+	for (size_t i = 0; i < SZ_CHECK_KIND_COUNT; i++) {
+		const struct sz_field *f = &sz_check_fields[i];
+		const struct sz_check_kind_ops *ops = sz_check_kind_ops((enum sz_check_kind)i);
+
+		assert_non_null(f->key);
+		assert_true(f->key[0] != '\0');
+		assert_true(f->kind == SZ_YNODE_SCALAR || f->kind == SZ_YNODE_MAP);
+		assert_non_null(f->load);
+		assert_non_null(ops);
+		assert_ptr_equal(ops, f->data);
+		assert_non_null(ops->eval);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(sz_check_fields[j].key, f->key) == 0)
+				fail_msg("check kinds %zu and %zu are both '%s'", j, i, f->key);
+	}
+	assert_null(sz_check_fields[SZ_CHECK_KIND_COUNT].key);
+	assert_null(sz_check_kind_ops(SZ_CHECK_KIND_COUNT));
+	assert_true(sz_check_reads_output(SZ_CHECK_STDERR));
+	assert_false(sz_check_reads_output(SZ_CHECK_FILE));
+	assert_false(sz_check_reads_output(SZ_CHECK_KIND_COUNT));
+}
+
+/* One check of each kind, in the table's order, and whether it holds
+ * against fake_default() and setup_checks()'s outcome. */
+static const struct {
+	const char *line;
+	bool holds;
+	const char *detail; /* when it does not hold */
+} each_kind[SZ_CHECK_KIND_COUNT] = {
+    {"exit: 0", true, NULL},
+    {"stdout: '^hello$'", true, NULL},
+    {"stderr: '^oops$'", true, NULL},
+    {"stdout-not: 'secret'", true, NULL},
+    {"oom-killed: false", true, NULL},
+    {"file: {path: /etc/hostname, contains: '^box'}", true, NULL},
+    {"host-file: {path: shared/out.txt, contains: done}", true, NULL},
+    {"ns-differs: net", true, NULL},
+    {"ns-same: user", false, "has a user namespace of its own"},
+    {"uid-map: '^ *0 +1000 +1$'", true, NULL},
+    {"cgroup: {counter: pids_current, min: 1, max: 3}", true, NULL},
+    {"hostname: '^box$'", true, NULL},
+    {"host-hostname-unchanged: true", true, NULL},
+    {"listening: {port: 8080}", true, NULL},
+    {"process: '^nc '", true, NULL},
+};
+
+/* A lab file with a check of every kind loads each as its kind, and each
+ * evaluates through its row's evaluator. */
+static void test_each_kind_loads_and_evaluates(void **state)
+{
+	char *lines = sz_xstrdup("");
+	struct ctx c;
+
+	for (size_t i = 0; i < SZ_CHECK_KIND_COUNT; i++) {
+		char *more = sz_asprintf("%s      - %s\n", lines, each_kind[i].line);
+
+		free(lines);
+		lines = more;
+	}
+	setup_checks(&c, lines);
+	free(lines);
+	assert_int_equal(c.lab.steps[0].n_expect, SZ_CHECK_KIND_COUNT);
+	for (size_t i = 0; i < SZ_CHECK_KIND_COUNT; i++) {
+		assert_int_equal(check(&c, i)->kind, (enum sz_check_kind)i);
+		assert_int_equal(eval_one(&c, i, each_kind[i].detail), each_kind[i].holds);
+	}
+	teardown(&c);
 }
 
 /* ---- what the command did ---------------------------------------------- */
@@ -473,6 +549,8 @@ static void test_text_has_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_kind_table),
+	    cmocka_unit_test(test_each_kind_loads_and_evaluates),
 	    cmocka_unit_test(test_exit),
 	    cmocka_unit_test(test_output),
 	    cmocka_unit_test(test_oom),

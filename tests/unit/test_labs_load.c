@@ -120,6 +120,20 @@ static void test_every_key(void **state)
 	sz_lab_release(&lab);
 }
 
+/* Each cgroup limit implies a need a lab file can name. */
+static void test_limit_needs(void **state)
+{
+	for (int i = 0; i < SZ_LIMIT_COUNT; i++) {
+		bool found = false;
+
+		for (int n = 0; n < SZ_NEED_COUNT; n++)
+			found |= strcmp(sz_lab_need_name(1u << n), sz_cgroup_limit_table[i].need) == 0;
+		if (!found)
+			fail_msg("the %s implies need '%s', which labs do not know",
+			         sz_cgroup_limit_table[i].name, sz_cgroup_limit_table[i].need);
+	}
+}
+
 static void test_defaults(void **state)
 {
 	struct sz_diags d = {0};
@@ -417,6 +431,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_key),
+	    cmocka_unit_test(test_limit_needs),
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_bad_files),
 	    cmocka_unit_test(test_all_problems_sorted),
