@@ -5,15 +5,15 @@
 # An ERE for a whole line of a multi-line output.
 line() { printf '(^|\n)%s($|\n)' "$1"; }
 
-# 50 orphans: each `(sleep 1 &)` subshell exits at once, so its sleep is
-# handed to PID 1. PID 1 then becomes `sleep 4` (exec), which never waits:
+# 50 orphans: each `(sleep 3 &)` subshell exits at once, so its sleep is
+# handed to PID 1. PID 1 then becomes `sleep 5` (exec), which never waits:
 # without an init the orphans stay zombies; with --init, stanza-init is PID
 # 1 and reaps them. A background shell counts them while they run (parent
 # PID 1) and the zombies once they have ended.
-ORPHANS='for i in $(seq 50); do (sleep 1 &); done
-(sleep 0.5; echo "orphans $(ps -o ppid,args | grep -c "^ *1 sleep 1$")"
- sleep 1.5; echo "zombies $(ps -o stat | grep -c "^Z")") &
-exec sleep 4'
+ORPHANS='for i in $(seq 50); do (sleep 3 &); done
+(sleep 0.3; echo "orphans $(ps -o ppid,args | grep -c "^ *1 sleep 3$")"
+ sleep 3.2; echo "zombies $(ps -o stat | grep -c "^Z")") &
+exec sleep 5'
 run_stanza --init -- sh -c "$ORPHANS"
 assert_status 0 "--init: the command's status"
 assert_match "--init: 50 orphans were handed to PID 1" "$(line 'orphans 50')" "$OUT"
@@ -64,5 +64,63 @@ fi
 bg_wait trap 10
 assert_status 43 "--init: SIGTERM from the host reaches the command's handler"
 assert_match "--init: the handler ran" "$(line 'got-term')" "$OUT"
+
+# A lab's container has stanza-init as PID 1 too: the orphans that its exec'd
+# steps leave behind are reaped. One step leaves 20 orphans, the next looks
+# for zombies a second later. (The content is written here, not kept under
+# tests/fixtures: the rootless and vm tiers stage tests/integration only.)
+LABS=$SZIT_TMP/zombies
+mkdir -p "$LABS/labs/alpha" "$LABS/lessons/en"
+cat >"$LABS/labs/alpha/orphans.yaml" <<'YAML'
+id: orphans
+steps:
+  - id: leave-orphans
+    kind: demo
+    run: "for i in $(seq 20); do (sleep 0.2 &); done; echo left"
+    expect:
+      - exit: 0
+      - stdout: '^left$'
+  - id: no-zombies
+    kind: demo
+    run: "sleep 1; ps -o pid,ppid,args; echo \"zombies: $(ps -o stat | grep -c '^Z')\""
+    expect:
+      - exit: 0
+      - stdout: '^ +1 +0 +stanza-init -- sleep '
+      - stdout: '^zombies: 0$'
+YAML
+cat >"$LABS/lessons/en/01-alpha.yaml" <<'YAML'
+id: alpha
+title: "Alpha"
+summary: "A chapter for the init test."
+sections:
+  - id: start
+    title: "Start"
+    body:
+      - p: "Short."
+quiz:
+  - id: one
+    question: "One?"
+    options:
+      - text: "Yes."
+        correct: true
+        why: "Because."
+      - text: "No."
+        why: "Because not."
+labs:
+  orphans:
+    title: "Orphans"
+    intro: "Commands that leave orphans behind."
+    steps:
+      leave-orphans:
+        text: "Leave orphans."
+      no-zombies:
+        text: "Look for zombies."
+YAML
+out=$("$STANZA" --content "$LABS" lab verify --all --format tap 2>&1)
+status=$?
+count_run
+assert_eq "lab verify of the orphans lab exits 0" 0 "$status"
+assert_match "a lab's exec'd commands leave no zombie" "$(line 'ok 2 - alpha/orphans no-zombies')" "$out"
+[[ $status == 0 ]] || printf '%s\n' "$out" | head -n 30 | sed 's/^/#   /'
 
 finish
