@@ -318,7 +318,7 @@ static int exec_init(const struct sz_container *c, char **env)
 {
 	char **argv = sz_init_argv(c->spec->argv);
 
-	syscall(SYS_execveat, c->init_fd, "", argv, env, AT_EMPTY_PATH);
+	fexecve(c->init_fd, argv, env);
 	free(argv);
 	return errno;
 }
