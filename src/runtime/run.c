@@ -247,8 +247,11 @@ int sz_container_launch(struct sz_container_handle *h, int sock, sz_error_t *err
 	sz_trace(c, "clone: %sCLONE_NEWPID (the %s will be PID 1)", c->rootless ? "CLONE_NEWUSER|" : "",
 	         c->spec->init ? "init" : "command");
 	pid = clone_child(c, flags, sock);
-	if (c->init_fd >= 0)
+	if (c->init_fd >= 0) {
+		int saved = errno;               /* clone's, read below */
 		close(sz_steal_fd(&c->init_fd)); /* the child has its copy */
+		errno = saved;
+	}
 	if (pid < 0 && c->rootless && (errno == EPERM || errno == ENOSPC || errno == EINVAL))
 		return sz_error_make(
 		    err, errno,
