@@ -11,7 +11,7 @@
 # tier's rootless pass runs so) stanza must keep its state elsewhere, or
 # these fail with EIO.
 [[ -d $IMAGE_ROOTFS ]] || die "no image at $IMAGE_ROOTFS"
-note "state root: $STATE_ROOT ($(stat -f -c %T "${STATE_ROOT%/*}" 2>/dev/null), kernel $(uname -r))"
+note "XDG_RUNTIME_DIR ${XDG_RUNTIME_DIR:-unset} ($(stat -f -c %T "${XDG_RUNTIME_DIR:-/tmp}" 2>/dev/null)), state root $STATE_ROOT, kernel $(uname -r)"
 run_stanza -- true # rootless: makes the private copy of the image first
 before=$(tree_fingerprint "$IMAGE_ROOTFS")
 ((ROOTLESS)) && private_before=$(tree_fingerprint "$PRIVATE_IMAGE")

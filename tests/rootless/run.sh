@@ -118,7 +118,7 @@ cleanup() {
 		for p in $(pgrep -u "$L_UID" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 		"$HERE/delegate.sh" teardown "$LEARNER" >/dev/null 2>&1
 	fi
-	mountpoint -q "$STAGE/run" && umount -l "$STAGE/run"
+	[[ ${SZIT_RUNTIME_TMPFS:-0} == 1 ]] && umount -l "$STAGE/run" 2>/dev/null
 	cd / && rm -rf "$STAGE"
 }
 trap cleanup EXIT
