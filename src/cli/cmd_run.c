@@ -37,6 +37,8 @@ static void run_usage(FILE *out)
 	        "      --read-only          read-only root filesystem (no copy-on-write layer)\n"
 	        "      --timeout DURATION   stop the container after DURATION (500ms, 10s, 2m)\n"
 	        "  -t, --tty                give the command a terminal (shells, job control)\n"
+	        "      --init               PID 1 is stanza's init: it reaps orphans and passes\n"
+	        "                           signals on to COMMAND (docker run --init)\n"
 	        "      --trace              print each setup step with its time on stderr\n"
 	        "      --image NAME|PATH    image name or root directory (default: busybox)\n"
 	        "  -h, --help               show this help\n"

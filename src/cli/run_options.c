@@ -107,6 +107,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_TRACE,
 	OPT_IMAGE,
+	OPT_INIT,
 };
 
 static const struct option run_options[] = {
@@ -124,6 +125,7 @@ static const struct option run_options[] = {
     {"tty", no_argument, NULL, 't'},
     {"trace", no_argument, NULL, OPT_TRACE},
     {"image", required_argument, NULL, OPT_IMAGE},
+    {"init", no_argument, NULL, OPT_INIT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -194,6 +196,7 @@ static int parse_one(struct sz_run_options *o, int opt, const char *arg, sz_erro
 	case 't': s->tty = true; return 0;
 	case OPT_TRACE: s->trace_fd = STDERR_FILENO; return 0;
 	case OPT_IMAGE: s->image = arg; return 0;
+	case OPT_INIT: s->init = true; return 0;
 	case 'h': o->help = true; return 0;
 	default: return sz_error_make(err, 0, _("unknown option (see 'stanza run --help')"));
 	}

@@ -1,5 +1,6 @@
 /* yaml_tree.c - libyaml events into a tree of located nodes: one document, no anchors, aliases or tags */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -38,6 +39,40 @@ static int fail_at(struct builder *b, const yaml_mark_t *mark, const char *fmt, 
 	return -1;
 }
 
+/* The last line of the file: a final newline ends it, it starts none. */
+static unsigned last_line(struct sz_ysource *src)
+{
+	unsigned line, col;
+
+	sz_ysource_locate(src, src->len, &line, &col);
+	return col == 1 && line > 1 ? line - 1 : line;
+}
+
+/* A scanner error with a context: libyaml noticed it where the token could
+ * not go on (for an unterminated string, past the end of the file), but the
+ * token starts at the context mark, which is what a writer must look at. */
+static int scanner_error(struct builder *b, const char *problem)
+{
+	const yaml_parser_t *p = &b->parser;
+	unsigned line = (unsigned)p->context_mark.line + 1, col = (unsigned)p->context_mark.column + 1;
+	bool at_end =
+	    p->problem_mark.index >= b->src->len || strcmp(problem, "found unexpected end of stream") == 0;
+
+	if (at_end && strcmp(p->context, "while scanning a quoted scalar") == 0)
+		sz_ysource_error(b->src, b->diags, line, col,
+		                 _("unterminated quoted string (the file ends at line %u)"),
+		                 last_line(b->src));
+	else if (at_end)
+		sz_ysource_error(b->src, b->diags, line, col,
+		                 _("invalid YAML: %s %s (the file ends at line %u)"), problem, p->context,
+		                 last_line(b->src));
+	else
+		sz_ysource_error(b->src, b->diags, line, col,
+		                 _("invalid YAML: %s %s (at line %u, column %u)"), problem, p->context,
+		                 (unsigned)p->problem_mark.line + 1, (unsigned)p->problem_mark.column + 1);
+	return -1;
+}
+
 /* libyaml's own message: where it noticed the problem, and what it was
  * parsing then. Reader errors have a byte offset instead of a mark. */
 static int syntax_error(struct builder *b)
@@ -46,6 +81,8 @@ static int syntax_error(struct builder *b)
 	const char *problem = p->problem != NULL ? p->problem : "out of memory";
 	unsigned line = (unsigned)p->problem_mark.line + 1, col = (unsigned)p->problem_mark.column + 1;
 
+	if (p->error == YAML_SCANNER_ERROR && p->context != NULL)
+		return scanner_error(b, problem);
 	if (p->error == YAML_READER_ERROR)
 		sz_ysource_locate(b->src, p->problem_offset, &line, &col);
 	if (p->context != NULL)

@@ -143,6 +143,7 @@ static int create_container(struct sz_lab_run *run, sz_error_t *err)
 	sz_spec_init(&spec);
 	spec.image = lc->image;
 	spec.argv = argv;
+	spec.init = true; /* PID 1 reaps what exec'd commands leave behind */
 	spec.hostname = lc->hostname;
 	spec.user = lc->user;
 	spec.volumes = vols;

@@ -312,6 +312,17 @@ static int exec_command(char *const argv[], char **env)
 	return saved;
 }
 
+/* stanza-init from its sealed copy; it looks the command up in env's PATH.
+ * Its descriptor is close-on-exec, which a static binary does not mind. */
+static int exec_init(const struct sz_container *c, char **env)
+{
+	char **argv = sz_init_argv(c->spec->argv);
+
+	fexecve(c->init_fd, argv, env);
+	free(argv);
+	return errno;
+}
+
 static void reset_signals(void)
 {
 	sigset_t none;
@@ -353,13 +364,16 @@ __attribute__((noreturn)) static void exec_into_command(struct sz_container *c, 
 	char **env = build_env(c, id);
 	int code;
 
-	sz_trace(c, "exec: %s", c->spec->argv[0]);
+	sz_trace(c, "exec: %s%s", c->init_fd >= 0 && !c->joining ? "stanza-init -- " : "", c->spec->argv[0]);
 	/* Fails only when stanza is gone (a death signal set too late would miss it). */
 	if (sz_msg_send(c->sync_fd, SZ_MSG_EXEC, 0, NULL, -1) < 0)
 		_exit(125);
 	reset_signals();
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-	code = exec_command(c->spec->argv, env);
+	if (c->init_fd >= 0 && !c->joining)
+		code = exec_init(c, env);
+	else
+		code = exec_command(c->spec->argv, env);
 	sz_msg_send(c->sync_fd, SZ_MSG_EXEC_ERROR, code, c->spec->argv[0], -1);
 	_exit(code == ENOENT ? 127 : 126);
 }

@@ -50,6 +50,7 @@ struct sz_container {
 	gid_t host_gid;
 	int sync_fd;     /* the child's end of the socket pair */
 	int seccomp_fd;  /* the compiled filter when the child inherits it, else -1 (sent over sync_fd) */
+	int init_fd;     /* with spec->init, a sealed copy of stanza-init for PID 1 to run, else -1 */
 	bool joining;    /* an exec into a running container: the namespaces and root exist */
 	bool tty_noecho; /* the pty starts without echo and output processing */
 	uint64_t t0;     /* sz_now_ns() when the run (or exec) started, for --trace */
@@ -103,6 +104,12 @@ int sz_container_follow_setup(int sock, int *master, struct sz_result *res, sz_e
 void sz_container_teardown(struct sz_container_handle *h, sz_error_t *err);
 /* Fill res from a wait status and the cgroup's counters. */
 void sz_container_fill_result(struct sz_container *c, int status, struct sz_result *res);
+
+/* stanza-init (init.c), what spec->init runs as PID 1 with the command as its
+ * child: a sealed memfd holding its static binary (close-on-exec; -1 with
+ * *err), and "stanza-init -- argv..." (free the array, not its strings). */
+int sz_init_open(sz_error_t *err);
+char **sz_init_argv(char *const *argv);
 
 /* --trace: "[  1.234 ms] what: detail" on spec->trace_fd. Async-signal-safe
  * enough for the child between clone and execve (formats into a stack buffer). */

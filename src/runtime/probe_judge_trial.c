@@ -164,11 +164,11 @@ void probe_judge_overlay(struct sz_probe *p)
 
 	if (sz_probe_trial_ok(&p->overlay)) {
 		/* TRANSLATORS: "on /tmp (ext4)", then maybe ", inside a user namespace" */
-		probe_add_finding(
-		    p, "overlay", SZ_PROBE_OK,
-		    sz_asprintf(_("mounts, copies up, deletes and makes opaque directories on %s (%s)%s"),
-		                p->overlay_dir, p->overlay_fstype, where),
-		    NULL, NULL);
+		probe_add_finding(p, "overlay", SZ_PROBE_OK,
+		                  sz_asprintf(_("mounts, copies up, deletes, makes opaque directories and "
+		                                "moves directories on %s (%s)%s"),
+		                              p->overlay_dir, p->overlay_fstype, where),
+		                  NULL, NULL);
 		return;
 	}
 	failure = trial_failure(&p->overlay);

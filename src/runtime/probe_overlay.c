@@ -21,10 +21,27 @@ struct overlay_dirs {
 	char *options_userxattr; /* the same with userxattr (rootless, Linux 5.11+), or NULL */
 };
 
+/* `mv` of one of the image's directories: a rename where the overlay may
+ * record a redirect; where it may not (rootless overlays, redirect_dir off)
+ * the rename fails with EXDEV and mv copies instead, which makes the new
+ * directory and removes the old one, its contents first. */
+static int overlay_move_dir(int dir)
+{
+	if (renameat(dir, "moved", dir, "moved2") == 0)
+		return 0;
+	if (errno != EXDEV)
+		return -1;
+	if (mkdirat(dir, "moved2", 0755) < 0 || unlinkat(dir, "moved/file", 0) < 0)
+		return -1;
+	return unlinkat(dir, "moved", AT_REMOVEDIR);
+}
+
 /* What a container does to its root: create a file, change one of the
- * image's (copy-up), delete one (whiteout), and remove one of the image's
- * directories and make it again (an opaque directory: the upper layer's
- * file system must keep the overlay's extended attributes). */
+ * image's (copy-up), delete one (whiteout), remove one of the image's
+ * directories and make it again (an opaque directory), and move another.
+ * The last two need the overlay's extended attributes on the upper layer's
+ * file system: without them (tmpfs before Linux 6.6, rootless) they fail
+ * with EIO or ENOTSUP, where a file alone works. */
 static int overlay_exercise(const char *merged)
 {
 	cleanup_close int dir = open(merged, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -40,9 +57,9 @@ static int overlay_exercise(const char *merged)
 	if (changed < 0 || sz_write_all(changed, "x", 1) < 0)
 		return -1;
 	if (unlinkat(dir, "gone", 0) < 0 || unlinkat(dir, "dir/file", 0) < 0 ||
-	    unlinkat(dir, "dir", AT_REMOVEDIR) < 0)
+	    unlinkat(dir, "dir", AT_REMOVEDIR) < 0 || mkdirat(dir, "dir", 0755) < 0)
 		return -1;
-	return mkdirat(dir, "dir", 0755);
+	return overlay_move_dir(dir);
 }
 
 static int overlay_body(const void *arg, int *error)
@@ -106,8 +123,8 @@ static const char *fstype_name(const char *path, char *buf, size_t len)
 
 static int overlay_prepare(const char *tmp, bool rootless, struct overlay_dirs *o)
 {
-	static const char *const subdirs[] = {"lower", "lower/dir", "upper", "work", "merged"};
-	static const char *const files[] = {"lower/kept", "lower/gone", "lower/dir/file"};
+	static const char *const subdirs[] = {"lower", "lower/dir", "lower/moved", "upper", "work", "merged"};
+	static const char *const files[] = {"lower/kept", "lower/gone", "lower/dir/file", "lower/moved/file"};
 	sz_error_t err = NULL;
 
 	for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {

@@ -242,8 +242,16 @@ int sz_container_launch(struct sz_container_handle *h, int sock, sz_error_t *err
 	struct sz_msg go = {.type = SZ_MSG_GO};
 	pid_t pid;
 
-	sz_trace(c, "clone: %sCLONE_NEWPID (the command will be PID 1)", c->rootless ? "CLONE_NEWUSER|" : "");
+	if (c->spec->init && (c->init_fd = sz_init_open(err)) < 0)
+		return -1;
+	sz_trace(c, "clone: %sCLONE_NEWPID (the %s will be PID 1)", c->rootless ? "CLONE_NEWUSER|" : "",
+	         c->spec->init ? "init" : "command");
 	pid = clone_child(c, flags, sock);
+	if (c->init_fd >= 0) {
+		int saved = errno;               /* clone's, read below */
+		close(sz_steal_fd(&c->init_fd)); /* the child has its copy */
+		errno = saved;
+	}
 	if (pid < 0 && c->rootless && (errno == EPERM || errno == ENOSPC || errno == EINVAL))
 		return sz_error_make(
 		    err, errno,
@@ -373,6 +381,7 @@ int sz_container_prepare(struct sz_container_handle *h, const struct sz_spec *sp
 	c->t0 = sz_now_ns();
 	c->sync_fd = -1;
 	c->seccomp_fd = -1;
+	c->init_fd = -1;
 	c->rootless = geteuid() != 0;
 	c->host_uid = geteuid();
 	c->host_gid = getegid();

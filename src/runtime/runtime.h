@@ -50,6 +50,7 @@ struct sz_spec {
 	enum sz_net_mode net;
 	bool read_only;      /* rootfs read-only (no overlay) */
 	bool tty;            /* allocate a pty in the container's devpts and proxy it */
+	bool init;           /* PID 1 is stanza-init, which reaps orphans and runs argv as its child */
 	uint64_t timeout_ns; /* 0: none */
 	int trace_fd;        /* -1: no trace; else setup steps are written here */
 	int stdio[3];        /* the container's stdin/out/err (ignored with tty) */

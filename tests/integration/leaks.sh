@@ -48,6 +48,12 @@ if [[ $(id -u) != 0 ]]; then
 	else
 		STATE_ROOT=/tmp/stanza-$(id -u)
 	fi
+	# On a file system without user xattrs stanza keeps its state in the
+	# cache instead (lib.sh's state_root_for says when).
+	if [[ $(stat -f -c %T "${STATE_ROOT%/*}" 2>/dev/null) == tmpfs ]] &&
+		[[ $(uname -r) =~ ^([0-5]\.|6\.[0-5][^0-9]) ]]; then
+		STATE_ROOT=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/stanza/run
+	fi
 fi
 
 cgroup_mounts() {

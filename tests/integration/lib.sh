@@ -42,11 +42,29 @@ ROOTLESS=0
 ((LEARNER_UID == 0)) || ROOTLESS=1
 
 # Where stanza keeps its state (as the runtime computes it): /run/stanza for
-# root; $XDG_RUNTIME_DIR/stanza or /tmp/stanza-<uid> rootless.
+# root; rootless $XDG_RUNTIME_DIR/stanza (or /tmp/stanza-<uid>), unless that
+# file system cannot keep user.* extended attributes, which a rootless
+# overlay's upper layer needs: tmpfs keeps them only from Linux 6.6 on. Then
+# $XDG_CACHE_HOME/stanza/run (~/.cache/stanza/run). stanza tries to set one
+# (src/runtime/run.c, rootless_state_root); this mirrors it by file system
+# and kernel.
+no_user_xattrs() { # DIR
+	local v major minor
+	[[ $(stat -f -c %T "$1" 2>/dev/null) == tmpfs ]] || return 1
+	v=$(uname -r)
+	major=${v%%.*}
+	v=${v#*.}
+	minor=${v%%[!0-9]*}
+	((major < 6 || (major == 6 && minor < 6)))
+}
 state_root_for() { # XDG_RUNTIME_DIR-VALUE
-	if ((!ROOTLESS)); then echo /run/stanza
-	elif [[ ${1:-} == /* ]]; then echo "$1/stanza"
-	else echo "/tmp/stanza-$LEARNER_UID"
+	local first=/tmp/stanza-$LEARNER_UID
+	((ROOTLESS)) || { echo /run/stanza; return; }
+	[[ ${1:-} == /* ]] && first=$1/stanza
+	if no_user_xattrs "${first%/*}"; then
+		if [[ ${XDG_CACHE_HOME:-} == /* ]]; then echo "$XDG_CACHE_HOME/stanza/run"; else echo "$HOME/.cache/stanza/run"; fi
+	else
+		echo "$first"
 	fi
 }
 STATE_ROOT=$(state_root_for "${XDG_RUNTIME_DIR:-}")

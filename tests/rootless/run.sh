@@ -12,8 +12,10 @@
 #      <mount>/stanza-USER per controller on v1; /sys/fs/cgroup/stanza-USER
 #      with the test started in its leaf stanza-USER/session on v2);
 #   4. gives the user a fresh 0700 XDG_RUNTIME_DIR and HOME in the staging
-#      dir, and a root-owned 0755 directory (SZIT_UNWRITABLE_DIR) for the
-#      volume the user cannot write (test_08);
+#      dir (with SZIT_RUNTIME_TMPFS=1 the XDG_RUNTIME_DIR is a tmpfs of the
+#      user's, as systemd makes /run/user/<uid>), and a root-owned 0755
+#      directory (SZIT_UNWRITABLE_DIR) for the volume the user cannot write
+#      (test_08);
 #   5. runs the script as the user (setpriv, else runuser) with STANZA,
 #      STANZA_BUILD_DIR and STANZA_SOURCE_DIR pointing at the staged copies;
 #   6. afterwards fails the test on anything left: processes of the user,
@@ -116,6 +118,7 @@ cleanup() {
 		for p in $(pgrep -u "$L_UID" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 		"$HERE/delegate.sh" teardown "$LEARNER" >/dev/null 2>&1
 	fi
+	[[ ${SZIT_RUNTIME_TMPFS:-0} == 1 ]] && umount -l "$STAGE/run" 2>/dev/null
 	cd / && rm -rf "$STAGE"
 }
 trap cleanup EXIT
@@ -141,6 +144,11 @@ stage || {
 	echo "not ok - could not stage the test in $STAGE"
 	exit 1
 }
+if [[ ${SZIT_RUNTIME_TMPFS:-0} == 1 ]] &&
+	! mount -t tmpfs -o "mode=700,uid=$L_UID,gid=$L_GID,size=64m,nosuid,nodev" tmpfs "$STAGE/run"; then
+	echo "not ok - could not mount a tmpfs on $STAGE/run (SZIT_RUNTIME_TMPFS=1)"
+	exit 1
+fi
 # test_install: root installs into a DESTDIR, as an administrator would, and
 # the learner checks the tree and runs the installed stanza rootless.
 EXTRA_ENVS=()
@@ -239,14 +247,17 @@ if [[ -n $left ]]; then
 	done
 	LEAK=1
 fi
-if [[ -d $STAGE/run/stanza ]]; then
-	entries=$(find "$STAGE/run/stanza" -mindepth 1 -maxdepth 1 ! -name .gc.lock)
+# The state root, or where stanza keeps it when the XDG_RUNTIME_DIR keeps no
+# user xattrs (a tmpfs before Linux 6.6).
+for root in "$STAGE/run/stanza" "$STAGE/home/.cache/stanza/run"; do
+	[[ -d $root ]] || continue
+	entries=$(find "$root" -mindepth 1 -maxdepth 1 ! -name .gc.lock)
 	if [[ -n $entries ]]; then
-		echo "not ok - LEAK: state entries in $LEARNER's state root:"
+		echo "not ok - LEAK: state entries in $LEARNER's state root $root:"
 		echo "$entries" | sed 's/^/#   /'
 		LEAK=1
 	fi
-fi
+done
 if ((!FB_EXISTED)) && [[ -e $FB_STATE ]]; then
 	echo "not ok - LEAK: $FB_STATE was created and left"
 	rm -rf "$FB_STATE"

@@ -230,6 +230,7 @@ static const struct bad_case bad_cases[] = {
     {"37-unknown-root-key.yaml", 4, 1,
      "unknown key 'author' (expected one of: id, title, summary, sections, quiz, glossary, labs)", 1},
     {"38-missing-steps.yaml", 20, 5, "missing required key 'steps'", 1},
+    {"39-unterminated-string.yaml", 17, 14, "unterminated quoted string (the file ends at line 17)", 1},
 };
 
 /* The line of the file, as the diagnostic should quote it. */
@@ -299,6 +300,10 @@ static const struct inline_case inline_cases[] = {
     {"01-inline.yaml", "id: inline\ntitle: \"a\\0z\"\n", 2, 8, "'title' holds a NUL character"},
     {"01-inline.yaml", "id: inline\ntitle: [unclosed\n", 3, 1,
      "invalid YAML: did not find expected ',' or ']'"},
+    {"01-inline.yaml", "id: inline\ntitle: 'caf\xC3\xA8 open", 2, 8,
+     "unterminated quoted string (the file ends at line 2)"},
+    {"01-inline.yaml", "id: inline\ntitle: x\nsummary\nsections: []\n", 3, 1,
+     "invalid YAML: could not find expected ':' while scanning a simple key (at line 4, column 1)"},
     {"cgroups.yaml", "id: cgroups\n", 0, 0, "the file name must be NN-<id>.yaml"},
     {"01-inline.yaml", "id: inline\nsummary: {p: x}\n", 2, 10, "'summary' must be a string, not a mapping"},
     {"01-inline.yaml", "{id: inline, title: x, summary: y, sections: [], quiz: [{id: q}]}", 1, 46,

@@ -132,9 +132,12 @@ swap_check() {
 # delegated by tests/rootless/delegate.sh: /sys/fs/cgroup/stanza-learner, the
 # test started in its leaf session/ — what `stanza doctor` tells an
 # administrator to do on a v2 host without systemd. run.sh stages everything
-# in /tmp, which here is on the ext4 root disk, so the learner's
-# XDG_RUNTIME_DIR (the overlay's scratch space) has the user xattrs that tmpfs
-# lacks on this kernel. Each pass from a leaf cgroup of its own, as a root
+# in /tmp (on the ext4 root disk), but SZIT_RUNTIME_TMPFS=1 makes the
+# learner's XDG_RUNTIME_DIR a tmpfs of theirs, as systemd's /run/user/<uid>
+# is on a stock Debian 12 host: on this kernel tmpfs keeps no user xattrs,
+# which a rootless overlay's upper layer needs, so every rootless test runs
+# with stanza's state moved to ~/.cache/stanza/run (test_16_overlay_dirs
+# removes, re-makes and renames directories of the image). Each pass from a leaf cgroup of its own, as a root
 # shell in a systemd session would be. The soak (test_22_soak) makes 40 runs
 # here instead of 100: under emulation a run takes 6 times as long, and the
 # host tiers make the full count.
@@ -146,7 +149,8 @@ run_pass() { # PASS
 		echo "$BASHPID" >"/sys/fs/cgroup/vm-$1.scope/cgroup.procs"
 		exec env -i PATH="$PATH" LANG="$LANG" HOME=/root TERM=dumb USER=root LOGNAME=root \
 			STANZA="$STANZA" STANZA_BUILD_DIR="$STANZA_BUILD_DIR" STANZA_SOURCE_DIR="$STANZA_SOURCE_DIR" \
-			VM_TESTS="$VM_TESTS" SZIT_EXTRA_PATH="$SZIT_EXTRA_PATH" SZIT_SOAK_RUNS=40 bash /vm/suite.sh "$1" "$summary"
+			VM_TESTS="$VM_TESTS" SZIT_EXTRA_PATH="$SZIT_EXTRA_PATH" SZIT_SOAK_RUNS=40 SZIT_RUNTIME_TMPFS=1 \
+			bash /vm/suite.sh "$1" "$summary"
 	)
 	if [[ -f $summary ]]; then
 		count "$summary"

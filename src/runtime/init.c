@@ -1,0 +1,46 @@
+/* init.c - stanza-init, built into stanza, as a container's PID 1: a sealed in-memory copy and its argv */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "common/i18n.h"
+#include "common/util.h"
+#include "runtime/container.h"
+
+/* tools/init/stanza-init.c, linked statically; cmake/init.cmake puts its
+ * bytes between these two symbols. */
+extern const unsigned char sz_init_blob[];
+extern const unsigned char sz_init_blob_end[];
+
+#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+int sz_init_open(sz_error_t *err)
+{
+	size_t len = (size_t)(sz_init_blob_end - sz_init_blob);
+	int fd = memfd_create("stanza-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd < 0)
+		return sz_error_make(err, errno, _("cannot make a copy of stanza's init"));
+	if (sz_write_all(fd, sz_init_blob, len) < 0 || fcntl(fd, F_ADD_SEALS, SEALS) < 0) {
+		sz_error_make(err, errno, _("cannot make a copy of stanza's init"));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+char **sz_init_argv(char *const *argv)
+{
+	size_t n = 0;
+	char **out;
+
+	while (argv[n] != NULL)
+		n++;
+	out = sz_xcalloc(n + 3, sizeof(*out));
+	out[0] = "stanza-init";
+	out[1] = "--";
+	for (size_t i = 0; i < n; i++)
+		out[i + 2] = argv[i];
+	return out;
+}
