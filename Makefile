@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Thin wrapper over CMake (after neovim's): `make run` and `make check` are the contract.
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # startup.sh - container start-up time, side by side: stanza vs runc, stanza --read-only vs bwrap, and two floors (hyperfine)
 #
 # usage: bench/startup.sh [path/to/stanza]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # fuzz.cmake - libFuzzer targets over the loaders and the option parsers (tests/fuzz/, clang only)
 #
 # Included from the top-level CMakeLists.txt when STANZA_FUZZ is ON, after the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # i18n.cmake - user-interface translations: extract (pot), merge (update-po), compile and install (.mo)
 #
 # i18n/stanza.pot is the template, regenerated from the C sources by the `pot`

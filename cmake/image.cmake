@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # image.cmake - build the default image, busybox, into <build>/images/busybox and install it
 #
 # scripts/make-image.sh does the work (see its header); this file runs it when

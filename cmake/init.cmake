@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # init.cmake - build stanza-init (tools/init/) statically and put its bytes into stanza_runtime
 #
 # `stanza run --init` and the labs' containers run stanza-init as PID 1

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # labtool.cmake - build labtool, the image's static helper, and put it in the image at /usr/bin/labtool
 #
 # labtool (tools/labtool/, docs/labtool.md) does for the labs what busybox

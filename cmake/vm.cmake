@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # vm.cmake - the vm test tier: the integration suite inside a QEMU guest on a pure cgroup v2 kernel
 #
 # tests/vm/vm.sh does everything when the test runs (see tests/vm/README.md):

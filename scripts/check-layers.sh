@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check-layers.sh - every #include "..." under src/ points down the layers, never up or sideways
 #
 # Usage: scripts/check-layers.sh [SRC_DIR]   (default: src)

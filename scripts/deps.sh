@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # deps.sh - make sure the packages the build and the tests need are installed
 #
 # Runs on every `make`, so the path where everything is present is one

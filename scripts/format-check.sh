@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # format-check.sh - fail on C files that clang-format would change or that call banned functions
 #
 # Checks every tracked or untracked-but-not-ignored *.c and *.h file (outside

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make-image.sh - assemble stanza's default image, busybox, into <out>/rootfs
 #
 # Usage: make-image.sh --out DIR --cache DIR [--busybox FILE] [--add FILE:/PATH]...

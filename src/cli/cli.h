@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cli.h - the subcommands: one small file each, over the table in main.c */
 #ifndef SZ_CLI_H
 #define SZ_CLI_H

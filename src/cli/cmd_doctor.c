@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_doctor.c - `stanza doctor`: print the host probe as a table or as JSON */
 #include <libgen.h>
 #include <stdbool.h>

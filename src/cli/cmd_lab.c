@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_lab.c - `stanza lab list|run|verify`: the labs without a terminal UI, for learners and for CI */
 #include <signal.h>
 #include <stdbool.h>

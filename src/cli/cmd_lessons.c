@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_lessons.c - `stanza lessons list|show|check`: the course as plain text in the terminal */
 #include <stdbool.h>
 #include <stdio.h>

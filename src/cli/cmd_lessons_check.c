@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_lessons_check.c - `stanza lessons check`: the lessons against the schema, the rules and each other */
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_progress.c - `stanza progress`: what the learner has done, as a summary or JSON; forget some or all */
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_run.c - `stanza run`: parse options into a container spec, run it, report like docker run */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_shell.c - `stanza shell`: the line-mode tutorial, for terminals, screen readers and scripts */
 #include <stdio.h>
 #include <stdlib.h>

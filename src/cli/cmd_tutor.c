@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_tutor.c - `stanza tutor` (and `stanza` alone on a terminal): the full-screen tutorial */
 #include <stdbool.h>
 #include <stdio.h>

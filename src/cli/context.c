@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* context.c - what the content commands share: the language, the course and the learner's progress */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dispatch.c - a command's sub-commands from a table: `stanza lab list`, `stanza lessons show` */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c - stanza's entry point: locate data, set the language, dispatch a subcommand */
 #include <stdarg.h>
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* run_options.c - parse and check `stanza run` options into a container spec */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* run_options.h - `stanza run` options parsed into a complete container spec, before anything runs */
 #ifndef SZ_RUN_OPTIONS_H
 #define SZ_RUN_OPTIONS_H

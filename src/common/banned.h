@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* banned.h - C library functions stanza's code must not call (git's banned.h) */
 #ifndef SZ_BANNED_H
 #define SZ_BANNED_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* buf.c - a growable byte buffer, always NUL-terminated */
 #include "common/buf.h"
 

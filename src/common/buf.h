@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* buf.h - a growable byte buffer, always NUL-terminated (git's strbuf) */
 #ifndef SZ_BUF_H
 #define SZ_BUF_H

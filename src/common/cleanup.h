@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cleanup.h - scope-bound cleanup of memory, descriptors and streams */
 #ifndef SZ_CLEANUP_H
 #define SZ_CLEANUP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* datadir.c - locate the image, content and translations */
 #include "common/datadir.h"
 

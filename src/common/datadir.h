@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* datadir.h - where stanza's image, content and translations are: installed or in the build tree */
 #ifndef SZ_DATADIR_H
 #define SZ_DATADIR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* error.c - the error object: make, wrap, release, print */
 #include "common/error.h"
 

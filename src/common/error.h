@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* error.h - one error object, passed last, wrapped on the way up */
 #ifndef SZ_ERROR_H
 #define SZ_ERROR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* i18n.c - locale set-up with a fallback for hosts without the user's locale; the choice of language */
 #include "common/i18n.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* i18n.h - gettext plumbing: _() for messages, N_() for static tables, the choice of language */
 #ifndef SZ_I18N_H
 #define SZ_I18N_H

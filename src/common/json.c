@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* json.c - stanza's side of jansson: strings from any bytes, one layout for output, located errors */
 #include "common/json.h"
 

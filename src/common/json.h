@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* json.h - stanza's side of jansson: strings from any bytes, one layout for output, located errors */
 #ifndef SZ_JSON_H
 #define SZ_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* selfexe.c - run stanza from a sealed in-memory copy of itself (see selfexe.h) */
 #include "common/selfexe.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* selfexe.h - stanza's own binary: where it is on disk, and running from a sealed copy of it */
 #ifndef SZ_SELFEXE_H
 #define SZ_SELFEXE_H

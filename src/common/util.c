@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* util.c - allocation, whole-file I/O, removal without following links, parsing */
 #include "common/util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* util.h - allocation, files, numbers and durations: small helpers every layer uses */
 #ifndef SZ_UTIL_H
 #define SZ_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* wrap.c - display width of UTF-8 text (mbrtowc, wcwidth) and a word-wrapping iterator */
 #include "common/wrap.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* wrap.h - display width of UTF-8 text and word wrapping to a number of terminal columns */
 #ifndef SZ_WRAP_H
 #define SZ_WRAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* course.c - a course: the chapters of one language, its cross-file checks, parity and content rules */
 #include <dirent.h>
 #include <errno.h>

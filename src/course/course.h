@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* course.h - the course model: chapters of one language, loaded from lessons/<lang>/NN-<id>.yaml */
 #ifndef SZ_COURSE_H
 #define SZ_COURSE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* diag.c - located content problems: file:line:col: message, the line, a caret */
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* loader.c - the schema machinery: mappings walked by tables, texts, ids, booleans, lists and id sets */
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* loader.h - table-driven, strict and located reading of YAML nodes into the course model */
 #ifndef SZ_LOADER_H
 #define SZ_LOADER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* loader_chapter.c - the lesson schema as tables, and loading one chapter file into the model */
 #include <stdlib.h>
 #include <string.h>

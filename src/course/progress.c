@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* progress.c - the progress store: read and write the line-based file, mark, reset, prune */
 #include "course/progress.h"
 

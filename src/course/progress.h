@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* progress.h - the learner's progress: what is done and where they left off, kept in $XDG_STATE_HOME/stanza
  */
 #ifndef SZ_PROGRESS_H

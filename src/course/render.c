@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* render.c - a chapter as plain text for a stream: wrapped prose, verbatim code, the quiz without its answers
  */
 #include "course/render.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* render.h - a chapter as plain text for a stream: wrapped prose, verbatim code, the quiz without its answers
  */
 #ifndef SZ_RENDER_H

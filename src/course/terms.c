@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* terms.c - the course's one vocabulary: i18n/terms.yaml read strictly, and the lessons checked against it */
 #include "course/terms.h"
 

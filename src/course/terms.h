@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* terms.h - the course's one vocabulary (i18n/terms.yaml) and the check that the lessons keep to it */
 #ifndef SZ_TERMS_H
 #define SZ_TERMS_H

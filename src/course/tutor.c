@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tutor.c - where the learner is: the course in their language, their progress, the chapter and section */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* yaml_source.c - the text of a lesson file: its lines for diagnostics, and the checks made before parsing */
 #include <stdarg.h>
 #include <stdbool.h>

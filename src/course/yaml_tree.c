@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* yaml_tree.c - libyaml events into a tree of located nodes: one document, no anchors, aliases or tags */
 #include <stdarg.h>
 #include <stdbool.h>

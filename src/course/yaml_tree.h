@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* yaml_tree.h - a YAML file as a small tree of located nodes, read with libyaml's event parser */
 #ifndef SZ_YAML_TREE_H
 #define SZ_YAML_TREE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_kinds.c - the table of check kinds: one row each, the only list of them to keep */
 #include "labs/check_kinds.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_kinds.h - the table of check kinds: one row each, its key, node shape, loader, evaluator */
 #ifndef SZ_CHECK_KINDS_H
 #define SZ_CHECK_KINDS_H

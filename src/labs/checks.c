@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* checks.c - the check evaluator: each kind of check against an outcome and the kernel state, with retries */
 #include "labs/checks.h"
 

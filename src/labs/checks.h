@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* checks.h - the check evaluator: what a step's command did and what the kernel says, against its checks */
 #ifndef SZ_CHECKS_H
 #define SZ_CHECKS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* engine.c - a lab from start to end: skip or set up, play the steps, tear everything down whatever happened
  */
 #include "labs/engine.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* engine.h - the lab engine: a lab's work directory, container, session and steps, played through the runtime
  */
 #ifndef SZ_ENGINE_H

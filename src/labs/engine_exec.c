@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* engine_exec.c - a step's command in the container or on the host: its output streamed and captured, its
  * time bounded */
 #include <errno.h>

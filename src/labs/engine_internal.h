@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* engine_internal.h - what the engine's files share: a lab in play, captured commands, the work directory */
 #ifndef SZ_ENGINE_INTERNAL_H
 #define SZ_ENGINE_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* engine_session.c - a step's command typed into the lab's shell session, one line at a time */
 #include <signal.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* engine_step.c - one step: a demo's command and expectations, a task's checks before and after its solution
  */
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kernel.c - reading a running container's kernel state from outside, for the check evaluator */
 #include "labs/kernel.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kernel.h - the check evaluator's view of a real container: /proc/<pid>, its root, its cgroup, its names */
 #ifndef SZ_LAB_KERNEL_H
 #define SZ_LAB_KERNEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lab.h - a lab: a container spec and steps, loaded from labs/<chapter>/<lab>.yaml and checked before it runs
  */
 #ifndef SZ_LAB_H

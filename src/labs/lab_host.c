@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lab_host.c - the one door from the front ends to the labs: load them, report their problems, probe the host
  */
 #include "labs/lab_host.h"

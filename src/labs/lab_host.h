@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lab_host.h - the one door from the front ends to the labs: the content's labs, the host's probe and paths
  */
 #ifndef SZ_LAB_HOST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lab_internal.h - what the lab loader's files share: the schema tables of checks and the value readers */
 #ifndef SZ_LAB_INTERNAL_H
 #define SZ_LAB_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lab_load.c - the lab schema as tables (lab, container, volumes, files, steps) and loading one lab file */
 #include <stdlib.h>
 #include <string.h>

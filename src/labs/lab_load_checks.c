@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lab_load_checks.c - the schema of checks (expect: and check:): one key each, read into struct sz_check */
 #include <stdlib.h>
 #include <string.h>

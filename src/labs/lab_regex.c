@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lab_regex.c - what a lab's regular expressions cost: refuse those regcomp(3) would take ages on */
 #include <stdint.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* labs.c - every lab of the content: loading labs/<chapter>/<lab>.yaml, finding one, checking the lessons'
  * texts */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* live.c - a lab told as it plays, on a plain stream; and the one-line progress meter */
 #include "labs/live.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* live.h - front ends for the engine's events on a plain stream: a lab told as it plays, or a progress line
  */
 #ifndef SZ_LIVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* live_lab.c - a lab played by a learner: steps one at a time, checks on demand, hints, the reference
  * solution */
 #include "labs/live_lab.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* live_lab.h - a lab played by a learner: its container and shell session kept up, steps run, checked, solved
  * on request */
 #ifndef SZ_LIVE_LAB_H

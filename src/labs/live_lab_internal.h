@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* live_lab_internal.h - what the live lab's files share: the engine's lab in play, and the learner's terminal
  */
 #ifndef SZ_LIVE_LAB_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* live_lab_setup.c - a live lab's work directory, container and shell session: made at its start, gone at its
  * end */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* live_lab_type.c - the learner's lines in a live lab's session: plainly, or with their terminal handed over
  */
 #include <errno.h>

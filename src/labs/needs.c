@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* needs.c - what a lab needs from the host against the host probe: a sentence saying why it cannot run */
 #include <dirent.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* report.c - lab run records: verdict names, counting, releasing */
 #include "labs/report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* report.h - what lab runs produced (records), and the reporters: human, TAP 13, JUnit XML, JSON */
 #ifndef SZ_REPORT_H
 #define SZ_REPORT_H

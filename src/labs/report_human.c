@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* report_human.c - lab runs for people: the verdict of each lab and step, what failed and why, a summary */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* report_json.c - lab runs as one JSON object, in the shape docs/lab-format.md documents */
 #include "labs/report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* report_junit.c - lab runs as JUnit XML: a testsuite per chapter, a testcase per step */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* report_tap.c - lab runs as TAP version 13: one test point per step, YAML diagnostics for failures */
 #include <string.h>
 

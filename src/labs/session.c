@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* session.c - a lab's persistent shell session: one command line at a time over the pty, prompts as markers
  */
 #include "labs/session.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* session.h - a lab's persistent shell: busybox ash on a pty inside the container, one command line at a time
  */
 #ifndef SZ_SESSION_H

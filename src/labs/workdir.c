@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* workdir.c - a lab's private directory on the host: its files and the host side of its volumes */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cgroup.c - a container's cgroup: check the limits, make the groups, write the limits, enter, undo */
 #include "runtime/cgroup.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cgroup.h - cgroup v1, hybrid and v2: find the controllers, make a container's group, limit, read, remove */
 #ifndef SZ_CGROUP_H
 #define SZ_CGROUP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cgroup_destroy.c - removing a container's cgroup: kill what is inside, wait for it, rmdir, idempotently */
 #include "runtime/cgroup.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cgroup_internal.h - helpers shared by the cgroup_*.c files; not for use outside them */
 #ifndef SZ_CGROUP_INTERNAL_H
 #define SZ_CGROUP_INTERNAL_H

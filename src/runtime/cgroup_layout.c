@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cgroup_layout.c - where this host's cgroup controllers live: mountinfo, /proc/<pid>/cgroup, the mode */
 #include "runtime/cgroup.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cgroup_place.c - where a user's containers go in the cgroup tree: the root for root, a delegated subtree
  * otherwise */
 #include <errno.h>

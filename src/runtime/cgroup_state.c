@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cgroup_state.c - a container's cgroup as text, so a later stanza can find and remove it */
 #include "runtime/cgroup.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cgroup_stats.c - what a container's cgroup used: OOM kills, peak memory, CPU time */
 #include "runtime/cgroup.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cgroup_text.c - string and file helpers for the cgroup code: lists, octal escapes, paths, lines */
 #include "runtime/cgroup_internal.h"
 

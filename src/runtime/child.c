@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* child.c - the container's first process, from clone to execve */
 #include <errno.h>
 #include <fcntl.h>

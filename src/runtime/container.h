@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* container.h - the runtime's internal view of one container being set up (not a public API) */
 #ifndef SZ_CONTAINER_H
 #define SZ_CONTAINER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* create.c - containers that stay: sz_create starts PID 1 and returns, sz_destroy removes it all */
 #include <errno.h>
 #include <poll.h>

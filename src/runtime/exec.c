@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* exec.c - a command in a created container, as docker exec: the cgroup, then the namespaces through a pidfd,
  * a fork inside */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* image.c - a learner's private copy of an image, made on first use and refreshed when the image changes */
 #include <dirent.h>
 #include <errno.h>

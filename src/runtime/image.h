@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* image.h - images: the learner's private copy for rootless mode */
 #ifndef SZ_IMAGE_H
 #define SZ_IMAGE_H

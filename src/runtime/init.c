@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* init.c - stanza-init, built into stanza, as a container's PID 1: a sealed in-memory copy and its argv */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mounts.c - assemble the container's root: overlay, /proc, /dev, /sys, cgroups, volumes; pivot_root */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* msg.c - messages between stanza and the container's first process, with descriptors attached */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe.c - the host probe: its entry points, the shared readers and parsers, and the simple facts */
 #include "runtime/probe_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe.h - the host probe: what this host offers stanza's runtime, as facts, findings and fixes */
 #ifndef SZ_PROBE_H
 #define SZ_PROBE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe_cgroup.c - the host probe's cgroups: where this user may make groups, and how to get there */
 #include "runtime/probe_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe_image.c - the host probe's image check: busybox must be a static ELF executable for this machine */
 #include "runtime/probe_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe_internal.h - what the host probe's files share (not a public API: see probe.h) */
 #ifndef SZ_PROBE_INTERNAL_H
 #define SZ_PROBE_INTERNAL_H

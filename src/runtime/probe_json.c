@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe_json.c - the host probe as one JSON object, for `stanza doctor --json` */
 #include "runtime/probe.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe_judge.c - the host probe's judge: facts into findings, with what each lack disables and its fix */
 #include "runtime/probe_internal.h"
 

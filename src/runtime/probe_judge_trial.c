@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe_judge_trial.c - the host probe's judge of its trials: why one failed, and how to fix it */
 #include "runtime/probe_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe_overlay.c - the host probe's overlay trial: mount one, copy up and delete through it */
 #include "runtime/probe_internal.h"
 

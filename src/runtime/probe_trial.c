@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe_trial.c - the host probe's trials: fork, enter namespaces the way the runtime does, report */
 #include "runtime/probe_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe_virt.c - the host probe's signs of a virtual machine or a container around stanza */
 #include "runtime/probe_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* resolve.c - create and open paths inside a container's root without ever leaving it */
 #include "runtime/resolve.h"
 

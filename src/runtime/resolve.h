@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* resolve.h - open a path inside a container's root as if that root were "/" */
 #ifndef SZ_RESOLVE_H
 #define SZ_RESOLVE_H

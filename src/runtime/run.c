@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* run.c - stanza's side of a container: state, cgroup, clone, wait, clean up */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* runtime.h - the mini container runtime: a complete spec in, a result out */
 #ifndef SZ_RUNTIME_H
 #define SZ_RUNTIME_H

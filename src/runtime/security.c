@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* security.c - what root in a container may not do: capabilities, no_new_privs, seccomp */
 #include <errno.h>
 #include <linux/filter.h>

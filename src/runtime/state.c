@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* state.c - per-user state root and per-container state directories, each held by a lock */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* trace.c - --trace: each setup step with the time since the run started, from stanza and from the child */
 #include <stdarg.h>
 #include <stdio.h>

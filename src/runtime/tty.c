@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tty.c - relay between the user's terminal and the container's pty, with window-size forwarding */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* wait.c - stanza waits for its container: the pidfd, signals for stanza itself, the deadline */
 #include <errno.h>
 #include <poll.h>

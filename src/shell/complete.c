@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* complete.c - tab completion: commands, then chapter ids, lab ids, languages and help topics after them */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* input.c - the learner's lines: readline with history on a terminal, plain lines otherwise, signals on a
  * signalfd */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lab.c - the shell's labs: list them, start one, and the lab's prompt where lines go to its container */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lab_meta.c - the lab's meta-commands (:check, :hint, :solution, :steps, :next, ...) and how a step is shown
  */
 #include <string.h>

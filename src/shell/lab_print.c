@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lab_print.c - a live lab's events as plain text: commands, their output as it comes, check results */
 #include <stdlib.h>
 #include <string.h>

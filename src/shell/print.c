@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* print.c - a section as plain text for the line-mode tutorial: wrapped prose, verbatim code, labelled notes
  */
 #include <string.h>

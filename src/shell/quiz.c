@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* quiz.c - the shell's quiz (a question at a time, answered by letter, explained) and glossary */
 #include <ctype.h>
 #include <stdlib.h>

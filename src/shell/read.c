@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* read.c - the shell's reading commands: chapters, read, next, prev, lang, progress */
 #include <string.h>
 

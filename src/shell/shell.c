@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shell.c - `stanza shell`: the prompt loop, the table of commands, help, and what the commands share */
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shell.h - `stanza shell`: the course line by line, with readline on a terminal and plain lines otherwise */
 #ifndef SZ_SHELL_H
 #define SZ_SHELL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shell_internal.h - what the shell's files share: the session's state, input, commands and printing */
 #ifndef SZ_SHELL_INTERNAL_H
 #define SZ_SHELL_INTERNAL_H

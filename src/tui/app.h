@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* app.h - the TUI's state shared by its views: the model, the display, the views, the status line */
 #ifndef SZ_TUI_APP_H
 #define SZ_TUI_APP_H

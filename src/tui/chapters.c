@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* chapters.c - the chapter list: each chapter with its progress marks, the current one highlighted */
 #include <stdio.h>
 #include <string.h>

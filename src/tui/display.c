@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* display.c - the terminal under curses: the windows, their layout, colours, resizing, suspending */
 #include "tui/display.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* display.h - the terminal under curses: the windows, their layout, colours, resizing, suspending */
 #ifndef SZ_TUI_DISPLAY_H
 #define SZ_TUI_DISPLAY_H

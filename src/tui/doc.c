@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* doc.c - a page of styled, wrapped lines that a view builds and the display draws and scrolls */
 #include "tui/doc.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* doc.h - a page of styled, wrapped lines that a view builds and the display draws and scrolls */
 #ifndef SZ_TUI_DOC_H
 #define SZ_TUI_DOC_H

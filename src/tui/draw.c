@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* draw.c - text on a pane: clipped to columns by display width, styled, inline code highlighted */
 #include "tui/draw.h"
 

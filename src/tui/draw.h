@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* draw.h - text on a pane: clipped to columns by display width, styled, inline code highlighted */
 #ifndef SZ_TUI_DRAW_H
 #define SZ_TUI_DRAW_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* glossary.c - the course's glossary, every chapter's terms, narrowed as a search is typed */
 #include <stdio.h>
 #include <stdlib.h>

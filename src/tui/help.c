@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* help.c - the help overlay (`?`): every key and what it does, from the keymap's table */
 #include <string.h>
 

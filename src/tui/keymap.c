@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* keymap.c - the TUI's keys: which request each asks for, and their help */
 #include "tui/keymap.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* keymap.h - the TUI's requests and the table of keys that ask for them */
 #ifndef SZ_TUI_KEYMAP_H
 #define SZ_TUI_KEYMAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lab.c - the lab view: the chapter's labs to choose from, then one lab's steps, live output, checks, hints
  */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* labplay.c - the labs behind the lab view: loaded when first shown, one played live, its steps' transcripts
  */
 #include "tui/labplay.h"

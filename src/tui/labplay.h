@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* labplay.h - the labs behind the lab view: loaded when first shown, one played live, its steps' transcripts
  */
 #ifndef SZ_TUI_LABPLAY_H

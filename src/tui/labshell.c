@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* labshell.c - `!` in a lab: curses put aside, the lab's shell on the whole terminal until exit or Ctrl-D */
 #include <errno.h>
 #include <poll.h>

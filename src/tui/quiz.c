@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* quiz.c - the chapter's quiz: one question at a time, an option chosen, why it is right or wrong */
 #include <string.h>
 

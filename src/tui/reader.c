@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* reader.c - the reading pane: the current chapter laid out (headings, wrapped prose, code, notes), scrolled
  */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* signals.c - the TUI's signals: the handlers only set flags, which the main loop reads */
 #include "tui/signals.h"
 

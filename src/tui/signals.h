@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* signals.h - the TUI's signals: the handlers only set flags, which the main loop reads */
 #ifndef SZ_TUI_SIGNALS_H
 #define SZ_TUI_SIGNALS_H

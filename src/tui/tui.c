@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tui.c - the full-screen tutorial: the main loop, keys to requests to views, frames, the terminal given back
  */
 #include "tui/tui.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tui.h - the full-screen tutorial (`stanza`, `stanza tutor`): chapters, reader, labs, quiz, glossary */
 #ifndef SZ_TUI_H
 #define SZ_TUI_H

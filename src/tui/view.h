@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* view.h - a view: its own state and a table of operations (tig's struct view_ops) */
 #ifndef SZ_TUI_VIEW_H
 #define SZ_TUI_VIEW_H

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_labtool.sh - labtool, the image's static helper, run directly on the host: output, exit statuses, IPC round trips
 #
 # Environment: LABTOOL, the binary (set by tests/CMakeLists.txt; default

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_lessons_cli.sh - `stanza lessons` and `stanza progress` from the outside: languages, text layout, progress file
 #
 # Environment (set by tests/CMakeLists.txt): STANZA, the binary; STANZA_SOURCE_DIR.

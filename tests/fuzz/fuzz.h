@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz.h - what the libFuzzer targets share: the file name an input claims, a sink for output */
 #ifndef SZ_FUZZ_H
 #define SZ_FUZZ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_lab.c - libFuzzer target: one lab file through the lab loader */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_lesson.c - libFuzzer target: one lesson file through the chapter loader, the content rules and the
  * renderer */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_run_options.c - libFuzzer target: `stanza run` command lines through sz_run_options_parse */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_util_parse.c - libFuzzer target: the small text parsers behind options and content fields */
 #include <inttypes.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run.sh - build the libFuzzer targets with clang and run each for a while, two at a time
 #
 # Usage: run.sh BUILD_DIR [SECONDS [CMAKE_FLAG...]]    (`make fuzz` calls it)

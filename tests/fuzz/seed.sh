@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # seed.sh - make the fuzz targets' seed corpora and dictionaries from the course, the fixtures and the sources
 #
 # Usage: seed.sh SOURCE_DIR OUT_DIR

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # leaks.sh - before and after the integration suite: nothing stanza made may be left, and the suite must have made >= 200 runs
 #
 #   leaks.sh baseline   record what exists before the suite (stanza cgroups, state

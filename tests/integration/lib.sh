@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh - helpers sourced by every integration test: run stanza, assert, skip with a reason, find containers from the host
 #
 # A test script does:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # soak_lib.sh - helpers of the soak and fault tests (test_21_faults_*, test_22_soak): a private state root, and what counts as left behind on a shared machine
 # shellcheck shell=bash
 #

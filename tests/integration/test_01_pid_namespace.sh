@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_01_pid_namespace.sh - point 1: the command is PID 1 and sees only the container's processes
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_02_whoami.sh - point 2: root inside by default; --user, --env and --workdir
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_03_hostname.sh - point 3: --hostname sets the container's name only (UTS namespace)
 . "$(dirname "$0")/lib.sh"
 

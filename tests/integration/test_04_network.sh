@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_04_network.sh - point 4: own network namespace with only lo, up; --net none and --net host
 . "$(dirname "$0")/lib.sh"
 

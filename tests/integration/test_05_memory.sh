@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_05_memory.sh - point 5: --memory kills on OOM and says so; a SIGKILL from the host is not an OOM; swap cannot hide it
 . "$(dirname "$0")/lib.sh"
 require_limits

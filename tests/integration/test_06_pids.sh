@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_06_pids.sh - point 6: a fork bomb under --pids 20 is contained, the host stays responsive, the run ends, all is cleaned
 . "$(dirname "$0")/lib.sh"
 require_limits

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_07_cpu.sh - point 7: --cpus 0.5 over 2 s of wall time uses 1.0 +- 0.2 CPU-seconds, per the cgroup's accounting
 . "$(dirname "$0")/lib.sh"
 require_limits

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_08_volumes.sh - point 8: -v read-write and :ro; neither `..` nor a symlink in the image can place a mount outside the root
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_09_image.sh - point 9: writes in a container never reach the image (overlay); the next container does not see them
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_10_security.sh - point 10: root inside is not all-powerful (capabilities, no_new_privs, seccomp, masked and read-only paths, devices)
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_11_exit_status.sh - point 11: the command's status, 128+N for signals, PID 1 and SIGTERM from the host, 126/127
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_12_signals_cleanup.sh - point 12: SIGINT/SIGTERM to stanza clean up; a SIGKILLed stanza's state is collected later, a locked one never
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_13_stress_leaks.sh - point 13: >= 150 mixed runs (exits, OOM kills, timeouts, fork bombs, interrupts), then nothing is left; stanza's and the container's fds
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_14_exec.sh - create/exec/destroy and the lab's shell session against real containers, as root and as a learner
 #
 # The checks are a C program, tests/unit/test_exec.c (the runtime's library

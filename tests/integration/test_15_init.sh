@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_15_init.sh - `stanza run --init`: PID 1 reaps orphans, passes signals on, exits with the command's status
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_16_overlay_dirs.sh - a container removes, re-makes and renames directories of the image (opaque and redirected directories)
 . "$(dirname "$0")/lib.sh"
 

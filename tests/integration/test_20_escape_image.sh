@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_20_escape_image.sh - escape attempts planted in an image: /dev, /proc and /sys as symbolic links out of the root; device nodes and a setuid program in the image; stanza's own binary reached through /proc/self/exe (CVE-2019-5736)
 #
 # `stanza run --image DIR` uses a directory as it is, so a learner (or whoever

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_20_escape_kernel.sh - escape attempts against the host's kernel and processes: signals, ptrace, modules, clock, host name, /proc/sys, sysrq, kcore, raw sockets, mounts, namespaces, release_agent, cgroup files, limits, leaked descriptors
 #
 # Every attempt is made from inside a container and must fail; where the attempt

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_20_escape_learners.sh - one learner's containers cannot see or affect another's: processes, signals, /proc, namespaces, state directories, cgroups
 #
 # The classroom case: several learners, each running stanza rootless as their

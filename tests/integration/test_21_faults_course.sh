@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_21_faults_course.sh - faults (d) a damaged or unwritable progress file and (e) a lab whose command never ends, or that is interrupted: clear messages, exit codes, nothing lost or left
 #
 # (d) `stanza progress` and `stanza lessons list` over a damaged progress

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_21_faults_elsewhere.sh - faults (b): a stanza SIGKILLed in one cgroup is collected by a stanza started from another; its cgroup goes, nothing leaks
 #
 # The collector of a killed stanza (state.c) must remove the cgroup that

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_21_faults_kill.sh - faults (a): stanza SIGKILLed mid-run, at every point of its life, 20 times (100 with SZIT_SOAK_FULL=1); its container dies with it and the next start collects everything
 #
 # A stanza that is SIGKILLed cannot clean up. What must hold:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_21_faults_mounts.sh - faults (b) a full disk under the state root and (c) a cgroup that refuses removal (EBUSY) for a while: clear messages, nothing lost or left behind (root)
 #
 # (b) A 4 MiB tmpfs over the state root: a container that writes 8 MiB gets

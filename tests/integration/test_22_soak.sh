@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_22_soak.sh - the soak: N sequential runs (100 here; 1000 in the soak tier) mixing exits, OOM kills, timeouts, fork bombs and signals; no leak, stanza's own fds and peak memory flat
 #
 # SZIT_SOAK_RUNS=N sets the number of runs (default 100: 15 to 30 s on the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_30_labs.sh - every lab of the course, as CI plays it: `stanza lab verify --all`
 #
 # Each task's checks must fail before its reference solution and pass after,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_31_json.sh - every JSON stanza prints is read back by a strict parser
 #
 # `stanza doctor --json`, `lab list --json` and `progress --json` (each with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_bad_options.sh - bad options: exit 125, one line "stanza: ..." on stderr, nothing on stdout, nothing created
 . "$(dirname "$0")/lib.sh"
 

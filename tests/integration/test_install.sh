@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_install.sh - `cmake --install` with DESTDIR puts stanza, its image and its translations in FHS places, and the installed binary starts
 #
 # Environment (from ctest): STANZA_BUILD_DIR, STANZA_SOURCE_DIR. Exit 77 = skip.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_banned.sh - src/common/banned.h refuses each banned call and nothing else
 #
 # Compiles (syntax only) a call to each function the header bans, with the

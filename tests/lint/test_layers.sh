@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_layers.sh - scripts/check-layers.sh catches a layer that includes one above or beside it, and src/ has none
 #
 # Usage: test_layers.sh SOURCE_DIR

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # delegate.sh - as root, hand a learner the cgroups rootless stanza needs for limits, and take them back
 #
 #   delegate.sh setup USER      make the delegated cgroups (idempotent)

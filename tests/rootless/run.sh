@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run.sh NAME - run tests/integration/NAME.sh as an unprivileged test user (rootless stanza), from root
 #
 # The rootless ctest tier (label `rootless`) runs every integration script

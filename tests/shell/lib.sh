@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh - what the shell tests share: the binary, a private XDG_STATE_HOME, checks that print "ok" or "not ok"
 #
 # Environment (set by tests/CMakeLists.txt): STANZA, the binary; STANZA_SOURCE_DIR.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_shell_lab_script.sh - a lab in `stanza shell < script`: a demo, tasks solved by typing, hints, the solution
 #
 # Needs a container (root, or user namespaces for a rootless stanza): skips

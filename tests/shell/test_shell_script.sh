@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_shell_script.sh - `stanza shell < script`: the reading commands in plain text, both languages, progress
 #
 # No terminal and no container: commands come on stdin, one a line, and the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_shell_tmux.sh - `stanza shell` on a terminal (tmux): prompt, readline history, tab completion, ^C, languages
 #
 # Runs the real binary in a tmux window on the fixture course; no container

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_shell_tmux_lab.sh - a lab on a terminal (tmux): the lab's prompt, a task solved by typing, ^C, vi, ^D
 #
 # Needs a container (root, or user namespaces for a rootless stanza) and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tmux.sh - driving `stanza shell` on a real terminal: a private tmux server, keys in, screens out
 #
 # Source after lib.sh. tmux_start CMD... starts CMD in a 100x30 window of a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # soak.sh - the soak tier: N sequential stanza runs (default 1000) mixing exits, OOM kills, timeouts, fork bombs and signals; then no leak, and stanza's fds and peak memory flat
 #
 # Usage: tests/soak/soak.sh [--rootless] [N]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh - the TUI tests' helpers: the real binary in a private tmux server, keys sent, screens compared
 # shellcheck shell=bash disable=SC2034
 #

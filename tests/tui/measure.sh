@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # measure.sh - the TUI's two figures: time to the first full frame (hyperfine) and resident memory after every chapter
 #
 # Usage: STANZA=build/stanza STANZA_SOURCE_DIR=. tests/tui/measure.sh [CONTENT_DIR]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_tui_doc.c - the TUI's pieces without a terminal: laying out docs (UTF-8 widths, code spans, folding),
  * keys */
 #include <locale.h>

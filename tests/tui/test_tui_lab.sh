@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_tui_lab.sh - a lab in the TUI: a demo's live output and checks, a task's hints, the lab's shell (!), the solution
 # shellcheck source=tests/tui/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

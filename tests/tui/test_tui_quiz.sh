@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_tui_quiz.sh - the quiz (a wrong answer, then the right one, recorded) and the glossary with a search
 # shellcheck source=tests/tui/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_tui_read.sh - start, read, move between chapters, the help, switch language live, quit, resume
 # shellcheck source=tests/tui/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_tui_terminal.sh - resizes, too small a terminal, NO_COLOR, signals and a terminal always given back
 # shellcheck source=tests/tui/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_buf.c - unit tests for common/buf.c: the never-NULL growable buffer */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_cgroup.c - cgroup mode detection, files written, stats, removal and state, against fake sysfs trees */
 #include <setjmp.h>
 #include <stdarg.h>

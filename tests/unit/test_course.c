@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_course.c - unit tests for the lesson loader: schema errors located, the model, parity, content rules
  */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_exec.c - create/exec/destroy and the lab session against real containers (run by
  * integration/test_14_exec) */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_fuzz_regress.c - every input a fuzz target once crashed on, handled again without a crash or a leak */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_i18n.c - unit tests for common/i18n.c: which language wins, and pointing gettext at it */
 #include <setjmp.h>
 #include <stdarg.h>

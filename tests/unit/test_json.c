@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_json.c - unit tests for common/json.c: strings from any bytes, the layout, located errors */
 #include <setjmp.h>
 #include <stdarg.h>

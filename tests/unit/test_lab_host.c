@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_lab_host.c - unit tests for labs/lab_host.c: the front ends' one door loads the labs and reports their
  * problems */
 #include <setjmp.h>

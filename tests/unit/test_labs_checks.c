@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_labs_checks.c - unit tests for the check evaluator against a fake kernel: every kind, retries,
  * timeouts */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_labs_engine.c - unit tests for the engine's parts that need no container: placeholders, work
  * directory, skip reasons */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_labs_load.c - unit tests for the lab loader: the model, every problem located, all labs, the lessons'
  * texts */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_labs_report.c - unit tests for the reporters: TAP, JUnit and JSON written for a fake run, then parsed
  * back */
 #include <setjmp.h>

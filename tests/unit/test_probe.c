@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_probe.c - the host probe's parsers, ELF check, cgroup placement, and judging */
 #include <setjmp.h>
 #include <stdarg.h>

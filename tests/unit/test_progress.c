@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_progress.c - unit tests for course/progress.c: the file's round trip, damage, atomic saves, prune,
  * reset */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_resolve.c - unit tests for resolving volume targets inside a root: no symlink or ".." leads out */
 #include <setjmp.h>
 #include <stdarg.h>

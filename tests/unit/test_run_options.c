@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_run_options.c - unit tests for `stanza run` option parsing, path cleaning and exit-status mapping */
 #include <setjmp.h>
 #include <stdarg.h>

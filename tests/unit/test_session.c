@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_session.c - the session's prompt scanner: markers whole, split over reads, look-alikes, continuation
  */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_terms.c - unit tests for the course's one vocabulary: i18n/terms.yaml and the check of the lessons */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_tutor.c - unit tests for course/tutor.c: opening where the learner left off, moving, languages,
  * answers, the glossary, saving */
 #include <setjmp.h>

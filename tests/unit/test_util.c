@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test_util.c - unit tests for common/util.c: parsers, size formatting, atomic writes, safe removal */
 #include <setjmp.h>
 #include <stdarg.h>

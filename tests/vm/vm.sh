@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # vm.sh - the vm tier: run the integration suite inside a QEMU guest on a pure cgroup v2 kernel, as root and rootless
 #
 # Usage: vm.sh --stanza BIN --build-dir DIR --source-dir DIR --work DIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stanza-init.c - a container's PID 1 for `stanza run --init` and labs: reap every child, forward signals */
 /*
  * stanza-init -- COMMAND [ARG...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* caps.c - labtool caps: name the bits of a capability mask, or of a process's five sets */
 #include <ctype.h>
 #include <errno.h>

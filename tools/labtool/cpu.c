@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cpu.c - labtool spin and forks: burn CPU time, and count the processes a limit allows */
 #include <errno.h>
 #include <math.h>

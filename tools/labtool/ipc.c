@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ipc.c - labtool shm and mq: System V shared memory and POSIX message queues, as ipcmk/ipcs/ipcrm do */
 #include <ctype.h>
 #include <dirent.h>

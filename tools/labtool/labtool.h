@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* labtool.h - labtool, the lab image's static helper: subcommands and shared helpers */
 #ifndef LABTOOL_H
 #define LABTOOL_H

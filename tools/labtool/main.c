@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c - labtool's entry point: the table of subcommands, --help, and shared parsing helpers */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mem.c - labtool eat: touch memory page by page and say how far it got */
 #include <errno.h>
 #include <getopt.h>

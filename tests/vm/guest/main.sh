@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # main.sh - the vm tier's guest: set up a pure cgroup v2 system, run the integration suite as root and as a learner, report, power off
 #
 # Run by busybox init (sysinit, see /etc/inittab) on the root disk that

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # suite.sh - run one tier of the integration suite in the guest as ctest would on a host: leak baseline, every test, leak check
 #
 # Usage: suite.sh PASS SUMMARY-FILE   (as root)
