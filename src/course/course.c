@@ -43,6 +43,9 @@ static void lab_release(struct sz_lab_text *lab)
 		for (size_t j = 0; j < step->n_hints; j++)
 			free(step->hints[j]);
 		free(step->hints);
+		for (size_t j = 0; j < step->n_checks; j++)
+			free(step->checks[j]);
+		free(step->checks);
 		free(step->id);
 		free(step->text);
 		free(step->explain);

@@ -60,6 +60,8 @@ struct sz_step_text {
 	char *explain; /* NULL when absent */
 	char **hints;
 	size_t n_hints;
+	char **checks; /* a label per check (expect: or check:), in the lab file's order */
+	size_t n_checks;
 };
 
 struct sz_lab_text {

@@ -175,11 +175,13 @@ static const struct sz_list_spec term_list = {
 /* ---- labs -------------------------------------------------------------- */
 
 static const size_t step_hints_count = offsetof(struct sz_step_text, n_hints);
+static const size_t step_checks_count = offsetof(struct sz_step_text, n_checks);
 
 static const struct sz_field step_fields[] = {
     {"text", SZ_YNODE_SCALAR, true, sz_load_text, offsetof(struct sz_step_text, text), NULL},
     {"explain", SZ_YNODE_SCALAR, false, sz_load_text, offsetof(struct sz_step_text, explain), NULL},
     {"hints", SZ_YNODE_SEQ, false, sz_load_texts, offsetof(struct sz_step_text, hints), &step_hints_count},
+    {"checks", SZ_YNODE_SEQ, false, sz_load_texts, offsetof(struct sz_step_text, checks), &step_checks_count},
     {NULL, 0, false, NULL, 0, NULL},
 };
 

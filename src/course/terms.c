@@ -280,9 +280,9 @@ struct checker {
  * ids, code blocks and booleans are not. */
 static bool prose_key(const char *key)
 {
-	static const char *const keys[] = {"title",    "summary", "p",     "note", "tip",
-	                                   "question", "text",    "why",   "term", "definition",
-	                                   "intro",    "explain", "hints", NULL};
+	static const char *const keys[] = {"title",    "summary", "p",     "note",   "tip",
+	                                   "question", "text",    "why",   "term",   "definition",
+	                                   "intro",    "explain", "hints", "checks", NULL};
 
 	for (const char *const *k = keys; *k != NULL; k++)
 		if (strcmp(key, *k) == 0)

@@ -220,9 +220,14 @@ const struct sz_lab_step *sz_lab_find_step(const struct sz_lab *lab, const char 
  * its texts and every step its text (in the chapter's lesson file), every
  * text belongs to a lab and step that exist (texts of a lab whose file did
  * not load are left alone), hints only on tasks, and every task has some. Each
- * problem becomes a diagnostic about the lesson file. Returns the number
- * found.
+ * problem becomes a diagnostic about the lesson file. Every check has a
+ * label (`checks:`), one per check. Returns the number found.
  */
+/* The label of a step's check number index (its expect: or check: list) in
+ * course's language, NULL when the course has none. */
+const char *sz_lab_check_label(const struct sz_course *course, const struct sz_lab *lab,
+                               const struct sz_lab_step *step, size_t index);
+
 size_t sz_labs_check_texts(const struct sz_labs *labs, const struct sz_course *course,
                            struct sz_diags *diags);
 

@@ -255,6 +255,43 @@ static const struct sz_step_text *find_step_text(const struct sz_lab_text *t, co
 	return NULL;
 }
 
+/* The checks a step's labels are for: a demo's expectations, a task's checks. */
+static const struct sz_check *step_checks(const struct sz_lab_step *s, size_t *n)
+{
+	*n = s->kind == SZ_LAB_TASK ? s->n_check : s->n_expect;
+	return s->kind == SZ_LAB_TASK ? s->check : s->expect;
+}
+
+/* A label for each check of the step, and none more. */
+static size_t check_labels(const struct sz_lab *lab, const struct sz_lab_step *s,
+                           const struct sz_step_text *st, const char *file, struct sz_diags *diags)
+{
+	size_t n_checks, n = 0;
+	const struct sz_check *checks = step_checks(s, &n_checks);
+
+	for (size_t i = st->n_checks; i < n_checks; i++, n++)
+		sz_diags_add(diags, file, 0, 0, NULL,
+		             _("lab '%s': step '%s': check %zu ('%s') has no label here (under 'checks:')"),
+		             lab->name, s->id, i + 1, checks[i].text);
+	if (st->n_checks > n_checks) {
+		sz_diags_add(diags, file, 0, 0, NULL,
+		             _("lab '%s': step '%s' has %zu check labels for %zu checks (%s:%u)"), lab->name,
+		             s->id, st->n_checks, n_checks, lab->path, s->line);
+		n++;
+	}
+	return n;
+}
+
+const char *sz_lab_check_label(const struct sz_course *course, const struct sz_lab *lab,
+                               const struct sz_lab_step *step, size_t index)
+{
+	const struct sz_chapter *ch = course != NULL ? sz_course_find(course, lab->chapter) : NULL;
+	const struct sz_lab_text *t = ch != NULL ? sz_chapter_find_lab(ch, lab->id) : NULL;
+	const struct sz_step_text *st = t != NULL ? find_step_text(t, step->id) : NULL;
+
+	return st != NULL && index < st->n_checks ? st->checks[index] : NULL;
+}
+
 /* A lab's steps against its texts in one lesson file. */
 static size_t check_lab_steps(const struct sz_lab *lab, const struct sz_lab_text *t, const char *file,
                               struct sz_diags *diags)
@@ -276,8 +313,10 @@ static size_t check_lab_steps(const struct sz_lab *lab, const struct sz_lab_text
 		else if (s->kind == SZ_LAB_TASK && st->n_hints == 0)
 			sz_diags_add(diags, file, 0, 0, NULL, _("lab '%s': task '%s' has no hints"),
 			             lab->name, s->id);
-		else
+		else {
+			n += check_labels(lab, s, st, file, diags);
 			continue;
+		}
 		n++;
 	}
 	for (size_t i = 0; i < t->n_steps; i++) {

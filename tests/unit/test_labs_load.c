@@ -410,6 +410,52 @@ static void test_texts(void **state)
 	sz_course_release(&course);
 }
 
+/* Every check needs a label in every language: here, in Italian, the last
+ * check of 'show' has none and 'do-it' has one too many. */
+static const char italian_alpha[] =
+    "id: alpha\ntitle: \"Alfa\"\nsummary: \"Un capitolo per i test.\"\n"
+    "sections:\n  - id: start\n    title: \"Inizio\"\n    body:\n      - p: \"Breve.\"\n"
+    "quiz:\n  - id: one\n    question: \"Uno?\"\n    options:\n"
+    "      - text: \"Sì.\"\n        correct: true\n        why: \"Perché.\"\n"
+    "      - text: \"No.\"\n        why: \"Perché no.\"\n"
+    "labs:\n  tiny:\n    title: \"Piccolo\"\n    intro: \"Quasi niente.\"\n"
+    "    steps:\n      hello:\n        text: \"Saluta.\"\n"
+    "  every-check:\n    title: \"Ogni controllo\"\n    intro: \"Tutti.\"\n    steps:\n"
+    "      show:\n        text: \"Mostralo.\"\n        checks: [a, b, c, d, e, f, g, h, i, j, k, l, m, n]\n"
+    "      do-it:\n        text: \"Fallo.\"\n        hints: [\"Toglilo.\"]\n"
+    "        checks: [\"/tmp/x non c'è più\", \"di troppo\"]\n";
+
+static void test_check_labels(void **state)
+{
+	struct sz_chapter ch;
+	struct sz_course course = {.lang = "it", .dir = "lessons/it", .chapters = &ch, .n_chapters = 1};
+	struct sz_labs labs;
+	struct sz_diags d = {0};
+	sz_error_t err = NULL;
+
+	assert_int_equal(sz_labs_load_all(CONTENT_DIR, NULL, &labs, &d, &err), 0);
+	if (sz_chapter_load_buffer("lessons/it/01-alpha.yaml", italian_alpha, strlen(italian_alpha), &ch,
+	                           &d) < 0)
+		dump_diags(&d);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(sz_labs_check_texts(&labs, &course, &d), 2);
+	if (!has_diag(&d, "lab 'alpha/every-check': step 'show': check 15 ('process: ^sleep ') has no label "
+	                  "here (under 'checks:')") ||
+	    !has_diag(&d, "lab 'alpha/every-check': step 'do-it' has 2 check labels for 1 checks")) {
+		dump_diags(&d);
+		fail();
+	}
+	assert_string_equal(d.items[0].file, "lessons/it/01-alpha.yaml");
+	assert_string_equal(sz_lab_check_label(&course, sz_labs_find(&labs, "alpha/every-check"),
+	                                       &sz_labs_find(&labs, "alpha/every-check")->steps[0], 13),
+	                    "n");
+	assert_null(sz_lab_check_label(&course, sz_labs_find(&labs, "alpha/every-check"),
+	                               &sz_labs_find(&labs, "alpha/every-check")->steps[0], 14));
+	sz_diags_release(&d);
+	sz_labs_release(&labs);
+	sz_chapter_release(&ch);
+}
+
 static void test_no_labs_dir(void **state)
 {
 	struct sz_labs labs;
@@ -439,6 +485,7 @@ int main(void)
 	    cmocka_unit_test(test_load_all),
 	    cmocka_unit_test(test_unknown_chapter),
 	    cmocka_unit_test(test_texts),
+	    cmocka_unit_test(test_check_labels),
 	    cmocka_unit_test(test_no_labs_dir),
 	    cmocka_unit_test(test_need_names),
 	    cmocka_unit_test(test_regex_accepted),
