@@ -30,18 +30,19 @@ enum format { FORMAT_HUMAN, FORMAT_TAP, FORMAT_JUNIT, FORMAT_JSON };
 struct lab_args {
 	const char *lang;
 	enum format format;
-	bool json, all, strict, help;
+	bool json, all, strict, verbose, help;
 	char **targets; /* the operands, borrowed from argv */
 	size_t n_targets;
 };
 
-enum { OPT_JSON = 1, OPT_FORMAT = 2, OPT_ALL = 4, OPT_STRICT = 8 };
+enum { OPT_JSON = 1, OPT_FORMAT = 2, OPT_ALL = 4, OPT_STRICT = 8, OPT_VERBOSE = 16 };
 
 static void usage(FILE *out)
 {
 	fputs(_("Usage: stanza lab list [--lang L] [--json]\n"
-	        "       stanza lab run ID [--lang L] [--format FORMAT]\n"
+	        "       stanza lab run ID [--lang L] [--format FORMAT] [--verbose]\n"
 	        "       stanza lab verify [--all | CHAPTER... | ID...] [--format FORMAT] [--strict]\n"
+	        "                         [--verbose]\n"
 	        "\n"
 	        "The labs, without the full-screen interface.\n"
 	        "\n"
@@ -72,7 +73,7 @@ static void list_usage(FILE *out)
 
 static void run_usage(FILE *out)
 {
-	fputs(_("Usage: stanza lab run ID [--lang L] [--format human|tap|junit|json]\n"
+	fputs(_("Usage: stanza lab run ID [--lang L] [--format human|tap|junit|json] [--verbose]\n"
 	        "\n"
 	        "Play one lab (ID: chapter/lab, or the lab's id alone when it is unique): each\n"
 	        "demo with its output and explanation, each task done by its reference\n"
@@ -81,6 +82,7 @@ static void run_usage(FILE *out)
 	        "Options:\n"
 	        "  --lang L         the language of the texts\n"
 	        "  --format FORMAT  human (default), or a report: tap, junit, json\n"
+	        "  --verbose        show each check as written in the lab, under its label\n"
 	        "  -h, --help       show this help\n"
 	        "\n"
 	        "Exit status: 0 when every step passed, 1 when one failed, 2 for bad usage or\n"
@@ -92,6 +94,7 @@ static void run_usage(FILE *out)
 static void verify_usage(FILE *out)
 {
 	fputs(_("Usage: stanza lab verify [--all | CHAPTER... | ID...] [--format FORMAT] [--strict]\n"
+	        "                         [--verbose]\n"
 	        "\n"
 	        "Verify labs as CI would: every task's checks must fail before its solution\n"
 	        "and pass after it, every demo's expectations must hold, and a demo that\n"
@@ -101,6 +104,7 @@ static void verify_usage(FILE *out)
 	        "  --all            every lab\n"
 	        "  --format FORMAT  human (default), tap (TAP 13), junit (JUnit XML), json\n"
 	        "  --strict         a skipped lab fails the verification\n"
+	        "  --verbose        show each check as written in the lab, under its label\n"
 	        "  --lang L         the language of the messages\n"
 	        "  -h, --help       show this help\n"
 	        "\n"
@@ -151,6 +155,8 @@ static int flag_option(const char *arg, unsigned allowed, struct lab_args *a)
 		a->all = true;
 	else if ((allowed & OPT_STRICT) && strcmp(arg, "--strict") == 0)
 		a->strict = true;
+	else if ((allowed & OPT_VERBOSE) && (strcmp(arg, "--verbose") == 0 || strcmp(arg, "-v") == 0))
+		a->verbose = true;
 	else
 		return 0;
 	return 1;
@@ -391,20 +397,23 @@ static int verdict_status(const struct sz_report *r, const struct sz_lab_engine 
 	return SZ_EXIT_OK;
 }
 
-static int run_one(struct lab_ctx *c, const struct sz_lab *lab, enum format f)
+static int run_one(struct lab_ctx *c, const struct sz_lab *lab, const struct lab_args *a)
 {
+	enum format f = a->format;
 	struct sz_lab_engine e;
 	struct sz_live live;
 	struct sz_lab_events ev;
-	struct sz_report r = {0};
+	struct sz_report r = {.verbose = a->verbose};
 	int status;
 
 	sz_live_init(&live, stdout, &c->course, output_width());
+	live.verbose = a->verbose;
 	sz_live_events(&live, &ev);
 	if ((status = engine_start(c, &e, SZ_LAB_MODE_RUN, f == FORMAT_HUMAN ? &ev : NULL)) != 0)
 		return status;
 	play_all(c, &e, &lab, 1, &r);
 	sz_lab_engine_close(&e);
+	sz_report_label(&r, &c->course);
 	if (f != FORMAT_HUMAN)
 		print_report(&r, f);
 	else if (r.labs[0].verdict == SZ_VERDICT_PASS)
@@ -422,7 +431,7 @@ static int lab_run(struct sz_cli *cli, int argc, char **argv)
 	struct lab_ctx c = {0};
 	const struct sz_lab *lab;
 	cleanup_free char *reason = NULL;
-	int status = parse_args(argc, argv, OPT_FORMAT, &a);
+	int status = parse_args(argc, argv, OPT_FORMAT | OPT_VERBOSE, &a);
 
 	if (status != 0 || a.help) {
 		if (a.help)
@@ -448,7 +457,7 @@ static int lab_run(struct sz_cli *cli, int argc, char **argv)
 		status = EXIT_SKIP;
 		goto out;
 	}
-	status = run_one(&c, lab, a.format);
+	status = run_one(&c, lab, &a);
 out:
 	ctx_release(&c);
 	free(a.targets);
@@ -501,7 +510,7 @@ static int verify_labs(struct lab_ctx *c, const struct sz_lab **sel, size_t n, c
 	struct sz_lab_engine e;
 	struct sz_meter meter;
 	struct sz_lab_events ev;
-	struct sz_report r = {.verify = true};
+	struct sz_report r = {.verify = true, .verbose = a->verbose};
 	bool show_meter = isatty(STDERR_FILENO);
 	int status;
 
@@ -511,6 +520,7 @@ static int verify_labs(struct lab_ctx *c, const struct sz_lab **sel, size_t n, c
 		return status;
 	play_all(c, &e, sel, n, &r);
 	sz_lab_engine_close(&e);
+	sz_report_label(&r, &c->course);
 	if (show_meter)
 		sz_meter_clear(&meter);
 	print_report(&r, a->format);
@@ -525,7 +535,7 @@ static int lab_verify(struct sz_cli *cli, int argc, char **argv)
 	struct lab_ctx c = {0};
 	const struct sz_lab **sel = NULL;
 	size_t n = 0;
-	int status = parse_args(argc, argv, OPT_FORMAT | OPT_ALL | OPT_STRICT, &a);
+	int status = parse_args(argc, argv, OPT_FORMAT | OPT_ALL | OPT_STRICT | OPT_VERBOSE, &a);
 
 	if (status != 0 || a.help) {
 		if (a.help)

@@ -86,6 +86,7 @@ static int evaluate(struct sz_lab_run *run, const struct sz_check *checks, size_
 	out->n = n;
 	for (size_t i = 0; i < n; i++) {
 		out->items[i].text = sz_xstrdup(checks[i].text);
+		out->items[i].index = i;
 		out->items[i].pass = res[i].pass;
 		out->items[i].detail = res[i].detail;
 		if (ev != NULL && ev->check_done != NULL && r >= 0)

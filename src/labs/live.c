@@ -127,10 +127,14 @@ static void check_done(void *ctx, const struct sz_lab_step *step, enum sz_lab_ph
 {
 	struct sz_live *l = ctx;
 
-	fprintf(l->out, "  %s %s", c->pass ? "✓" : "✗", c->text);
+	const char *label = sz_lab_check_label(l->course, l->lab, step, c->index);
+
+	fprintf(l->out, "  %s %s", c->pass ? "✓" : "✗", label != NULL ? label : c->text);
 	if (c->detail != NULL)
 		fprintf(l->out, " — %s", c->detail);
 	fputc('\n', l->out);
+	if (l->verbose && label != NULL)
+		fprintf(l->out, "    %s\n", c->text);
 }
 
 static void step_done(void *ctx, const struct sz_lab *lab, const struct sz_step_record *rec)

@@ -14,7 +14,7 @@
 /*
  * The lab told as it plays (`stanza lab run`): its title and introduction,
  * then each step's text, its command and output as they come, its checks
- * and its explanation; a task is done by its reference solution, labelled
+ * (by their labels) and its explanation; a task is done by its reference solution, labelled
  * as such. The words come from course (the learner's language); a text the
  * course lacks is shown as missing, never replaced by another language's.
  * Everything borrowed must outlive the events.
@@ -23,6 +23,7 @@ struct sz_live {
 	FILE *out;
 	const struct sz_course *course; /* may be NULL */
 	size_t width;                   /* for wrapping prose */
+	bool verbose;                   /* each check as written too, under its label */
 	/* private */
 	const struct sz_lab *lab;
 	const struct sz_lab_text *texts;

@@ -347,7 +347,10 @@ static int evaluate(struct sz_live_lab *l, const struct sz_outcome *o)
 	for (size_t i = 0; i < step->n_check; i++) {
 		struct sz_check_record *c = &rec->checks.items[i];
 
-		*c = (struct sz_check_record){sz_xstrdup(step->check[i].text), res[i].pass, res[i].detail};
+		*c = (struct sz_check_record){.text = sz_xstrdup(step->check[i].text),
+		                              .index = i,
+		                              .pass = res[i].pass,
+		                              .detail = res[i].detail};
 		if (ev != NULL && ev->check_done != NULL && r >= 0)
 			ev->check_done(ev->ctx, step, SZ_PHASE_CHECKS, c);
 	}

@@ -60,6 +60,25 @@ void sz_report_release(struct sz_report *r)
 	r->n = 0;
 }
 
+static void label_checks(struct sz_check_records *checks, const struct sz_course *course,
+                         const struct sz_lab *lab, const struct sz_lab_step *step)
+{
+	for (size_t i = 0; i < checks->n; i++)
+		checks->items[i].label = sz_lab_check_label(course, lab, step, checks->items[i].index);
+}
+
+void sz_report_label(struct sz_report *r, const struct sz_course *course)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct sz_lab_record *lab = &r->labs[i];
+
+		for (size_t j = 0; j < lab->n_steps; j++) {
+			label_checks(&lab->steps[j].before, course, lab->lab, lab->steps[j].step);
+			label_checks(&lab->steps[j].checks, course, lab->lab, lab->steps[j].step);
+		}
+	}
+}
+
 struct sz_lab_record *sz_report_add(struct sz_report *r, const struct sz_lab *lab)
 {
 	struct sz_lab_record *rec;

@@ -27,7 +27,9 @@ enum sz_verdict {
 const char *sz_verdict_name(enum sz_verdict v);
 
 struct sz_check_record {
-	char *text; /* the check as written: "exit: 137" */
+	char *text;        /* the check as written: "exit: 137" */
+	size_t index;      /* its place in the step's expect: or check: list, for its label */
+	const char *label; /* what it verified, in words (borrowed); NULL until sz_report_label() */
 	bool pass;
 	char *detail; /* why it did not hold, NULL when it did */
 };
@@ -66,8 +68,13 @@ struct sz_report {
 	struct sz_lab_record *labs;
 	size_t n;
 	uint64_t ns;
-	bool verify; /* from `lab verify` (the solution phases are described as such) */
+	bool verify;  /* from `lab verify` (the solution phases are described as such) */
+	bool verbose; /* the human report shows a check as written under its label */
 };
+
+/* Give each check of the report its label in course's language (borrowed:
+ * course must outlive the report). A check without one keeps NULL. */
+void sz_report_label(struct sz_report *r, const struct sz_course *course);
 
 void sz_check_records_release(struct sz_check_records *r);
 void sz_step_record_release(struct sz_step_record *r);

@@ -30,28 +30,33 @@ static void print_verdict(FILE *out, enum sz_verdict v)
 		fputc(' ', out);
 }
 
-static void print_checks(FILE *out, const char *heading, const struct sz_check_records *checks)
+/* A check by its label, the check as written under it when verbose. */
+static void print_checks(FILE *out, const struct sz_report *r, const char *heading,
+                         const struct sz_check_records *checks)
 {
 	if (checks->n == 0)
 		return;
 	fprintf(out, "        %s\n", heading);
 	for (size_t i = 0; i < checks->n; i++) {
 		const struct sz_check_record *c = &checks->items[i];
+		const char *label = c->label;
 
-		fprintf(out, "          %s %s", c->pass ? "✓" : "✗", c->text);
+		fprintf(out, "          %s %s", c->pass ? "✓" : "✗", label != NULL ? label : c->text);
 		if (c->detail != NULL)
 			fprintf(out, " — %s", c->detail);
 		fputc('\n', out);
+		if (r->verbose && label != NULL)
+			fprintf(out, "            %s\n", c->text);
 	}
 }
 
-static void print_failed_step(FILE *out, const struct sz_step_record *s)
+static void print_failed_step(FILE *out, const struct sz_report *r, const struct sz_step_record *s)
 {
 	fprintf(out, "      %s: %s\n", s->step->id, s->reason != NULL ? s->reason : "");
 	if (s->command != NULL)
 		fprintf(out, "        $ %s\n", s->command);
-	print_checks(out, _("before the solution:"), &s->before);
-	print_checks(out, _("checks:"), &s->checks);
+	print_checks(out, r, _("before the solution:"), &s->before);
+	print_checks(out, r, _("checks:"), &s->checks);
 }
 
 /* The human summary line: "3 labs: 2 passed, 1 failed, 0 skipped (12.3 s)". */
@@ -84,7 +89,7 @@ void sz_report_human(const struct sz_report *r, FILE *out)
 			fprintf(out, "  (%.2f s)\n", (double)lab->ns / 1e9);
 		for (size_t j = 0; j < lab->n_steps; j++)
 			if (lab->steps[j].verdict == SZ_VERDICT_FAIL)
-				print_failed_step(out, &lab->steps[j]);
+				print_failed_step(out, r, &lab->steps[j]);
 	}
 	sz_report_summary(r, out);
 }

@@ -21,6 +21,7 @@ static json_t *checks_json(const struct sz_check_records *checks)
 		json_t *c = json_object();
 
 		sz_json_set(c, "check", sz_json_string(checks->items[i].text));
+		sz_json_set(c, "label", sz_json_string(checks->items[i].label));
 		sz_json_set(c, "status", json_string(checks->items[i].pass ? "pass" : "fail"));
 		sz_json_set(c, "detail", sz_json_string(checks->items[i].detail));
 		sz_json_push(arr, c);

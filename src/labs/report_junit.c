@@ -84,6 +84,11 @@ static void write_check_lines(FILE *out, const char *what, const struct sz_check
 	for (size_t i = 0; i < checks->n; i++) {
 		fprintf(out, "%s%s: ", what, checks->items[i].pass ? "pass" : "FAIL");
 		write_escaped(out, checks->items[i].text);
+		if (checks->items[i].label != NULL) {
+			fputs(" (", out);
+			write_escaped(out, checks->items[i].label);
+			fputc(')', out);
+		}
 		if (checks->items[i].detail != NULL) {
 			fputs(" -- ", out);
 			write_escaped(out, checks->items[i].detail);

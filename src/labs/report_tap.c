@@ -42,7 +42,13 @@ static void write_checks(FILE *out, const char *key, const struct sz_check_recor
 	for (size_t i = 0; i < checks->n; i++) {
 		fputs("    - check: ", out);
 		sz_json_print_string(out, checks->items[i].text);
-		fprintf(out, "\n      status: %s\n", checks->items[i].pass ? "pass" : "fail");
+		fputc('\n', out);
+		if (checks->items[i].label != NULL) {
+			fputs("      label: ", out);
+			sz_json_print_string(out, checks->items[i].label);
+			fputc('\n', out);
+		}
+		fprintf(out, "      status: %s\n", checks->items[i].pass ? "pass" : "fail");
 		if (checks->items[i].detail != NULL) {
 			fputs("      detail: ", out);
 			sz_json_print_string(out, checks->items[i].detail);

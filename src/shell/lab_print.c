@@ -60,16 +60,20 @@ static void on_output(void *ctx, const struct sz_lab_step *step, enum sz_lab_pha
 	fflush(sh->out);
 }
 
-static void print_check(struct sz_shell *sh, const struct sz_check_record *c)
+/* A check by its label in the learner's language (as written when it has none). */
+static void print_check(struct sz_shell *sh, const struct sz_lab_step *step, const struct sz_check_record *c)
 {
-	/* TRANSLATORS: before a check that holds: "  passed: exit: 137" */
-	const char *label = c->pass ? _("passed:") : _("failed:");
+	/* TRANSLATORS: before a check that holds: "  passed: the host name is lab" */
+	const char *verdict = c->pass ? _("passed:") : _("failed:");
+	const char *label = sz_lab_check_label(&sh->tutor->course, sh->lab->lab, step, c->index);
 	char *line;
 
+	if (label == NULL)
+		label = c->text;
 	if (c->pass || c->detail == NULL)
-		line = sz_asprintf("%s %s", label, c->text);
+		line = sz_asprintf("%s %s", verdict, label);
 	else
-		line = sz_asprintf("%s %s (%s)", label, c->text, c->detail);
+		line = sz_asprintf("%s %s (%s)", verdict, label, c->detail);
 	sz_shell_para(sh, line, "  ", "    ");
 	free(line);
 }
@@ -79,10 +83,9 @@ static void on_check(void *ctx, const struct sz_lab_step *step, enum sz_lab_phas
 {
 	struct sz_shell *sh = ctx;
 
-	(void)step;
 	(void)phase;
 	end_line(sh);
-	print_check(sh, check);
+	print_check(sh, step, check);
 	fflush(sh->out);
 }
 

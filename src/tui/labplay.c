@@ -115,14 +115,17 @@ static void on_check(void *ctx, const struct sz_lab_step *step, enum sz_lab_phas
 {
 	struct tui_lab *tl = ctx;
 	struct tui_transcript *t = transcript_of(tl, step);
+	const char *label = sz_lab_check_label(&tl->app->tutor.course, tl->live.lab, step, check->index);
 	cleanup_free char *line = NULL;
 
+	if (label == NULL)
+		label = check->text;
 	if (check->pass)
-		line = sz_asprintf("✓ %s", check->text);
+		line = sz_asprintf("✓ %s", label);
 	else if (check->detail != NULL)
-		line = sz_asprintf("✗ %s: %s", check->text, check->detail);
+		line = sz_asprintf("✗ %s: %s", label, check->detail);
 	else
-		line = sz_asprintf("✗ %s", check->text);
+		line = sz_asprintf("✗ %s", label);
 	add_entry(t, check->pass ? TUI_STYLE_OK : TUI_STYLE_FAIL, line, strlen(line));
 	show(tl, true);
 }

@@ -46,9 +46,14 @@ static void add_checks(struct sz_check_records *r, bool second_passes)
 {
 	r->n = 2;
 	r->items = sz_xcalloc(2, sizeof(*r->items));
-	r->items[0] = (struct sz_check_record){sz_xstrdup("exit: 0"), true, NULL};
-	r->items[1] = (struct sz_check_record){sz_xstrdup("stdout: ^<a&b>$"), second_passes,
-	                                       second_passes ? NULL : sz_xstrdup("it said \"no\" & left")};
+	r->items[0] = (struct sz_check_record){.text = sz_xstrdup("exit: 0"), .index = 0, .pass = true};
+	r->items[1] = (struct sz_check_record){
+	    .text = sz_xstrdup("stdout: ^<a&b>$"),
+	    .index = 1,
+	    .label = "the tag & \"it\" were printed",
+	    .pass = second_passes,
+	    .detail = second_passes ? NULL : sz_xstrdup("it said \"no\" & left"),
+	};
 }
 
 static void add_steps(struct sz_lab_record *rec, const enum sz_verdict *verdicts)
@@ -219,6 +224,12 @@ static void test_tap(void **state)
 	text = render(&f.report, sz_report_tap);
 	assert_non_null(strstr(
 	    text, "  message: \"expected <lab> & \\\"box\\\" 'ok' # not a directive\\nsecond line\"\n"));
+
+	/* the check as written, and its label when it has one */
+	assert_non_null(strstr(
+	    text, "    - check: \"stdout: ^<a&b>$\"\n      label: \"the tag & \\\"it\\\" were printed\"\n"
+	          "      status: fail\n"));
+	assert_non_null(strstr(text, "    - check: \"exit: 0\"\n      status: pass\n"));
 	free(text);
 	fake_run_release(&f);
 }
@@ -357,6 +368,8 @@ static void test_junit(void **state)
 	assert_string_equal(failure, NASTY); /* escaped, and back */
 	assert_non_null(strstr(text, "classname=\"alpha.one\" name=\"step-2\" time=\"0.310\""));
 	assert_null(strstr(text, "\"box\"")); /* never a raw quote inside an attribute */
+	assert_non_null(
+	    strstr(text, "FAIL: stdout: ^&lt;a&amp;b&gt;$ (the tag &amp; &quot;it&quot; were printed) -- "));
 	free(failure);
 	free(text);
 	fake_run_release(&f);
@@ -398,7 +411,11 @@ static void test_json(void **state)
 	assert_non_null(strstr(
 	    text, "{\"id\": \"beta/four\", \"chapter\": \"beta\", \"status\": \"pass\", \"reason\": null, "
 	          "\"seconds\": 1.5, \"steps\": ["));
-	assert_non_null(strstr(text, "{\"check\": \"exit: 0\", \"status\": \"pass\", \"detail\": null}"));
+	assert_non_null(strstr(
+	    text, "{\"check\": \"exit: 0\", \"label\": null, \"status\": \"pass\", \"detail\": null}"));
+	assert_non_null(
+	    strstr(text, "{\"check\": \"stdout: ^<a&b>$\", \"label\": \"the tag & \\\"it\\\" were printed\", "
+	                 "\"status\": \"fail\""));
 	assert_non_null(strstr(text,
 	                       "\"kind\": \"task\", \"status\": \"fail\", \"reason\": \"expected <lab> & "
 	                       "\\\"box\\\" 'ok' # not a directive\\nsecond line\""));
@@ -416,7 +433,15 @@ static void test_human(void **state)
 	assert_non_null(strstr(text, "FAIL  alpha/one  (0.00 s)\n      step-2: expected <lab>"));
 	assert_non_null(strstr(text, "SKIP  alpha/two: needs cgroup-memory"));
 	assert_non_null(strstr(text, "FAIL  beta/three: cannot start the lab's container: no image\n"));
-	assert_non_null(strstr(text, "✗ stdout: ^<a&b>$ — it said \"no\" & left"));
+	/* by its label; the check as written only when verbose */
+	assert_non_null(strstr(text, "✓ exit: 0\n"));
+	assert_non_null(strstr(text, "✗ the tag & \"it\" were printed — it said \"no\" & left\n"));
+	assert_null(strstr(text, "^<a&b>$"));
+	free(text);
+	f.report.verbose = true;
+	text = render(&f.report, sz_report_human);
+	assert_non_null(strstr(text, "✗ the tag & \"it\" were printed — it said \"no\" & left\n"
+	                             "            stdout: ^<a&b>$\n"));
 	assert_non_null(strstr(text, "4 labs: 1 passed, 2 failed, 1 skipped (18.2 s)\n"));
 	free(text);
 	fake_run_release(&f);
