@@ -6,7 +6,8 @@
 # nothing recorded and with records), and the reports of `lab verify --format
 # json` and `lab run --format json` on one quick lab: each must be one JSON
 # value that python3's json module accepts, duplicate keys refused (jq -e
-# where python3 is missing), with the members a reader relies on. (Bytes that
+# where python3 is missing), with the members a reader relies on. And the
+# same lab told to a learner: checks by their labels, raw only with --verbose. (Bytes that
 # are not UTF-8 are mended before they are written: tests/unit/test_json.c.)
 . "$(dirname "$0")/lib.sh"
 
@@ -46,6 +47,22 @@ check_json "lab verify --format json" 0 '"summary": \{"pass": 1, "fail": 0, "ski
 	--content "$CONTENT" lab verify "$LAB" --format json
 count_run
 check_json "lab run --format json" 0 "\"id\": \"$LAB\"" --content "$CONTENT" lab run "$LAB" --format json
+count_run
+check_json "lab run --format json --lang it: each check with its label" 0 \
+	'"check": "ns-differs: uts", "label": "il container ha un suo UTS namespace", "status": "pass"' \
+	--content "$CONTENT" lab run "$LAB" --format json --lang it
+count_run
+
+# A learner sees what a check verified, in their language, and the check as
+# written only with --verbose.
+out=$("$STANZA" --content "$CONTENT" lab run "$LAB" --lang it 2>&1)
+assert_eq "lab run --lang it: exit status" 0 "$?"
+assert_match "lab run --lang it: a check by its Italian label" \
+	'✓ il nome host del container è quello dato da stanza' "$out"
+assert_no_match "lab run --lang it: no check as written" '(hostname: \^|ns-differs: |stdout(-not)?: |exit: [0-9])' "$out"
+out=$("$STANZA" --content "$CONTENT" lab run "$LAB" --lang it --verbose 2>&1)
+assert_match "lab run --verbose: the check as written under its label" \
+	$'✓ il container ha un suo UTS namespace\n    ns-differs: uts' "$out"
 count_run
 
 # Records of every kind, some of them for things the course does not have.
