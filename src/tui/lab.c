@@ -140,12 +140,27 @@ static void hints(struct lab_view *s, const struct sz_live_lab *l, const struct 
 	}
 }
 
-static void transcript(struct lab_view *s, const struct tui_transcript *t)
+/* A check by its label in the learner's language (as written when it has none). */
+static void check_line(struct lab_view *s, struct tui *app, const struct tui_entry *e)
+{
+	const struct sz_live_lab *l = &app->lab->live;
+	const char *label =
+	    sz_lab_check_label(&app->tutor.course, l->lab, sz_live_lab_step(l), (size_t)e->check);
+	cleanup_free char *line = sz_asprintf(
+	    "%s %s%s%s", e->style == TUI_STYLE_OK ? "✓" : "✗", label != NULL ? label : e->text.buf,
+	    e->detail != NULL ? " — " : "", e->detail != NULL ? e->detail : "");
+
+	tui_doc_wrap(&s->doc, e->style, -1, "", "  ", line);
+}
+
+static void transcript(struct lab_view *s, struct tui *app, const struct tui_transcript *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const struct tui_entry *e = &t->items[i];
 
-		if (e->style == TUI_STYLE_OUTPUT || e->style == TUI_STYLE_CODE)
+		if (e->check >= 0)
+			check_line(s, app, e);
+		else if (e->style == TUI_STYLE_OUTPUT || e->style == TUI_STYLE_CODE)
 			tui_doc_verbatim(&s->doc, e->style, -1, e->style == TUI_STYLE_OUTPUT ? "  " : "",
 			                 e->text.buf, e->text.len, true);
 		else
@@ -177,7 +192,7 @@ static void current_step(struct lab_view *s, struct tui *app, const struct sz_st
 	tui_doc_blank(&s->doc);
 	tui_doc_wrap(&s->doc, TUI_STYLE_DIM, -1, "", "", what_now(l, step));
 	tui_doc_blank(&s->doc);
-	transcript(s, &tl->transcripts[l->step]);
+	transcript(s, app, &tl->transcripts[l->step]);
 	if (!tl->streaming)
 		verdict(s, l);
 	if (l->passed[l->step] && t != NULL && t->explain != NULL && !tl->streaming) {

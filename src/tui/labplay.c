@@ -29,6 +29,8 @@ static struct tui_entry *add_entry(struct tui_transcript *t, enum tui_style styl
 	}
 	e = &t->items[t->n++];
 	e->style = style;
+	e->check = -1;
+	e->detail = NULL;
 	sz_buf_init(&e->text, 0);
 	sz_buf_add(&e->text, text, len);
 	return e;
@@ -36,8 +38,10 @@ static struct tui_entry *add_entry(struct tui_transcript *t, enum tui_style styl
 
 static void clear_transcript(struct tui_transcript *t)
 {
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
 		sz_buf_release(&t->items[i].text);
+		free(t->items[i].detail);
+	}
 	t->n = 0;
 }
 
@@ -115,18 +119,11 @@ static void on_check(void *ctx, const struct sz_lab_step *step, enum sz_lab_phas
 {
 	struct tui_lab *tl = ctx;
 	struct tui_transcript *t = transcript_of(tl, step);
-	const char *label = sz_lab_check_label(&tl->app->tutor.course, tl->live.lab, step, check->index);
-	cleanup_free char *line = NULL;
+	struct tui_entry *e =
+	    add_entry(t, check->pass ? TUI_STYLE_OK : TUI_STYLE_FAIL, check->text, strlen(check->text));
 
-	if (label == NULL)
-		label = check->text;
-	if (check->pass)
-		line = sz_asprintf("✓ %s", label);
-	else if (check->detail != NULL)
-		line = sz_asprintf("✗ %s: %s", label, check->detail);
-	else
-		line = sz_asprintf("✗ %s", label);
-	add_entry(t, check->pass ? TUI_STYLE_OK : TUI_STYLE_FAIL, line, strlen(line));
+	e->check = (int)check->index;
+	e->detail = check->detail != NULL ? sz_xstrdup(check->detail) : NULL;
 	show(tl, true);
 }
 

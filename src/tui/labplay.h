@@ -21,6 +21,10 @@ struct tui;
 struct tui_entry {
 	enum tui_style style;
 	struct sz_buf text;
+	/* A check's result: text is the check as written, shown by its label
+	 * (looked up when drawn, in the language of the moment). */
+	int check;    /* its index in the step's checks, -1 for other entries */
+	char *detail; /* why it did not hold, NULL when it did */
 };
 
 struct tui_transcript {
