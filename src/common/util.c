@@ -303,6 +303,8 @@ int sz_rm_rf_at(int dirfd, const char *name, sz_error_t *err)
 int sz_parse_size(const char *text, uint64_t *out, sz_error_t *err)
 {
 	const char *p = text;
+	static const char units[] = "kmgt"; /* 2^10, 2^20, 2^30, 2^40 */
+	const char *unit;
 	uint64_t value = 0, mult = 1;
 	bool digits = false;
 
@@ -315,24 +317,9 @@ int sz_parse_size(const char *text, uint64_t *out, sz_error_t *err)
 		digits = true;
 		p++;
 	}
-	switch (tolower((unsigned char)*p)) {
-	case 'k':
-		mult = 1ULL << 10;
+	if (*p != '\0' && (unit = strchr(units, tolower((unsigned char)*p))) != NULL) {
+		mult = 1ULL << (10 * (unit - units + 1));
 		p++;
-		break;
-	case 'm':
-		mult = 1ULL << 20;
-		p++;
-		break;
-	case 'g':
-		mult = 1ULL << 30;
-		p++;
-		break;
-	case 't':
-		mult = 1ULL << 40;
-		p++;
-		break;
-	default: break;
 	}
 	if (mult > 1 && *p == 'i')
 		p++;

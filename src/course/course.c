@@ -155,22 +155,6 @@ int sz_course_languages(const char *content_dir, char ***langs, sz_error_t *err)
 
 /* ---- loading ----------------------------------------------------------- */
 
-static int load_one(const char *path, struct sz_chapter *out, struct sz_diags *diags,
-                    struct sz_idset *glossary)
-{
-	cleanup_free char *data = NULL;
-	sz_error_t err = NULL;
-	size_t len;
-
-	memset(out, 0, sizeof(*out));
-	if (sz_read_file(path, &data, &len, &err) < 0) {
-		sz_diags_add(diags, path, 0, 0, NULL, "%s", sz_error_msg(err));
-		sz_error_release(&err);
-		return -1;
-	}
-	return sz_chapter_load_in(path, data, len, out, diags, glossary);
-}
-
 /* The NN of "NN-<id>.yaml", or -1 (the loader reports a bad name). */
 static int name_number(const char *name)
 {
@@ -204,7 +188,7 @@ static size_t load_chapters(struct sz_course *c, char **names, size_t n, struct 
 		} else if (number >= 0) {
 			by_number[number] = paths[i];
 		}
-		if (load_one(paths[i], &c->chapters[c->n_chapters], diags, &glossary) == 0) {
+		if (sz_chapter_load_file_in(paths[i], &c->chapters[c->n_chapters], diags, &glossary) == 0) {
 			c->n_chapters++;
 			continue;
 		}

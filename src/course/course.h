@@ -115,6 +115,9 @@ struct sz_diags {
 
 void sz_diags_add(struct sz_diags *d, const char *file, unsigned line, unsigned col, const char *source_line,
                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Read the file at path whole into *data (NUL-terminated; the caller frees
+ * it) and *len: 0, or -1 with why it could not be read added to d. */
+int sz_diags_read_file(struct sz_diags *d, const char *path, char **data, size_t *len);
 void sz_diags_print(const struct sz_diags *d, FILE *out);
 void sz_diags_release(struct sz_diags *d);
 

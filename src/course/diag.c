@@ -23,6 +23,17 @@ void sz_diags_add(struct sz_diags *d, const char *file, unsigned line, unsigned 
 	va_end(ap);
 }
 
+int sz_diags_read_file(struct sz_diags *d, const char *path, char **data, size_t *len)
+{
+	sz_error_t err = NULL;
+
+	if (sz_read_file(path, data, len, &err) == 0)
+		return 0;
+	sz_diags_add(d, path, 0, 0, NULL, "%s", sz_error_msg(err));
+	sz_error_release(&err);
+	return -1;
+}
+
 /* The caret goes under the col-th character, counting a UTF-8 sequence as
  * one and keeping the line's own tabs so that it lines up. */
 static void print_caret(const char *line, unsigned col, FILE *out)

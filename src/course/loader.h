@@ -105,5 +105,8 @@ void sz_idset_release(struct sz_idset *set);
  * course_glossary when it is not NULL. Otherwise as sz_chapter_load_buffer. */
 int sz_chapter_load_in(const char *name, const char *data, size_t len, struct sz_chapter *out,
                        struct sz_diags *diags, struct sz_idset *course_glossary);
+/* The same from the file at path. */
+int sz_chapter_load_file_in(const char *path, struct sz_chapter *out, struct sz_diags *diags,
+                            struct sz_idset *course_glossary);
 
 #endif

@@ -336,17 +336,19 @@ int sz_chapter_load_buffer(const char *name, const char *data, size_t len, struc
 	return sz_chapter_load_in(name, data, len, out, diags, NULL);
 }
 
-int sz_chapter_load_file(const char *path, struct sz_chapter *out, struct sz_diags *diags)
+int sz_chapter_load_file_in(const char *path, struct sz_chapter *out, struct sz_diags *diags,
+                            struct sz_idset *course_glossary)
 {
 	cleanup_free char *data = NULL;
-	sz_error_t err = NULL;
 	size_t len;
 
 	memset(out, 0, sizeof(*out));
-	if (sz_read_file(path, &data, &len, &err) < 0) {
-		sz_diags_add(diags, path, 0, 0, NULL, "%s", sz_error_msg(err));
-		sz_error_release(&err);
+	if (sz_diags_read_file(diags, path, &data, &len) < 0)
 		return -1;
-	}
-	return sz_chapter_load_buffer(path, data, len, out, diags);
+	return sz_chapter_load_in(path, data, len, out, diags, course_glossary);
+}
+
+int sz_chapter_load_file(const char *path, struct sz_chapter *out, struct sz_diags *diags)
+{
+	return sz_chapter_load_file_in(path, out, diags, NULL);
 }

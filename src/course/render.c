@@ -101,8 +101,7 @@ static void labelled(FILE *out, const char *label, const char *text, const struc
 	sz_render_paragraph(out, text, first, indent, o);
 }
 
-/* Each line of a code block as it is, indented; no trailing empty line. */
-static void code_block(FILE *out, const char *text)
+void sz_render_code(FILE *out, const char *text)
 {
 	size_t len = strlen(text);
 
@@ -123,7 +122,7 @@ static void block(FILE *out, const struct sz_block *b, const struct sz_render_op
 {
 	switch (b->kind) {
 	case SZ_BLOCK_PARA: sz_render_paragraph(out, b->text, BODY_INDENT, BODY_INDENT, o); break;
-	case SZ_BLOCK_CODE: code_block(out, b->text); break;
+	case SZ_BLOCK_CODE: sz_render_code(out, b->text); break;
 	/* TRANSLATORS: the label before a note in a chapter: "Note: a limit does not change..." */
 	case SZ_BLOCK_NOTE: labelled(out, _("Note:"), b->text, o); break;
 	/* TRANSLATORS: the label before a tip in a chapter: "Tip: try it with..." */

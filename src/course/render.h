@@ -32,4 +32,7 @@ void sz_render_chapter(FILE *out, const struct sz_chapter *ch, const struct sz_r
 void sz_render_paragraph(FILE *out, const char *text, const char *first_indent, const char *indent,
                          const struct sz_render_options *o);
 
+/* Each line of a code block as it is, indented; no trailing empty line. */
+void sz_render_code(FILE *out, const char *text);
+
 #endif

@@ -148,6 +148,21 @@ static char *timeout_text(uint64_t ns)
 
 /* ---- in the container --------------------------------------------------- */
 
+/* How every exec ends: the output kept, then the error or the timeout (r is
+ * pump_run's) said in c. Takes err. */
+static int exec_done(struct pump *p, struct sz_captured *c, sz_error_t *err, int r, uint64_t timeout_ns)
+{
+	pump_finish(p, c);
+	if (*err != NULL)
+		c->error = sz_error_take_msg(err);
+	if (r == 1) {
+		c->timed_out = true;
+		free(c->error);
+		c->error = timeout_text(timeout_ns);
+	}
+	return r < 0 ? -1 : 0;
+}
+
 static void finish_exec(struct sz_process *p, struct sz_captured *c, const char *command)
 {
 	struct sz_result res;
@@ -205,15 +220,7 @@ int sz_lab_exec_container(struct sz_lab_run *run, const char *command, uint64_t 
 	for (int i = 0; i < 2; i++)
 		if (w[i] >= 0)
 			close(w[i]);
-	pump_finish(&p, c);
-	if (err != NULL)
-		c->error = sz_error_take_msg(&err);
-	if (r == 1) {
-		c->timed_out = true;
-		free(c->error);
-		c->error = timeout_text(timeout_ns);
-	}
-	return r < 0 ? -1 : 0;
+	return exec_done(&p, c, &err, r, timeout_ns);
 }
 
 /* ---- on the host -------------------------------------------------------- */
@@ -268,13 +275,5 @@ int sz_lab_exec_host(struct sz_lab_run *run, const char *command, uint64_t timeo
 		if (p.pidfd >= 0)
 			close(p.pidfd);
 	}
-	pump_finish(&p, c);
-	if (err != NULL)
-		c->error = sz_error_take_msg(&err);
-	if (r == 1) {
-		c->timed_out = true;
-		free(c->error);
-		c->error = timeout_text(timeout_ns);
-	}
-	return r < 0 ? -1 : 0;
+	return exec_done(&p, c, &err, r, timeout_ns);
 }

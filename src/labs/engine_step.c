@@ -158,6 +158,25 @@ static bool passes_on_host(const struct sz_lab_step *step, const struct sz_captu
 	return false;
 }
 
+/* The checks on what command c did, recorded in rec, the first that does not
+ * hold as its failure. Releases c. */
+static int judge(struct sz_lab_run *run, const struct sz_check *checks, size_t n, const struct sz_outcome *o,
+                 uint64_t deadline_ns, struct sz_captured *c, struct sz_step_record *rec)
+{
+	bool all;
+	int r;
+
+	emit_phase(run, SZ_PHASE_CHECKS, NULL);
+	r = evaluate(run, checks, n, o, deadline_ns, &rec->checks, &all);
+	record_command(rec, c);
+	sz_captured_release(c);
+	if (r < 0)
+		return -1;
+	if (!all)
+		fail(rec, first_failure(&rec->checks));
+	return 0;
+}
+
 static int check_isolation(struct sz_lab_run *run, const struct sz_lab_step *step, struct sz_step_record *rec)
 {
 	struct sz_captured host;
@@ -184,8 +203,6 @@ static int play_demo(struct sz_lab_run *run, const struct sz_lab_step *step, str
 	uint64_t t0 = sz_now_ns();
 	struct sz_captured c;
 	struct sz_outcome o;
-	bool all;
-	int r;
 
 	rec->command = sz_lab_expand(run, step->run);
 	emit_phase(run, SZ_PHASE_RUN, rec->command);
@@ -197,14 +214,8 @@ static int play_demo(struct sz_lab_run *run, const struct sz_lab_step *step, str
 	outcome_set(&o, &c);
 	if (c.error != NULL)
 		fail(rec, sz_xstrdup(c.error));
-	emit_phase(run, SZ_PHASE_CHECKS, NULL);
-	r = evaluate(run, step->expect, step->n_expect, &o, t0 + step->timeout_ns, &rec->checks, &all);
-	record_command(rec, &c);
-	sz_captured_release(&c);
-	if (r < 0)
+	if (judge(run, step->expect, step->n_expect, &o, t0 + step->timeout_ns, &c, rec) < 0)
 		return -1;
-	if (!all)
-		fail(rec, first_failure(&rec->checks));
 	if (run->e->mode == SZ_LAB_MODE_VERIFY && step->isolation && rec->verdict != SZ_VERDICT_FAIL)
 		return check_isolation(run, step, rec);
 	return 0;
@@ -230,8 +241,6 @@ static int play_task(struct sz_lab_run *run, const struct sz_lab_step *step, str
 {
 	struct sz_captured c;
 	struct sz_outcome o;
-	bool all;
-	int r;
 
 	if (run->e->mode == SZ_LAB_MODE_VERIFY && checks_before(run, step, rec) < 0)
 		return -1;
@@ -245,15 +254,7 @@ static int play_task(struct sz_lab_run *run, const struct sz_lab_step *step, str
 	outcome_set(&o, &c);
 	if (c.error != NULL)
 		fail(rec, sz_asprintf(_("the solution failed: %s"), c.error));
-	emit_phase(run, SZ_PHASE_CHECKS, NULL);
-	r = evaluate(run, step->check, step->n_check, &o, sz_now_ns() + step->timeout_ns, &rec->checks, &all);
-	record_command(rec, &c);
-	sz_captured_release(&c);
-	if (r < 0)
-		return -1;
-	if (!all)
-		fail(rec, first_failure(&rec->checks));
-	return 0;
+	return judge(run, step->check, step->n_check, &o, sz_now_ns() + step->timeout_ns, &c, rec);
 }
 
 int sz_lab_play_step(struct sz_lab_run *run, const struct sz_lab_step *step, struct sz_step_record *rec)

@@ -517,15 +517,11 @@ int sz_lab_load_buffer(const char *name, const char *chapter, const char *data, 
 int sz_lab_load_file(const char *path, const char *chapter, struct sz_lab *out, struct sz_diags *diags)
 {
 	cleanup_free char *data = NULL;
-	sz_error_t err = NULL;
 	size_t len;
 
 	memset(out, 0, sizeof(*out));
-	if (sz_read_file(path, &data, &len, &err) < 0) {
-		sz_diags_add(diags, path, 0, 0, NULL, "%s", sz_error_msg(err));
-		sz_error_release(&err);
+	if (sz_diags_read_file(diags, path, &data, &len) < 0)
 		return -1;
-	}
 	return sz_lab_load_buffer(path, chapter, data, len, out, diags);
 }
 

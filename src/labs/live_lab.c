@@ -293,22 +293,10 @@ static void step_passed(struct sz_live_lab *l)
 
 /* ---- demos, checks and solutions --------------------------------------- */
 
-int sz_live_lab_run_demo(struct sz_live_lab *l)
+/* The current step, a demo: its command, then its expectations, into rec. */
+static int run_demo(struct sz_live_lab *l, const struct sz_lab_step *step, struct sz_step_record *rec)
 {
-	const struct sz_lab_step *step = sz_live_lab_step(l);
-	struct sz_step_record *rec;
-	int r;
-
-	if (step == NULL)
-		return 0;
-	if (step->kind == SZ_LAB_TASK)
-		return sz_live_lab_check(l);
-	if (sz_live_lab_drain_signals(l) < 0)
-		return -1;
-	rec = &l->records[l->step];
-	sz_step_record_release(rec);
-	r = sz_lab_play_step(&l->run->run, step, rec);
-	if (r < 0) {
+	if (sz_lab_play_step(&l->run->run, step, rec) < 0) {
 		free(rec->reason);
 		rec->reason = sz_xstrdup(_("interrupted"));
 		return after_signal(l);
@@ -372,21 +360,12 @@ static void outcome_base(const struct sz_live_lab *l, struct sz_outcome *o)
 	o->has_oom_base = l->run->has_oom_base;
 }
 
-int sz_live_lab_check(struct sz_live_lab *l)
+/* The current step, a task: its checks against the last command typed. */
+static int check_task(struct sz_live_lab *l, const struct sz_lab_step *step, struct sz_step_record *rec)
 {
-	const struct sz_lab_step *step = sz_live_lab_step(l);
 	const struct sz_live_last *last = &l->run->last;
-	struct sz_step_record *rec;
 	struct sz_outcome o;
 
-	if (step == NULL)
-		return 0;
-	if (step->kind == SZ_LAB_DEMO)
-		return sz_live_lab_run_demo(l);
-	if (sz_live_lab_drain_signals(l) < 0)
-		return -1;
-	rec = &l->records[l->step];
-	sz_step_record_release(rec);
 	rec->step = step;
 	rec->status = last->ran ? last->status : -1;
 	rec->ran = last->ran;
@@ -398,6 +377,42 @@ int sz_live_lab_check(struct sz_live_lab *l)
 	return evaluate(l, &o);
 }
 
+/* The current step's record, emptied for a new try; NULL when SIGTERM or
+ * SIGHUP came first. */
+static struct sz_step_record *fresh_record(struct sz_live_lab *l)
+{
+	struct sz_step_record *rec;
+
+	if (sz_live_lab_drain_signals(l) < 0)
+		return NULL;
+	rec = &l->records[l->step];
+	sz_step_record_release(rec);
+	return rec;
+}
+
+/* A demo runs, a task is checked: the same whichever the learner asked. */
+static int play(struct sz_live_lab *l)
+{
+	const struct sz_lab_step *step = sz_live_lab_step(l);
+	struct sz_step_record *rec;
+
+	if (step == NULL)
+		return 0;
+	if ((rec = fresh_record(l)) == NULL)
+		return -1;
+	return step->kind == SZ_LAB_DEMO ? run_demo(l, step, rec) : check_task(l, step, rec);
+}
+
+int sz_live_lab_run_demo(struct sz_live_lab *l)
+{
+	return play(l);
+}
+
+int sz_live_lab_check(struct sz_live_lab *l)
+{
+	return play(l);
+}
+
 int sz_live_lab_solve(struct sz_live_lab *l)
 {
 	const struct sz_lab_step *step = sz_live_lab_step(l);
@@ -407,10 +422,8 @@ int sz_live_lab_solve(struct sz_live_lab *l)
 
 	if (step == NULL || step->kind != SZ_LAB_TASK)
 		return sz_live_lab_run_demo(l);
-	if (sz_live_lab_drain_signals(l) < 0)
+	if ((rec = fresh_record(l)) == NULL)
 		return -1;
-	rec = &l->records[l->step];
-	sz_step_record_release(rec);
 	rec->step = step;
 	rec->command = sz_lab_expand(&l->run->run, step->solution);
 	l->solved[l->step] = true;

@@ -110,7 +110,8 @@ bool sz_live_lab_prev(struct sz_live_lab *l);
  */
 int sz_live_lab_run_demo(struct sz_live_lab *l);
 /* Run the current task's checks now (retrying briefly those that read kernel
- * state). Returns 1 when they all hold, 0 when some do not, -1 as above. */
+ * state); a demo is run, as sz_live_lab_run_demo. Returns 1 when they all
+ * hold, 0 when some do not, -1 as above. */
 int sz_live_lab_check(struct sz_live_lab *l);
 /* Type the current task's reference solution into the session (streamed to
  * the events as SZ_PHASE_SOLUTION), then check. Returns as above. */

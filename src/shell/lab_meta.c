@@ -192,28 +192,31 @@ static int meta_steps(struct sz_shell *sh, int argc, char **argv)
 	return 0;
 }
 
-static int meta_next(struct sz_shell *sh, int argc, char **argv)
+/* n and p: the next or the previous step, shown. */
+static int move_step(struct sz_shell *sh, bool forward)
 {
-	(void)argc;
-	(void)argv;
-	if (!sz_live_lab_next(sh->lab)) {
-		fprintf(sh->out, _("This is the lab's last step. Type :quit to leave the lab.\n"));
+	if (!(forward ? sz_live_lab_next(sh->lab) : sz_live_lab_prev(sh->lab))) {
+		fputs(forward ? _("This is the lab's last step. Type :quit to leave the lab.\n")
+		              : _("This is the lab's first step.\n"),
+		      sh->out);
 		return 0;
 	}
 	fputc('\n', sh->out);
 	return sz_shell_lab_show_step(sh);
 }
 
+static int meta_next(struct sz_shell *sh, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return move_step(sh, true);
+}
+
 static int meta_prev(struct sz_shell *sh, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (!sz_live_lab_prev(sh->lab)) {
-		fprintf(sh->out, _("This is the lab's first step.\n"));
-		return 0;
-	}
-	fputc('\n', sh->out);
-	return sz_shell_lab_show_step(sh);
+	return move_step(sh, false);
 }
 
 static int meta_run(struct sz_shell *sh, int argc, char **argv)

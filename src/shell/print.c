@@ -10,8 +10,6 @@
 #include "course/render.h"
 #include "shell/shell_internal.h"
 
-#define CODE_INDENT "    "
-
 /*
  * Plain text only, on a terminal too: no escape codes, no rules of '=' or
  * '-' for a screen reader to spell out. Headings say what they are
@@ -50,26 +48,11 @@ static void labelled(struct sz_shell *sh, const char *label, const char *text)
 	sz_shell_para(sh, text, first, rest);
 }
 
-static void code(struct sz_shell *sh, const char *text)
-{
-	size_t len = strlen(text);
-
-	while (len > 0 && text[len - 1] == '\n')
-		len--;
-	for (size_t at = 0; at < len;) {
-		const char *nl = memchr(text + at, '\n', len - at);
-		size_t n = nl != NULL ? (size_t)(nl - (text + at)) : len - at;
-
-		fprintf(sh->out, "%s%.*s\n", n > 0 ? CODE_INDENT : "", (int)n, text + at);
-		at += n + 1;
-	}
-}
-
 static void block(struct sz_shell *sh, const struct sz_block *b)
 {
 	switch (b->kind) {
 	case SZ_BLOCK_PARA: sz_shell_para(sh, b->text, "", ""); break;
-	case SZ_BLOCK_CODE: code(sh, b->text); break;
+	case SZ_BLOCK_CODE: sz_render_code(sh->out, b->text); break;
 	case SZ_BLOCK_NOTE: labelled(sh, _("Note:"), b->text); break;
 	case SZ_BLOCK_TIP: labelled(sh, _("Tip:"), b->text); break;
 	}

@@ -68,29 +68,34 @@ int sz_shell_read(struct sz_shell *sh, int argc, char **argv)
 	return 0;
 }
 
-int sz_shell_next(struct sz_shell *sh, int argc, char **argv)
+/* The next or the previous section, shown; the end of the course is saved. */
+static int move(struct sz_shell *sh, bool forward)
 {
-	(void)argc;
-	(void)argv;
-	if (!sz_tutor_next(sh->tutor)) {
+	if (forward && !sz_tutor_next(sh->tutor)) {
 		sz_shell_save(sh);
-		fprintf(sh->out, _("This is the end of the course: there is nothing after it.\n"));
+		fputs(_("This is the end of the course: there is nothing after it.\n"), sh->out);
+		return 0;
+	}
+	if (!forward && !sz_tutor_prev(sh->tutor)) {
+		fputs(_("This is the start of the course: there is nothing before it.\n"), sh->out);
 		return 0;
 	}
 	show(sh);
 	return 0;
 }
 
+int sz_shell_next(struct sz_shell *sh, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return move(sh, true);
+}
+
 int sz_shell_prev(struct sz_shell *sh, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (!sz_tutor_prev(sh->tutor)) {
-		fprintf(sh->out, _("This is the start of the course: there is nothing before it.\n"));
-		return 0;
-	}
-	show(sh);
-	return 0;
+	return move(sh, false);
 }
 
 static void print_langs(struct sz_shell *sh)

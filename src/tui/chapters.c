@@ -114,7 +114,6 @@ static const char *hint(struct tui_view *v, struct tui *app)
 }
 
 const struct tui_view_ops tui_chapters_ops = {
-    .name = "chapters",
     .keymap = TUI_KEYMAP_GENERIC,
     .state_size = sizeof(struct chapters),
     .draw = draw,

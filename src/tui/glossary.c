@@ -8,16 +8,13 @@
 #include "common/i18n.h"
 #include "common/util.h"
 #include "tui/app.h"
-#include "tui/draw.h"
 
 #define MAX_NEEDLE 64
 #define KEY_ESC    27
 
 struct glossary {
-	struct tui_doc doc;
 	char needle[MAX_NEEDLE + 1];
 	bool searching; /* keys go to the needle */
-	size_t rows;
 	char hint[MAX_NEEDLE + 128];
 };
 
@@ -36,35 +33,26 @@ static void layout(struct tui_view *v, struct tui *app, int cols)
 	const struct sz_term **found = NULL;
 	size_t n = sz_tutor_glossary(&app->tutor, s->needle, &found);
 
-	tui_doc_reset(&s->doc, (size_t)cols);
+	tui_doc_reset(&v->doc, (size_t)cols);
 	/* TRANSLATORS: the heading of the glossary view */
-	tui_doc_line(&s->doc, TUI_STYLE_TITLE, -1, _("Glossary"));
+	tui_doc_line(&v->doc, TUI_STYLE_TITLE, -1, _("Glossary"));
 	if (s->needle[0] == '\0')
-		tui_doc_linef(&s->doc, TUI_STYLE_DIM, -1, Q_("%zu term", "%zu terms", n), n);
+		tui_doc_linef(&v->doc, TUI_STYLE_DIM, -1, Q_("%zu term", "%zu terms", n), n);
 	else
 		/* TRANSLATORS: "3 of 40 terms match 'cgroup'" */
-		tui_doc_linef(&s->doc, TUI_STYLE_DIM, -1, _("%zu of %zu terms match '%s'"), n, count_all(app),
+		tui_doc_linef(&v->doc, TUI_STYLE_DIM, -1, _("%zu of %zu terms match '%s'"), n, count_all(app),
 		              s->needle);
-	tui_doc_blank(&s->doc);
+	tui_doc_blank(&v->doc);
 	for (size_t i = 0; i < n; i++) {
-		tui_doc_wrap(&s->doc, TUI_STYLE_HEADING, (int)i, "", "", found[i]->term);
-		tui_doc_wrap(&s->doc, TUI_STYLE_BODY, (int)i, "  ", "  ", found[i]->definition);
-		tui_doc_blank(&s->doc);
+		tui_doc_wrap(&v->doc, TUI_STYLE_HEADING, (int)i, "", "", found[i]->term);
+		tui_doc_wrap(&v->doc, TUI_STYLE_BODY, (int)i, "  ", "  ", found[i]->definition);
+		tui_doc_blank(&v->doc);
 	}
 	if (n == 0)
-		tui_doc_wrap(&s->doc, TUI_STYLE_DIM, -1, "", "",
+		tui_doc_wrap(&v->doc, TUI_STYLE_DIM, -1, "", "",
 		             _("No term matches. Esc clears the search."));
 	free(found);
-	tui_doc_scroll(&s->doc, 0, s->rows);
-}
-
-static void draw(struct tui_view *v, struct tui *app, struct tui_pane *p)
-{
-	struct glossary *s = v->state;
-
-	s->rows = (size_t)p->rows;
-	tui_doc_scroll(&s->doc, 0, s->rows);
-	tui_draw_doc(p, 0, p->rows, &s->doc);
+	tui_doc_scroll(&v->doc, 0, v->rows);
 }
 
 /* Drop the needle's last character (a whole UTF-8 sequence). */
@@ -99,7 +87,7 @@ static bool key(struct tui_view *v, struct tui *app, int k)
 	} else {
 		return true;
 	}
-	s->doc.top = 0;
+	v->doc.top = 0;
 	v->stale = true;
 	return true;
 }
@@ -107,15 +95,10 @@ static bool key(struct tui_view *v, struct tui *app, int k)
 static enum tui_request request(struct tui_view *v, struct tui *app, enum tui_request req)
 {
 	struct glossary *s = v->state;
-	long page = s->rows > 2 ? (long)s->rows - 2 : 1;
 
+	if (tui_view_scroll(v, req))
+		return REQ_NONE;
 	switch (req) {
-	case REQ_UP: tui_doc_scroll(&s->doc, -1, s->rows); break;
-	case REQ_DOWN: tui_doc_scroll(&s->doc, 1, s->rows); break;
-	case REQ_PAGE_UP: tui_doc_scroll(&s->doc, -page, s->rows); break;
-	case REQ_PAGE_DOWN: tui_doc_scroll(&s->doc, page, s->rows); break;
-	case REQ_TOP: tui_doc_scroll_to(&s->doc, 0, s->rows); break;
-	case REQ_BOTTOM: tui_doc_scroll_to(&s->doc, s->doc.n, s->rows); break;
 	case REQ_SEARCH: s->searching = true; break;
 	case REQ_BACK:
 		if (s->needle[0] == '\0')
@@ -139,21 +122,11 @@ static const char *hint(struct tui_view *v, struct tui *app)
 	return s->hint;
 }
 
-static void release(struct tui_view *v)
-{
-	struct glossary *s = v->state;
-
-	tui_doc_release(&s->doc);
-}
-
 const struct tui_view_ops tui_glossary_ops = {
-    .name = "glossary",
     .keymap = TUI_KEYMAP_GENERIC,
     .state_size = sizeof(struct glossary),
     .layout = layout,
-    .draw = draw,
     .request = request,
     .key = key,
     .hint = hint,
-    .release = release,
 };

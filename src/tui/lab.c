@@ -8,22 +8,20 @@
 #include "common/util.h"
 #include "common/wrap.h"
 #include "tui/app.h"
-#include "tui/draw.h"
 #include "tui/labplay.h"
 
 #define TAG_CURSOR 1 /* the line the choice's cursor is on */
 
 struct lab_view {
-	struct tui_doc doc;
 	size_t cursor; /* the lab chosen among the chapter's */
-	size_t rows;
-	bool to_end; /* show the end of the doc at the next draw (output came) */
+	bool to_end;   /* show the end of the doc at the next draw (output came) */
 };
 
 /* ---- choosing a lab ------------------------------------------------------ */
 
-static void choice(struct lab_view *s, struct tui *app, size_t i, const struct sz_lab_text *text)
+static void choice(struct tui_view *v, struct tui *app, size_t i, const struct sz_lab_text *text)
 {
+	const struct lab_view *s = v->state;
 	struct tui_lab *tl = app->lab;
 	const struct sz_chapter *ch = sz_tutor_chapter(&app->tutor);
 	const struct sz_lab *lab = tui_lab_find(tl, ch->id, text->id);
@@ -34,38 +32,39 @@ static void choice(struct lab_view *s, struct tui *app, size_t i, const struct s
 	    sz_asprintf("%s%s%s", i == s->cursor ? "▸ " : "  ", done ? "✓ " : "", text->title);
 	int tag = i == s->cursor ? TAG_CURSOR : -1;
 
-	tui_doc_line(&s->doc, i == s->cursor ? TUI_STYLE_SELECTED : TUI_STYLE_HEADING, tag, title);
-	tui_doc_wrap(&s->doc, TUI_STYLE_BODY, tag, "    ", "    ", text->intro);
+	tui_doc_line(&v->doc, i == s->cursor ? TUI_STYLE_SELECTED : TUI_STYLE_HEADING, tag, title);
+	tui_doc_wrap(&v->doc, TUI_STYLE_BODY, tag, "    ", "    ", text->intro);
 	if (lab == NULL)
-		tui_doc_wrap(&s->doc, TUI_STYLE_FAIL, tag, "    ", "    ", _("(no lab file: it cannot run)"));
+		tui_doc_wrap(&v->doc, TUI_STYLE_FAIL, tag, "    ", "    ", _("(no lab file: it cannot run)"));
 	else if (reason != NULL)
-		tui_doc_wrap(&s->doc, TUI_STYLE_FAIL, tag, "    ", "    ", reason);
-	tui_doc_blank(&s->doc);
+		tui_doc_wrap(&v->doc, TUI_STYLE_FAIL, tag, "    ", "    ", reason);
+	tui_doc_blank(&v->doc);
 }
 
-static void layout_choose(struct lab_view *s, struct tui *app)
+static void layout_choose(struct tui_view *v, struct tui *app)
 {
+	struct lab_view *s = v->state;
 	const struct sz_chapter *ch = sz_tutor_chapter(&app->tutor);
 
 	/* TRANSLATORS: the lab view's heading: "Labs: 3. cgroups: how much you can use" */
-	tui_doc_linef(&s->doc, TUI_STYLE_TITLE, -1, _("Labs: %u. %s"), ch->number, ch->title);
-	tui_doc_blank(&s->doc);
+	tui_doc_linef(&v->doc, TUI_STYLE_TITLE, -1, _("Labs: %u. %s"), ch->number, ch->title);
+	tui_doc_blank(&v->doc);
 	if (ch->n_labs == 0) {
-		tui_doc_wrap(&s->doc, TUI_STYLE_DIM, -1, "", "", _("This chapter has no labs."));
+		tui_doc_wrap(&v->doc, TUI_STYLE_DIM, -1, "", "", _("This chapter has no labs."));
 		return;
 	}
 	if (app->lab->error != NULL)
-		tui_doc_wrap(&s->doc, TUI_STYLE_FAIL, -1, "", "", app->lab->error);
+		tui_doc_wrap(&v->doc, TUI_STYLE_FAIL, -1, "", "", app->lab->error);
 	else
 		tui_doc_wrap(
-		    &s->doc, TUI_STYLE_DIM, -1, "", "",
+		    &v->doc, TUI_STYLE_DIM, -1, "", "",
 		    _("Choose a lab and press Enter: stanza starts its container, and you go through "
 		      "its steps one at a time."));
-	tui_doc_blank(&s->doc);
+	tui_doc_blank(&v->doc);
 	if (s->cursor >= ch->n_labs)
 		s->cursor = 0;
 	for (size_t i = 0; i < ch->n_labs; i++)
-		choice(s, app, i, &ch->labs[i]);
+		choice(v, app, i, &ch->labs[i]);
 }
 
 /* ---- a lab in play ------------------------------------------------------- */
@@ -88,7 +87,7 @@ static const char *mark(const struct tui *app, const struct sz_live_lab *l, size
 }
 
 /* One line per step: its mark, number, kind and the start of its text. */
-static void step_list(struct lab_view *s, struct tui *app, const struct sz_lab_text *texts)
+static void step_list(struct tui_view *v, struct tui *app, const struct sz_lab_text *texts)
 {
 	const struct sz_live_lab *l = &app->lab->live;
 	size_t demo_w = sz_display_width(kind_name(SZ_LAB_DEMO)),
@@ -103,15 +102,15 @@ static void step_list(struct lab_view *s, struct tui *app, const struct sz_lab_t
 		for (size_t j = 0; texts != NULL && j < texts->n_steps; j++)
 			if (strcmp(texts->steps[j].id, step->id) == 0)
 				t = &texts->steps[j];
-		tui_doc_linef(&s->doc, i == l->step ? TUI_STYLE_SELECTED : TUI_STYLE_BODY, -1,
+		tui_doc_linef(&v->doc, i == l->step ? TUI_STYLE_SELECTED : TUI_STYLE_BODY, -1,
 		              "%s%s %zu %s%*s %s", i == l->step ? "▸ " : "  ", mark(app, l, i), i + 1,
 		              kind_name(step->kind), (int)pad, "", t != NULL ? t->text : step->id);
-		s->doc.lines[s->doc.n - 1].spans = true; /* `code` in the text */
+		v->doc.lines[v->doc.n - 1].spans = true; /* `code` in the text */
 	}
 }
 
 /* The verdict of the step's last run, once it is over. */
-static void verdict(struct lab_view *s, const struct sz_live_lab *l)
+static void verdict(struct tui_view *v, const struct sz_live_lab *l)
 {
 	const struct sz_step_record *rec = &l->records[l->step];
 
@@ -119,15 +118,15 @@ static void verdict(struct lab_view *s, const struct sz_live_lab *l)
 		return;
 	if (rec->verdict == SZ_VERDICT_PASS)
 		/* TRANSLATORS: a lab step's verdict */
-		tui_doc_line(&s->doc, TUI_STYLE_OK, -1, _("✓ Done."));
+		tui_doc_line(&v->doc, TUI_STYLE_OK, -1, _("✓ Done."));
 	else if (rec->reason != NULL)
 		/* TRANSLATORS: a lab step's verdict, then why: "✗ Not yet: exit status 1, not 137" */
-		tui_doc_linef(&s->doc, TUI_STYLE_FAIL, -1, _("✗ Not yet: %s"), rec->reason);
+		tui_doc_linef(&v->doc, TUI_STYLE_FAIL, -1, _("✗ Not yet: %s"), rec->reason);
 	else
-		tui_doc_line(&s->doc, TUI_STYLE_FAIL, -1, _("✗ Not yet: the checks above do not hold."));
+		tui_doc_line(&v->doc, TUI_STYLE_FAIL, -1, _("✗ Not yet: the checks above do not hold."));
 }
 
-static void hints(struct lab_view *s, const struct sz_live_lab *l, const struct sz_step_text *t)
+static void hints(struct tui_view *v, const struct sz_live_lab *l, const struct sz_step_text *t)
 {
 	size_t shown = l->hints_shown[l->step];
 
@@ -136,12 +135,12 @@ static void hints(struct lab_view *s, const struct sz_live_lab *l, const struct 
 		cleanup_free char *label = sz_asprintf(_("Hint %zu:"), i + 1);
 		cleanup_free char *first = sz_asprintf("%s ", label);
 
-		tui_doc_wrap(&s->doc, TUI_STYLE_NOTE, -1, first, "  ", t->hints[i]);
+		tui_doc_wrap(&v->doc, TUI_STYLE_NOTE, -1, first, "  ", t->hints[i]);
 	}
 }
 
 /* A check by its label in the learner's language (as written when it has none). */
-static void check_line(struct lab_view *s, struct tui *app, const struct tui_entry *e)
+static void check_line(struct tui_view *v, struct tui *app, const struct tui_entry *e)
 {
 	const struct sz_live_lab *l = &app->lab->live;
 	const char *label =
@@ -150,21 +149,21 @@ static void check_line(struct lab_view *s, struct tui *app, const struct tui_ent
 	    "%s %s%s%s", e->style == TUI_STYLE_OK ? "✓" : "✗", label != NULL ? label : e->text.buf,
 	    e->detail != NULL ? " — " : "", e->detail != NULL ? e->detail : "");
 
-	tui_doc_wrap(&s->doc, e->style, -1, "", "  ", line);
+	tui_doc_wrap(&v->doc, e->style, -1, "", "  ", line);
 }
 
-static void transcript(struct lab_view *s, struct tui *app, const struct tui_transcript *t)
+static void transcript(struct tui_view *v, struct tui *app, const struct tui_transcript *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const struct tui_entry *e = &t->items[i];
 
 		if (e->check >= 0)
-			check_line(s, app, e);
+			check_line(v, app, e);
 		else if (e->style == TUI_STYLE_OUTPUT || e->style == TUI_STYLE_CODE)
-			tui_doc_verbatim(&s->doc, e->style, -1, e->style == TUI_STYLE_OUTPUT ? "  " : "",
+			tui_doc_verbatim(&v->doc, e->style, -1, e->style == TUI_STYLE_OUTPUT ? "  " : "",
 			                 e->text.buf, e->text.len, true);
 		else
-			tui_doc_wrap(&s->doc, e->style, -1, "", "  ", e->text.buf);
+			tui_doc_wrap(&v->doc, e->style, -1, "", "  ", e->text.buf);
 	}
 }
 
@@ -177,50 +176,50 @@ static const char *what_now(const struct sz_live_lab *l, const struct sz_lab_ste
 	return _("Do it in the lab's shell (!), then press Enter to check. h gives a hint, s the solution.");
 }
 
-static void current_step(struct lab_view *s, struct tui *app, const struct sz_step_text *t)
+static void current_step(struct tui_view *v, struct tui *app, const struct sz_step_text *t)
 {
 	struct tui_lab *tl = app->lab;
 	const struct sz_live_lab *l = &tl->live;
 	const struct sz_lab_step *step = sz_live_lab_step(l);
 
 	/* TRANSLATORS: a lab step's heading: "Step 2 of 5: task" */
-	tui_doc_linef(&s->doc, TUI_STYLE_HEADING, -1, _("Step %zu of %zu: %s"), l->step + 1, l->lab->n_steps,
+	tui_doc_linef(&v->doc, TUI_STYLE_HEADING, -1, _("Step %zu of %zu: %s"), l->step + 1, l->lab->n_steps,
 	              kind_name(step->kind));
-	tui_doc_wrap(&s->doc, TUI_STYLE_BODY, -1, "", "",
+	tui_doc_wrap(&v->doc, TUI_STYLE_BODY, -1, "", "",
 	             t != NULL ? t->text : _("[this text is missing in this language]"));
-	hints(s, l, t);
-	tui_doc_blank(&s->doc);
-	tui_doc_wrap(&s->doc, TUI_STYLE_DIM, -1, "", "", what_now(l, step));
-	tui_doc_blank(&s->doc);
-	transcript(s, app, &tl->transcripts[l->step]);
+	hints(v, l, t);
+	tui_doc_blank(&v->doc);
+	tui_doc_wrap(&v->doc, TUI_STYLE_DIM, -1, "", "", what_now(l, step));
+	tui_doc_blank(&v->doc);
+	transcript(v, app, &tl->transcripts[l->step]);
 	if (!tl->streaming)
-		verdict(s, l);
+		verdict(v, l);
 	if (l->passed[l->step] && t != NULL && t->explain != NULL && !tl->streaming) {
-		tui_doc_blank(&s->doc);
-		tui_doc_wrap(&s->doc, TUI_STYLE_TIP, -1, "", "", t->explain);
+		tui_doc_blank(&v->doc);
+		tui_doc_wrap(&v->doc, TUI_STYLE_TIP, -1, "", "", t->explain);
 	}
 	if (sz_live_lab_finished(l) && !tl->streaming) {
-		tui_doc_blank(&s->doc);
+		tui_doc_blank(&v->doc);
 		tui_doc_wrap(
-		    &s->doc, TUI_STYLE_OK, -1, "", "",
+		    &v->doc, TUI_STYLE_OK, -1, "", "",
 		    _("Every step of this lab is done. Esc leaves the lab and removes its container."));
 	}
 }
 
-static void layout_live(struct lab_view *s, struct tui *app)
+static void layout_live(struct tui_view *v, struct tui *app)
 {
 	const struct sz_live_lab *l = &app->lab->live;
 	const struct sz_lab_text *texts = sz_live_lab_texts(l, &app->tutor.course);
 
 	/* TRANSLATORS: the heading of a lab in play: "Lab cgroups/memory-kill: Eat too much, get killed" */
-	tui_doc_linef(&s->doc, TUI_STYLE_TITLE, -1, _("Lab %s: %s"), l->lab->name,
+	tui_doc_linef(&v->doc, TUI_STYLE_TITLE, -1, _("Lab %s: %s"), l->lab->name,
 	              texts != NULL ? texts->title : "");
 	if (texts != NULL)
-		tui_doc_wrap(&s->doc, TUI_STYLE_DIM, -1, "", "", texts->intro);
-	tui_doc_blank(&s->doc);
-	step_list(s, app, texts);
-	tui_doc_blank(&s->doc);
-	current_step(s, app, sz_live_lab_step_text(l, &app->tutor.course));
+		tui_doc_wrap(&v->doc, TUI_STYLE_DIM, -1, "", "", texts->intro);
+	tui_doc_blank(&v->doc);
+	step_list(v, app, texts);
+	tui_doc_blank(&v->doc);
+	current_step(v, app, sz_live_lab_step_text(l, &app->tutor.course));
 }
 
 static void layout(struct tui_view *v, struct tui *app, int cols)
@@ -228,11 +227,11 @@ static void layout(struct tui_view *v, struct tui *app, int cols)
 	struct lab_view *s = v->state;
 	struct tui_lab *tl = tui_lab_get(app);
 
-	tui_doc_reset(&s->doc, (size_t)cols);
+	tui_doc_reset(&v->doc, (size_t)cols);
 	if (tl->up)
-		layout_live(s, app);
+		layout_live(v, app);
 	else
-		layout_choose(s, app);
+		layout_choose(v, app);
 	if (tl->streaming)
 		s->to_end = true;
 }
@@ -240,16 +239,15 @@ static void layout(struct tui_view *v, struct tui *app, int cols)
 static void draw(struct tui_view *v, struct tui *app, struct tui_pane *p)
 {
 	struct lab_view *s = v->state;
-	long cursor = tui_doc_find(&s->doc, TAG_CURSOR);
+	long cursor = tui_doc_find(&v->doc, TAG_CURSOR);
 
-	s->rows = (size_t)p->rows;
+	v->rows = (size_t)p->rows;
 	if (s->to_end)
-		tui_doc_scroll_to(&s->doc, s->doc.n, s->rows);
-	else if (cursor >= 0 && ((size_t)cursor < s->doc.top || (size_t)cursor >= s->doc.top + s->rows))
-		tui_doc_scroll_to(&s->doc, (size_t)cursor, s->rows);
+		tui_doc_scroll_to(&v->doc, v->doc.n, v->rows);
+	else if (cursor >= 0 && ((size_t)cursor < v->doc.top || (size_t)cursor >= v->doc.top + v->rows))
+		tui_doc_scroll_to(&v->doc, (size_t)cursor, v->rows);
 	s->to_end = false;
-	tui_doc_scroll(&s->doc, 0, s->rows);
-	tui_draw_doc(p, 0, p->rows, &s->doc);
+	tui_view_draw_doc(v, p);
 }
 
 /* ---- requests ------------------------------------------------------------ */
@@ -271,7 +269,7 @@ static void start(struct tui_view *v, struct tui *app)
 	tui_frame(app);
 	if (tui_lab_start(app->lab, lab) == 0)
 		tui_message(app, TUI_STYLE_DIM, "%s", _("The lab is up."));
-	s->doc.top = 0;
+	v->doc.top = 0;
 	v->stale = true;
 }
 
@@ -311,13 +309,12 @@ static void move_step(struct tui *app, bool forward)
 static enum tui_request live_request(struct tui_view *v, struct tui *app, enum tui_request req)
 {
 	struct lab_view *s = v->state;
-	long page = s->rows > 2 ? (long)s->rows - 2 : 1;
 
 	switch (req) {
-	case REQ_UP: tui_doc_scroll(&s->doc, -1, s->rows); return REQ_NONE;
-	case REQ_DOWN: tui_doc_scroll(&s->doc, 1, s->rows); return REQ_NONE;
-	case REQ_PAGE_UP: tui_doc_scroll(&s->doc, -page, s->rows); return REQ_NONE;
-	case REQ_PAGE_DOWN: tui_doc_scroll(&s->doc, page, s->rows); return REQ_NONE;
+	case REQ_UP:
+	case REQ_DOWN:
+	case REQ_PAGE_UP:
+	case REQ_PAGE_DOWN: tui_view_scroll(v, req); return REQ_NONE;
 	case REQ_ENTER: tui_lab_run_step(app->lab); break;
 	case REQ_NEXT: move_step(app, true); break;
 	case REQ_PREV: move_step(app, false); break;
@@ -393,15 +390,7 @@ static char *where(struct tui_view *v, struct tui *app)
 	                   app->lab->live.lab->n_steps);
 }
 
-static void release(struct tui_view *v)
-{
-	struct lab_view *s = v->state;
-
-	tui_doc_release(&s->doc);
-}
-
 const struct tui_view_ops tui_lab_ops = {
-    .name = "lab",
     .keymap = TUI_KEYMAP_LAB,
     .state_size = sizeof(struct lab_view),
     .layout = layout,
@@ -409,5 +398,4 @@ const struct tui_view_ops tui_lab_ops = {
     .request = request,
     .hint = hint,
     .where = where,
-    .release = release,
 };

@@ -248,22 +248,23 @@ static void ran(struct tui_lab *tl, int r)
 	show(tl, true);
 }
 
-void tui_lab_run_step(struct tui_lab *tl)
+/* A demo run or a task's solution typed, its output streamed as it comes. */
+static void play(struct tui_lab *tl, int (*act)(struct sz_live_lab *l))
 {
 	struct sz_live_lab *l = &tl->live;
 
 	clear_transcript(&tl->transcripts[l->step]);
 	tl->streaming = true;
-	ran(tl, sz_live_lab_run_demo(l));
+	ran(tl, act(l));
 	tl->streaming = false;
+}
+
+void tui_lab_run_step(struct tui_lab *tl)
+{
+	play(tl, sz_live_lab_run_demo);
 }
 
 void tui_lab_solve(struct tui_lab *tl)
 {
-	struct sz_live_lab *l = &tl->live;
-
-	clear_transcript(&tl->transcripts[l->step]);
-	tl->streaming = true;
-	ran(tl, sz_live_lab_solve(l));
-	tl->streaming = false;
+	play(tl, sz_live_lab_solve);
 }

@@ -11,12 +11,10 @@
 #define MAX_OPTIONS 26 /* lettered a) to z) */
 
 struct quiz {
-	struct tui_doc doc;
 	size_t question;
 	size_t cursor;  /* the option under the cursor */
 	size_t chapter; /* the chapter question and cursor are for */
 	bool have_chapter;
-	size_t rows;
 };
 
 static const struct sz_question *current(const struct quiz *s, const struct tui *app)
@@ -39,21 +37,22 @@ static int chosen(const struct tui *app, const struct sz_question *q)
 	return sz_progress_answer(&app->tutor.progress, id);
 }
 
-static void option(struct quiz *s, const struct sz_option *o, size_t i, int answer)
+static void option(struct tui_view *v, const struct sz_option *o, size_t i, int answer)
 {
+	const struct quiz *s = v->state;
 	bool picked = answer >= 0 && (size_t)answer == i;
 	const char *mark = !picked ? "  " : o->correct ? "✓ " : "✗ ";
 	cleanup_free char *first =
 	    sz_asprintf("%s%s%c) ", i == s->cursor ? "▸ " : "  ", mark, (char)('a' + i));
 	enum tui_style style = i == s->cursor ? TUI_STYLE_SELECTED : TUI_STYLE_BODY;
 
-	tui_doc_wrap(&s->doc, style, (int)i, first, "       ", o->text);
+	tui_doc_wrap(&v->doc, style, (int)i, first, "       ", o->text);
 	if (picked) {
-		tui_doc_wrap(&s->doc, o->correct ? TUI_STYLE_OK : TUI_STYLE_FAIL, (int)i, "       ",
+		tui_doc_wrap(&v->doc, o->correct ? TUI_STYLE_OK : TUI_STYLE_FAIL, (int)i, "       ",
 		             "       ", o->correct ? _("Right.") : _("Not quite: try another one."));
-		tui_doc_wrap(&s->doc, TUI_STYLE_DIM, (int)i, "       ", "       ", o->why);
+		tui_doc_wrap(&v->doc, TUI_STYLE_DIM, (int)i, "       ", "       ", o->why);
 	}
-	tui_doc_blank(&s->doc);
+	tui_doc_blank(&v->doc);
 }
 
 static void layout(struct tui_view *v, struct tui *app, int cols)
@@ -68,35 +67,35 @@ static void layout(struct tui_view *v, struct tui *app, int cols)
 		s->have_chapter = true;
 		s->question = s->cursor = 0;
 	}
-	tui_doc_reset(&s->doc, (size_t)cols);
+	tui_doc_reset(&v->doc, (size_t)cols);
 	/* TRANSLATORS: the quiz's heading: "Quiz: 3. cgroups: how much you can use" */
-	tui_doc_linef(&s->doc, TUI_STYLE_TITLE, -1, _("Quiz: %u. %s"), ch->number, ch->title);
+	tui_doc_linef(&v->doc, TUI_STYLE_TITLE, -1, _("Quiz: %u. %s"), ch->number, ch->title);
 	/* TRANSLATORS: under the quiz's heading: questions answered right, of all */
-	tui_doc_linef(&s->doc, TUI_STYLE_DIM, -1, _("%zu of %zu answered right"), done, ch->n_quiz);
-	tui_doc_blank(&s->doc);
+	tui_doc_linef(&v->doc, TUI_STYLE_DIM, -1, _("%zu of %zu answered right"), done, ch->n_quiz);
+	tui_doc_blank(&v->doc);
 	if ((q = current(s, app)) == NULL)
 		return;
-	tui_doc_wrap(&s->doc, TUI_STYLE_HEADING, -1, "", "", q->question);
-	tui_doc_blank(&s->doc);
+	tui_doc_wrap(&v->doc, TUI_STYLE_HEADING, -1, "", "", q->question);
+	tui_doc_blank(&v->doc);
 	for (size_t i = 0; i < q->n_options && i < MAX_OPTIONS; i++)
-		option(s, &q->options[i], i, chosen(app, q));
+		option(v, &q->options[i], i, chosen(app, q));
 }
 
 static void draw(struct tui_view *v, struct tui *app, struct tui_pane *p)
 {
 	struct quiz *s = v->state;
-	long cursor = tui_doc_find(&s->doc, (int)s->cursor);
+	long cursor = tui_doc_find(&v->doc, (int)s->cursor);
 	size_t last = cursor;
 
-	s->rows = (size_t)p->rows;
+	v->rows = (size_t)p->rows;
 	/* the cursor's option and what is said about it stay in sight */
-	while (cursor >= 0 && last + 1 < s->doc.n && s->doc.lines[last + 1].tag == (int)s->cursor)
+	while (cursor >= 0 && last + 1 < v->doc.n && v->doc.lines[last + 1].tag == (int)s->cursor)
 		last++;
-	if (cursor >= 0 && last >= s->doc.top + s->rows)
-		tui_doc_scroll_to(&s->doc, last - s->rows + 1, s->rows);
-	if (cursor >= 0 && (size_t)cursor < s->doc.top)
-		tui_doc_scroll_to(&s->doc, (size_t)cursor, s->rows);
-	tui_draw_doc(p, 0, p->rows, &s->doc);
+	if (cursor >= 0 && last >= v->doc.top + v->rows)
+		tui_doc_scroll_to(&v->doc, last - v->rows + 1, v->rows);
+	if (cursor >= 0 && (size_t)cursor < v->doc.top)
+		tui_doc_scroll_to(&v->doc, (size_t)cursor, v->rows);
+	tui_draw_doc(p, 0, p->rows, &v->doc);
 }
 
 static void answer(struct tui_view *v, struct tui *app)
@@ -123,7 +122,7 @@ static void move_question(struct tui_view *v, struct tui *app, long delta)
 	}
 	s->question = (size_t)to;
 	s->cursor = 0;
-	s->doc.top = 0;
+	v->doc.top = 0;
 	v->stale = true;
 }
 
@@ -167,15 +166,7 @@ static char *where(struct tui_view *v, struct tui *app)
 	return sz_asprintf(_("question %zu/%zu"), s->question + 1, sz_tutor_chapter(&app->tutor)->n_quiz);
 }
 
-static void release(struct tui_view *v)
-{
-	struct quiz *s = v->state;
-
-	tui_doc_release(&s->doc);
-}
-
 const struct tui_view_ops tui_quiz_ops = {
-    .name = "quiz",
     .keymap = TUI_KEYMAP_GENERIC,
     .state_size = sizeof(struct quiz),
     .layout = layout,
@@ -183,5 +174,4 @@ const struct tui_view_ops tui_quiz_ops = {
     .request = request,
     .hint = hint,
     .where = where,
-    .release = release,
 };

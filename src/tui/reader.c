@@ -8,13 +8,10 @@
 #include "common/util.h"
 #include "common/wrap.h"
 #include "tui/app.h"
-#include "tui/draw.h"
 
 #define TAG_END (-2) /* the lines after the last section */
 
 struct reader {
-	struct tui_doc doc;
-	size_t rows;            /* the pane's height at the last draw */
 	bool scroll_to_section; /* after a layout: show the tutor's section */
 };
 
@@ -72,29 +69,29 @@ static void layout(struct tui_view *v, struct tui *app, int cols)
 	/* TRANSLATORS: before a chapter's summary: "In one sentence: a cgroup puts a ceiling..." */
 	cleanup_free char *summary = sz_asprintf("%s %s", _("In one sentence:"), ch->summary);
 
-	tui_doc_reset(&s->doc, (size_t)cols);
-	tui_doc_wrap(&s->doc, TUI_STYLE_TITLE, 0, "", "", title);
-	tui_doc_blank(&s->doc);
-	tui_doc_wrap(&s->doc, TUI_STYLE_DIM, 0, "", "", summary);
-	tui_doc_line(&s->doc, TUI_STYLE_BODY, 0, "");
+	tui_doc_reset(&v->doc, (size_t)cols);
+	tui_doc_wrap(&v->doc, TUI_STYLE_TITLE, 0, "", "", title);
+	tui_doc_blank(&v->doc);
+	tui_doc_wrap(&v->doc, TUI_STYLE_DIM, 0, "", "", summary);
+	tui_doc_line(&v->doc, TUI_STYLE_BODY, 0, "");
 	/* each block ends with a blank line: none is needed before a heading */
 	for (size_t i = 0; i < ch->n_sections; i++) {
 		const struct sz_section *sec = &ch->sections[i];
 
-		tui_doc_wrap(&s->doc, TUI_STYLE_HEADING, (int)i, "", "", sec->title);
-		tui_doc_line(&s->doc, TUI_STYLE_BODY, (int)i, "");
+		tui_doc_wrap(&v->doc, TUI_STYLE_HEADING, (int)i, "", "", sec->title);
+		tui_doc_line(&v->doc, TUI_STYLE_BODY, (int)i, "");
 		for (size_t b = 0; b < sec->n_blocks; b++)
-			block(&s->doc, (int)i, &sec->blocks[b]);
+			block(&v->doc, (int)i, &sec->blocks[b]);
 	}
-	footer(&s->doc, ch, app->tutor.chapter + 1 == app->tutor.course.n_chapters);
+	footer(&v->doc, ch, app->tutor.chapter + 1 == app->tutor.course.n_chapters);
 	s->scroll_to_section = true;
 }
 
 /* The first line of section i: its heading (for the first section, the
  * chapter's title: the top). */
-static size_t section_line(const struct reader *s, size_t i)
+static size_t section_line(const struct tui_view *v, size_t i)
 {
-	long at = i == 0 ? 0 : tui_doc_find(&s->doc, (int)i);
+	long at = i == 0 ? 0 : tui_doc_find(&v->doc, (int)i);
 
 	return at < 0 ? 0 : (size_t)at;
 }
@@ -102,14 +99,14 @@ static size_t section_line(const struct reader *s, size_t i)
 /* The tutor follows what is read: the section at the top of the pane (at
  * the end, a later one whose heading is shown stays), and the chapter is
  * read once its end has been shown. */
-static void follow(struct reader *s, struct tui *app)
+static void follow(struct tui_view *v, struct tui *app)
 {
-	size_t top = s->doc.top;
-	int tag = top < s->doc.n ? s->doc.lines[top].tag : 0;
-	bool at_end = tui_doc_at_end(&s->doc, s->rows);
+	size_t top = v->doc.top;
+	int tag = top < v->doc.n ? v->doc.lines[top].tag : 0;
+	bool at_end = tui_doc_at_end(&v->doc, v->rows);
 	bool changed = false;
 
-	if (at_end && (size_t)tag < app->tutor.section && section_line(s, app->tutor.section) >= top)
+	if (at_end && (size_t)tag < app->tutor.section && section_line(v, app->tutor.section) >= top)
 		tag = (int)app->tutor.section;
 	if (tag >= 0 && (size_t)tag != app->tutor.section) {
 		sz_tutor_goto_index(&app->tutor, app->tutor.chapter, (size_t)tag);
@@ -128,18 +125,17 @@ static void draw(struct tui_view *v, struct tui *app, struct tui_pane *p)
 {
 	struct reader *s = v->state;
 
-	s->rows = (size_t)p->rows;
+	v->rows = (size_t)p->rows;
 	if (s->scroll_to_section) {
-		tui_doc_scroll_to(&s->doc, section_line(s, app->tutor.section), s->rows);
+		tui_doc_scroll_to(&v->doc, section_line(v, app->tutor.section), v->rows);
 		s->scroll_to_section = false;
 	}
-	tui_doc_scroll(&s->doc, 0, s->rows);
-	tui_draw_doc(p, 0, p->rows, &s->doc);
-	follow(s, app);
+	tui_view_draw_doc(v, p);
+	follow(v, app);
 }
 
 /* n and p: the next section (or chapter) with the tutor, then show it. */
-static void step(struct reader *s, struct tui *app, bool forward)
+static void step(struct tui_view *v, struct tui *app, bool forward)
 {
 	size_t chapter = app->tutor.chapter;
 	bool moved = forward ? sz_tutor_next(&app->tutor) : sz_tutor_prev(&app->tutor);
@@ -153,30 +149,22 @@ static void step(struct reader *s, struct tui *app, bool forward)
 	if (app->tutor.chapter != chapter)
 		tui_model_changed(app);
 	else
-		tui_doc_scroll_to(&s->doc, section_line(s, app->tutor.section), s->rows);
+		tui_doc_scroll_to(&v->doc, section_line(v, app->tutor.section), v->rows);
 	tui_save(app);
 }
 
 static enum tui_request request(struct tui_view *v, struct tui *app, enum tui_request req)
 {
-	struct reader *s = v->state;
-	long page = s->rows > 2 ? (long)s->rows - 2 : 1;
-
 	switch (req) {
-	case REQ_UP: tui_doc_scroll(&s->doc, -1, s->rows); break;
-	case REQ_DOWN: tui_doc_scroll(&s->doc, 1, s->rows); break;
-	case REQ_PAGE_UP: tui_doc_scroll(&s->doc, -page, s->rows); break;
-	case REQ_PAGE_DOWN:
-	case REQ_ENTER: tui_doc_scroll(&s->doc, page, s->rows); break;
-	case REQ_TOP: tui_doc_scroll_to(&s->doc, 0, s->rows); break;
-	case REQ_BOTTOM: tui_doc_scroll_to(&s->doc, s->doc.n, s->rows); break;
-	case REQ_NEXT: step(s, app, true); return REQ_NONE;
-	case REQ_PREV: step(s, app, false); return REQ_NONE;
-	default: return req;
+	case REQ_NEXT: step(v, app, true); return REQ_NONE;
+	case REQ_PREV: step(v, app, false); return REQ_NONE;
+	default: break;
 	}
+	if (!tui_view_scroll(v, req == REQ_ENTER ? REQ_PAGE_DOWN : req))
+		return req;
 	/* now, not at the next frame: keys may come faster than frames */
 	if (!v->stale)
-		follow(s, app);
+		follow(v, app);
 	return REQ_NONE;
 }
 
@@ -193,15 +181,7 @@ static char *where(struct tui_view *v, struct tui *app)
 	return sz_asprintf(_("section %zu/%zu"), app->tutor.section + 1, ch->n_sections);
 }
 
-static void release(struct tui_view *v)
-{
-	struct reader *s = v->state;
-
-	tui_doc_release(&s->doc);
-}
-
 const struct tui_view_ops tui_reader_ops = {
-    .name = "reader",
     .keymap = TUI_KEYMAP_GENERIC,
     .state_size = sizeof(struct reader),
     .layout = layout,
@@ -209,5 +189,4 @@ const struct tui_view_ops tui_reader_ops = {
     .request = request,
     .hint = hint,
     .where = where,
-    .release = release,
 };

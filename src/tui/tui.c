@@ -103,7 +103,10 @@ static void draw_view(struct tui *app, enum tui_view_id id, struct tui_pane *p)
 	}
 	v->stale = false;
 	tui_draw_clear(p);
-	v->ops->draw(v, app, p);
+	if (v->ops->draw != NULL)
+		v->ops->draw(v, app, p);
+	else
+		tui_view_draw_doc(v, p);
 }
 
 static const char *lang_name(const char *lang)
@@ -283,6 +286,7 @@ static void views_init(struct tui *app)
 	for (int i = 0; i < TUI_VIEW_COUNT; i++) {
 		app->views[i].ops = view_ops[i];
 		app->views[i].state = sz_xcalloc(1, view_ops[i]->state_size);
+		tui_doc_init(&app->views[i].doc);
 		app->views[i].stale = true;
 	}
 	app->page = TUI_VIEW_READER;
@@ -291,8 +295,7 @@ static void views_init(struct tui *app)
 static void views_release(struct tui *app)
 {
 	for (int i = 0; i < TUI_VIEW_COUNT; i++) {
-		if (app->views[i].ops->release != NULL)
-			app->views[i].ops->release(&app->views[i]);
+		tui_doc_release(&app->views[i].doc);
 		free(app->views[i].state);
 	}
 }

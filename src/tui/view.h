@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "tui/display.h"
+#include "tui/doc.h"
 #include "tui/keymap.h"
 
 struct tui;
@@ -28,12 +29,12 @@ enum tui_view_id {
  * the course: the course is loaded again when the language changes.
  */
 struct tui_view_ops {
-	const char *name; /* "reader": for debugging, never shown */
 	enum tui_keymap keymap;
 	size_t state_size; /* zeroed state, freed with the view */
 	/* Lay out again for a pane cols wide: the chapter, the language or the
 	 * width changed. May be NULL. */
 	void (*layout)(struct tui_view *v, struct tui *app, int cols);
+	/* NULL: the view's doc, scrolled (tui_view_draw_doc). */
 	void (*draw)(struct tui_view *v, struct tui *app, struct tui_pane *p);
 	/* Handle req: REQ_NONE when done, else a request for the app. */
 	enum tui_request (*request)(struct tui_view *v, struct tui *app, enum tui_request req);
@@ -45,8 +46,6 @@ struct tui_view_ops {
 	/* The view's place in the title line ("Quiz 2/4"), translated; the
 	 * caller frees it. May be NULL. */
 	char *(*where)(struct tui_view *v, struct tui *app);
-	/* Free what the state holds (not the state). May be NULL. */
-	void (*release)(struct tui_view *v);
 };
 
 struct tui_view {
@@ -54,7 +53,18 @@ struct tui_view {
 	void *state;
 	bool stale; /* lay out before the next draw */
 	int cols;   /* the width it was laid out for */
+	/* What the view shows, laid out by its layout (tig's view lines); a
+	 * view that draws no doc leaves it empty. Freed with the view. */
+	struct tui_doc doc;
+	size_t rows; /* the pane's height at the last draw */
 };
+
+/* v's doc on the pane, its top kept within the lines. */
+void tui_view_draw_doc(struct tui_view *v, struct tui_pane *p);
+
+/* The scrolling requests on v's doc (a page: the pane less two lines):
+ * true when req was one of them (up, down, page up and down, top, bottom). */
+bool tui_view_scroll(struct tui_view *v, enum tui_request req);
 
 extern const struct tui_view_ops tui_chapters_ops;
 extern const struct tui_view_ops tui_reader_ops;
