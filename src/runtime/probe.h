@@ -256,7 +256,6 @@ void sz_probe_release(struct sz_probe *probe);
  * inside a struct sz_probe; alone, free its char * fields (or use the
  * matching _release). */
 void sz_probe_user(struct sz_probe_user *user, const char *root);
-void sz_probe_kernel(struct sz_probe_kernel *kernel);
 void sz_probe_virt(struct sz_probe_virt *virt, const char *root);
 void sz_probe_virt_release(struct sz_probe_virt *virt);
 void sz_probe_userns_knobs(struct sz_probe_userns_knobs *knobs, const char *root);
