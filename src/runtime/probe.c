@@ -299,6 +299,7 @@ static char *self_exe(void)
 int sz_probe_run(struct sz_probe *p, const struct sz_probe_options *opts, sz_error_t *err)
 {
 	memset(p, 0, sizeof(*p));
+	p->words = opts->words;
 	sz_probe_user(&p->user, opts->root);
 	p->exe = self_exe();
 	sz_probe_kernel(&p->kernel);
