@@ -34,6 +34,18 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* How a user of `stanza run` asks for what a missing piece disables: the
+ * probe names the limit, doctor words it. */
+static const struct sz_probe_words run_words = {
+    .limit =
+        {
+            [SZ_LIMIT_MEMORY] = "stanza run --memory",
+            [SZ_LIMIT_PIDS] = "stanza run --pids",
+            [SZ_LIMIT_CPU] = "stanza run --cpus",
+        },
+    .read_only = "stanza run --read-only",
+};
+
 /* ---- the table -------------------------------------------------------- */
 
 /* Columns on a terminal, for translated words with accents. */
@@ -209,6 +221,7 @@ int cmd_doctor(struct sz_cli *cli, int argc, char **argv)
 	}
 	sz_probe_options_init(&opts);
 	opts.images_dir = cli->data.images;
+	opts.words = &run_words;
 	opts.scratch_dir = scratch = runtime_scratch(cli->data.images, &state_note);
 	fflush(stdout); /* the trials fork */
 	if (sz_probe_run(&probe, &opts, &err) < 0) {

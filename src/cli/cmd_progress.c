@@ -52,11 +52,13 @@ static void usage(FILE *out)
 /* sz_error_say's arguments; the status of a bad option. */
 #define bad_option(...) (sz_error_say(__VA_ARGS__), SZ_EXIT_USAGE)
 
-/* 0, or SZ_EXIT_USAGE after an error. */
+/* 0, or SZ_EXIT_USAGE after an error. No sub-commands, so no
+ * sz_cli_dispatch: forgetting is an option of the one thing progress
+ * does, with --json still saying how the result is shown. */
 static int parse_args(int argc, char **argv, struct progress_args *a)
 {
 	for (int i = 1; i < argc; i++) {
-		int r = sz_cli_lang_option(argc, argv, &i, &a->lang);
+		int r = sz_cli_common_option(argc, argv, &i, &a->lang, &a->help);
 
 		if (r < 0)
 			return SZ_EXIT_USAGE;
@@ -72,8 +74,6 @@ static int parse_args(int argc, char **argv, struct progress_args *a)
 			a->reset = argv[++i];
 		} else if (sz_str_has_prefix(argv[i], "--reset=")) {
 			a->reset = argv[i] + strlen("--reset=");
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			a->help = true;
 		} else {
 			return bad_option(
 			    _("unexpected '%s' for 'stanza progress' (see 'stanza progress --help')"),

@@ -27,10 +27,6 @@ void sz_check_release(struct sz_check *check);
 bool sz_lab_load_uint(struct sz_loader *ld, const struct sz_ynode *value, const char *key, uint64_t min,
                       uint64_t max, uint64_t *out);
 
-/* A POSIX extended regular expression, compiled into *re. Returns false
- * after reporting the problem: sz_lab_regex_problem's, else regerror's. */
-bool sz_lab_load_regex(struct sz_loader *ld, const struct sz_ynode *value, const char *key, regex_t *re);
-
 /* Why regcomp(3) must not be given the extended regular expression re,
  * translated and for the caller to free: it would take too long (stacked
  * repetitions, deep groups, large counts, too much once written out).

@@ -51,7 +51,10 @@ bool sz_lab_load_uint(struct sz_loader *ld, const struct sz_ynode *value, const 
 	return true;
 }
 
-bool sz_lab_load_regex(struct sz_loader *ld, const struct sz_ynode *value, const char *key, regex_t *re)
+/* A POSIX extended regular expression, compiled into *re. Returns false
+ * after reporting the problem: sz_lab_regex_problem's, else regerror's. */
+static bool sz_lab_load_regex(struct sz_loader *ld, const struct sz_ynode *value, const char *key,
+                              regex_t *re)
 {
 	cleanup_free char *problem = NULL;
 	size_t size;

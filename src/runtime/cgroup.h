@@ -100,11 +100,8 @@ struct sz_cgroup_place {
 /* The user as written in directory names and commands: the name when it is
  * plain, else the uid. */
 char *sz_cgroup_user_token(const char *name, uid_t euid);
-/* The base for controller c relative to its mount ("" for the root), or NULL
- * with *why saying where it looked and why that will not do. */
-char *sz_cgroup_user_base(const struct sz_cgroup_layout *layout, enum sz_controller c,
-                          const struct sz_cgroup_user *user, struct sz_cgroup_place *why);
-/* Every controller's base (sz_cgroup_user_base), and why[c] for each: what
+/* Every controller's base relative to its mount ("" for the root), or NULL
+ * with why[c] saying where it looked and why that will not do: what
  * `stanza doctor` shows and where the runtime makes groups, one answer.
  * The caller frees each base and releases why with sz_cgroup_places_release. */
 void sz_cgroup_user_bases(const struct sz_cgroup_layout *layout, const struct sz_cgroup_user *user,

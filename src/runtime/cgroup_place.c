@@ -107,8 +107,10 @@ static bool v2_enabled(const char *dir, enum sz_controller c)
 	return false;
 }
 
-char *sz_cgroup_user_base(const struct sz_cgroup_layout *layout, enum sz_controller c,
-                          const struct sz_cgroup_user *user, struct sz_cgroup_place *why)
+/* The base for controller c relative to its mount ("" for the root), or NULL
+ * with *why saying where it looked and why that will not do. */
+static char *sz_cgroup_user_base(const struct sz_cgroup_layout *layout, enum sz_controller c,
+                                 const struct sz_cgroup_user *user, struct sz_cgroup_place *why)
 {
 	bool v2 = sz_cgroup_layout_on_v2(layout, c);
 	cleanup_free char *rel = NULL;
@@ -184,7 +186,9 @@ static void user_bases(const struct sz_cgroup_layout *layout, bool rootless, cha
 	sz_cgroup_places_release(why);
 }
 
-int sz_cgroup_enter_own_leaf(const struct sz_cgroup_layout *layout, const char *base, sz_error_t *err)
+/* Rootless v2: move stanza into <base>/stanza-self-<pid> (once), so that base
+ * holds no process and may enable controllers for the containers beside it. */
+static int sz_cgroup_enter_own_leaf(const struct sz_cgroup_layout *layout, const char *base, sz_error_t *err)
 {
 	cleanup_free char *leaf =
 	    sz_asprintf("%s/%s/stanza-self-%ld", layout->v2_mount, base, (long)getpid());

@@ -118,10 +118,9 @@ void sz_trace(const struct sz_container *c, const char *fmt, ...) __attribute__(
 
 /* The child side, from clone to execve. Never returns. */
 __attribute__((noreturn)) void sz_child_main(struct sz_container *c);
-/* The exec side (exec.c, child.c): the helper joins the cgroup and, through
- * PID 1's pidfd, the namespaces, then forks (CLONE_PARENT) the process that
- * sz_child_exec_main sets up like a fresh run's command. Never return. */
-__attribute__((noreturn)) void sz_exec_helper_main(struct sz_container *c, int pidfd, int ns_flags);
+/* The exec side (child.c): the process exec.c's helper forks (CLONE_PARENT)
+ * after joining the cgroup and, through PID 1's pidfd, the namespaces; set
+ * up like a fresh run's command. Never returns. */
 __attribute__((noreturn)) void sz_child_exec_main(struct sz_container *c);
 
 /* Mounts, run in the child inside its new mount namespace: assemble the root
@@ -141,13 +140,9 @@ int sz_load_seccomp(struct sz_container *c, sz_error_t *err);
 int sz_apply_seccomp(struct sz_container *c, int fd, sz_error_t *err);
 
 /* State directories: per-user root, per-container directory with a held lock. */
-int sz_state_root_open(const char *state_root, sz_error_t *err);
 int sz_state_create(const char *state_root, char **id_out, char **dir_out, int *lock_fd_out, sz_error_t *err);
 int sz_state_remove(const char *state_root, const char *id, sz_error_t *err);
 
-/* Rootless v2: move stanza into <base>/stanza-self-<pid> (once), so that base
- * holds no process and may enable controllers for the containers beside it. */
-int sz_cgroup_enter_own_leaf(const struct sz_cgroup_layout *layout, const char *base, sz_error_t *err);
 /* Remove the empty stanza-self-<pid> leaves in dir (absolute) of stanzas
  * that have exited. */
 void sz_cgroup_collect_leaves(const char *dir);

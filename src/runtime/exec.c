@@ -82,7 +82,10 @@ static void prefer_for_oom_kill(struct sz_container *c)
 		sz_trace(c, "exec: cannot raise oom_score_adj: %s", strerror(errno));
 }
 
-void sz_exec_helper_main(struct sz_container *c, int pidfd, int flags)
+/* The helper: joins the cgroup and, through PID 1's pidfd, the namespaces,
+ * then forks (CLONE_PARENT) the process sz_child_exec_main sets up. Never
+ * returns. */
+__attribute__((noreturn)) static void sz_exec_helper_main(struct sz_container *c, int pidfd, int flags)
 {
 	sz_error_t err = NULL;
 	char text[32];

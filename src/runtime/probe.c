@@ -91,7 +91,8 @@ char *probe_detach_text(struct sz_buf *b)
 	return sz_buf_detach(b, NULL);
 }
 
-bool probe_line_has_word(const char *line, const char *word)
+/* Whether line (up to its newline) has word as a whole, blank-separated token. */
+static bool probe_line_has_word(const char *line, const char *word)
 {
 	size_t n = strlen(word);
 	const char *p = line;
@@ -219,7 +220,7 @@ void sz_probe_user(struct sz_probe_user *user, const char *root)
 		user->cap_sys_admin = (strtoull(capeff, NULL, 16) >> CAP_SYS_ADMIN_BIT) & 1;
 }
 
-void sz_probe_kernel(struct sz_probe_kernel *kernel)
+static void sz_probe_kernel(struct sz_probe_kernel *kernel)
 {
 	struct utsname u;
 
@@ -298,6 +299,7 @@ static char *self_exe(void)
 int sz_probe_run(struct sz_probe *p, const struct sz_probe_options *opts, sz_error_t *err)
 {
 	memset(p, 0, sizeof(*p));
+	p->words = opts->words;
 	sz_probe_user(&p->user, opts->root);
 	p->exe = self_exe();
 	sz_probe_kernel(&p->kernel);

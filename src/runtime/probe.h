@@ -34,14 +34,27 @@
  * temporary directories are removed.
  */
 
+/*
+ * How the caller's user asks for what a missing piece disables, for the
+ * findings' words: each limit (by enum sz_cgroup_limit_id) and a read-only
+ * root, "stanza run --memory" and "stanza run --read-only" in `stanza
+ * doctor`. The runtime names them; a NULL entry (or a NULL pointer to this)
+ * takes its own names: "the memory limit", "a read-only root".
+ */
+struct sz_probe_words {
+	const char *limit[SZ_LIMIT_COUNT];
+	const char *read_only;
+};
+
 struct sz_probe_options {
-	const char *root;        /* prefix for every host file read; "" on a real host */
-	const char *images_dir;  /* directory of images; NULL: the image is not checked */
-	const char *image;       /* image name, "busybox" */
-	const char *scratch_dir; /* where the overlay and proc trials make temporary
-	                            directories; NULL: $TMPDIR, else /tmp */
-	const char *command;     /* the command quoted in fixes, "stanza ..." */
-	bool trials;             /* fork and really try namespaces and overlayfs */
+	const char *root;                   /* prefix for every host file read; "" on a real host */
+	const char *images_dir;             /* directory of images; NULL: the image is not checked */
+	const char *image;                  /* image name, "busybox" */
+	const char *scratch_dir;            /* where the overlay and proc trials make temporary
+	                                       directories; NULL: $TMPDIR, else /tmp */
+	const char *command;                /* the command quoted in fixes, "stanza ..." */
+	const struct sz_probe_words *words; /* NULL: the runtime's names */
+	bool trials;                        /* fork and really try namespaces and overlayfs */
 };
 
 void sz_probe_options_init(struct sz_probe_options *opts);
@@ -225,6 +238,7 @@ struct sz_probe {
 	struct sz_probe_cgroup cgroup;
 	struct sz_probe_seccomp seccomp;
 	struct sz_probe_image image;
+	const struct sz_probe_words *words; /* the options', borrowed: how findings name a limit */
 
 	struct sz_probe_finding findings[SZ_PROBE_MAX_FINDINGS];
 	size_t n_findings;
@@ -256,7 +270,6 @@ void sz_probe_release(struct sz_probe *probe);
  * inside a struct sz_probe; alone, free its char * fields (or use the
  * matching _release). */
 void sz_probe_user(struct sz_probe_user *user, const char *root);
-void sz_probe_kernel(struct sz_probe_kernel *kernel);
 void sz_probe_virt(struct sz_probe_virt *virt, const char *root);
 void sz_probe_virt_release(struct sz_probe_virt *virt);
 void sz_probe_userns_knobs(struct sz_probe_userns_knobs *knobs, const char *root);

@@ -28,9 +28,6 @@ bool probe_host_exists(const char *root, const char *path);
  * empty, else the detached string. b is re-initialised either way. */
 char *probe_detach_text(struct sz_buf *b);
 
-/* Whether line (up to its newline) has word as a whole, blank-separated token. */
-bool probe_line_has_word(const char *line, const char *word);
-
 /* Characters a POSIX shell takes literally. */
 #define PROBE_SHELL_SAFE "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 

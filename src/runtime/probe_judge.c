@@ -115,13 +115,33 @@ static void judge_host(struct sz_probe *p)
 
 /* ---- cgroups ---------------------------------------------------------- */
 
-static const char *const controller_disables[SZ_CTRL_COUNT] = {
-    [SZ_CTRL_MEMORY] = N_("stanza run --memory is refused; labs that need memory limits are skipped"),
-    [SZ_CTRL_PIDS] = N_("stanza run --pids is refused; labs that need a process limit are skipped"),
-    [SZ_CTRL_CPU] = N_("stanza run --cpus is refused; labs that need a CPU limit are skipped"),
-    [SZ_CTRL_CPUACCT] =
-        N_("the CPU time a container used cannot be measured; labs that check it are skipped"),
-};
+/* What a controller nobody may use disables, its limit named in the
+ * caller's words. */
+static char *controller_disables(const struct sz_probe *p, enum sz_controller c)
+{
+	const char *const *words = p->words != NULL ? p->words->limit : NULL;
+
+	switch (c) {
+	case SZ_CTRL_MEMORY:
+		/* TRANSLATORS: %s is the limit as the user sets it: "stanza run --memory" (in `stanza
+		 * doctor`), else "the memory limit". */
+		return sz_asprintf(_("%s is refused; labs that need memory limits are skipped"),
+		                   sz_cgroup_limit_words(words, SZ_LIMIT_MEMORY));
+	case SZ_CTRL_PIDS:
+		/* TRANSLATORS: %s: "stanza run --pids", else "the pids limit". */
+		return sz_asprintf(_("%s is refused; labs that need a process limit are skipped"),
+		                   sz_cgroup_limit_words(words, SZ_LIMIT_PIDS));
+	case SZ_CTRL_CPU:
+		/* TRANSLATORS: %s: "stanza run --cpus", else "the cpu limit". */
+		return sz_asprintf(_("%s is refused; labs that need a CPU limit are skipped"),
+		                   sz_cgroup_limit_words(words, SZ_LIMIT_CPU));
+	case SZ_CTRL_CPUACCT:
+		return sz_xstrdup(
+		    _("the CPU time a container used cannot be measured; labs that check it are skipped"));
+	case SZ_CTRL_COUNT: break;
+	}
+	return NULL;
+}
 
 static char *cgroup_mode_detail(const struct sz_probe_cgroup *cg)
 {
@@ -143,11 +163,9 @@ static void judge_cgroup_mode(struct sz_probe *p)
 	cleanup_buf struct sz_buf names = SZ_BUF_INIT;
 
 	if (cg->mode == SZ_CGROUP_NONE) {
-		probe_add_finding(
-		    p, "cgroup", SZ_PROBE_MISSING, steal_pointer(&mode),
-		    sz_xstrdup(_("every limit (--memory, --pids, --cpus) is refused; labs that need one are "
-		                 "skipped")),
-		    NULL);
+		probe_add_finding(p, "cgroup", SZ_PROBE_MISSING, steal_pointer(&mode),
+		                  sz_xstrdup(_("every limit is refused; labs that need one are skipped")),
+		                  NULL);
 		return;
 	}
 	sz_buf_adds(&detail, mode);
@@ -211,7 +229,7 @@ static void judge_controllers(struct sz_probe *p)
 		char *disables = NULL;
 
 		if (status == SZ_PROBE_MISSING)
-			disables = sz_xstrdup(_(controller_disables[c]));
+			disables = controller_disables(p, c);
 		else if (status == SZ_PROBE_WARN)
 			disables = sz_xstrdup(_("a memory limit can be exceeded by swapping"));
 		probe_add_finding(p, names[c], status, detail, disables, NULL);

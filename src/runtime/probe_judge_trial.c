@@ -156,6 +156,13 @@ void probe_judge_userns(struct sz_probe *p)
 	                    "refused"));
 }
 
+static const char *read_only_words(const struct sz_probe *p)
+{
+	if (p->words != NULL && p->words->read_only != NULL)
+		return p->words->read_only;
+	return _("a read-only root");
+}
+
 void probe_judge_overlay(struct sz_probe *p)
 {
 	const char *where = p->user.root ? "" : _(", inside a user namespace");
@@ -185,9 +192,10 @@ void probe_judge_overlay(struct sz_probe *p)
 	} else if (!p->user.root && (p->kernel.major < 5 || (p->kernel.major == 5 && p->kernel.minor < 11))) {
 		sz_buf_addf(&detail, "; %s", _("overlay inside a user namespace needs Linux 5.11"));
 	}
-	probe_add_finding(
-	    p, "overlay", SZ_PROBE_MISSING, sz_buf_detach(&detail, NULL),
-	    sz_xstrdup(
-	        _("the image cannot get a throwaway writable layer: only stanza run --read-only works")),
-	    probe_detach_text(&fix));
+	/* TRANSLATORS: %s is how the user asks for it: "stanza run --read-only" (in `stanza doctor`),
+	 * else "a read-only root". */
+	probe_add_finding(p, "overlay", SZ_PROBE_MISSING, sz_buf_detach(&detail, NULL),
+	                  sz_asprintf(_("the image cannot get a throwaway writable layer: only %s works"),
+	                              read_only_words(p)),
+	                  probe_detach_text(&fix));
 }

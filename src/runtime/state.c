@@ -25,7 +25,8 @@
  * collector could otherwise take a newborn directory for an orphan.
  */
 
-int sz_state_root_open(const char *state_root, sz_error_t *err)
+/* The state root, made when missing, as an open directory: yours and private (0700). */
+static int sz_state_root_open(const char *state_root, sz_error_t *err)
 {
 	struct stat st;
 	int fd;

@@ -88,6 +88,24 @@ out=$(env -u STANZA_DATADIR -u STANZA_LOCALEDIR "$usr/bin/stanza" --version) || 
 out=$(env -u STANZA_DATADIR -u STANZA_LOCALEDIR LC_ALL=C.UTF-8 STANZA_LANG=it "$usr/bin/stanza" --help)
 [[ "$out" == *Uso:* ]] || fail "installed stanza --help is not in Italian with STANZA_LANG=it: ${out%%$'\n'*}"
 
+# The course's vocabulary lies beside the installed lessons, and the installed
+# `stanza lessons check` finds it there and enforces it.
+[[ -s "$share/i18n/terms.yaml" ]] || fail "no $share/i18n/terms.yaml: an installed 'stanza lessons check' has no vocabulary"
+cmp -s "$share/i18n/terms.yaml" "$STANZA_SOURCE_DIR/i18n/terms.yaml" || fail "the installed terms.yaml differs from i18n/terms.yaml"
+installed_check() {
+	env -u STANZA_DATADIR -u STANZA_LOCALEDIR -u STANZA_CONTENT LC_ALL=C.UTF-8 STANZA_LANG=en "$usr/bin/stanza" lessons check 2>&1
+}
+out=$(installed_check) || fail "the installed stanza lessons check fails on the installed course: $out"
+if [[ -z "${SZIT_INSTALLED:-}" ]]; then
+	# Our own DESTDIR: plant a rule that every English lesson breaks.
+	printf '  - concept: planted-by-test-install\n    en: {use: "box", avoid: ["container"]}\n' >>"$share/i18n/terms.yaml"
+	if out=$(installed_check); then
+		fail "the installed stanza lessons check ignores the installed terms.yaml: $out"
+	fi
+	[[ "$out" == *"'container' is not the course's word: write 'box' (planted-by-test-install in i18n/terms.yaml)"* ]] ||
+		fail "the installed stanza lessons check does not name the planted term: $out"
+fi
+
 # An ordinary user runs the installed stanza rootless: it copies the
 # installed image (root's, with root's private /root) into a copy of its own,
 # and root inside is the user outside.
@@ -99,4 +117,4 @@ if [[ $(id -u) != 0 ]]; then
 	cmp -s "$copy/VERSION" "$share/images/busybox/VERSION" || fail "no private copy of the installed image in $copy"
 fi
 
-echo "PASS: installed into $dest/usr: binary, image ($(find "$rootfs" -type l 2>/dev/null | wc -l) links), translations"
+echo "PASS: installed into $dest/usr: binary, image ($(find "$rootfs" -type l 2>/dev/null | wc -l) links), translations, vocabulary"

@@ -132,7 +132,7 @@ stage() {
 		{ [[ ! -d $STANZA_BUILD_DIR/locale ]] || cp -a "$STANZA_BUILD_DIR/locale" "$STAGE/build/locale"; } &&
 		cp -a "$IT" "$STAGE/src/tests/integration" &&
 		cp -a "$STANZA_SOURCE_DIR/lessons" "$STANZA_SOURCE_DIR/labs" "$STAGE/src/" &&
-		mkdir "$STAGE/src/i18n" && cp "$STANZA_SOURCE_DIR/i18n/LINGUAS" "$STAGE/src/i18n/" &&
+		mkdir "$STAGE/src/i18n" && cp "$STANZA_SOURCE_DIR/i18n/LINGUAS" "$STANZA_SOURCE_DIR/i18n/terms.yaml" "$STAGE/src/i18n/" &&
 		chmod -R a+rX "$STAGE/src" "$STAGE/build/stanza" &&
 		mkdir "$STAGE/build/it-runs" "$STAGE/run" "$STAGE/home" &&
 		chown "$L_UID:$L_GID" "$STAGE/build/it-runs" "$STAGE/run" "$STAGE/home" &&

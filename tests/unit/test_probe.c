@@ -627,12 +627,31 @@ static void test_judge_cgroups(void **state)
 	assert_string_equal(sz_probe_find(&p, "cgroup")->fix, "# fix\nsudo mkdir -p /x\n");
 	assert_int_equal(sz_probe_find(&p, "cgroup.memory")->status, SZ_PROBE_MISSING);
 	assert_contains(sz_probe_find(&p, "cgroup.memory")->detail, "Permission denied");
-	assert_contains(sz_probe_find(&p, "cgroup.memory")->disables, "--memory");
-	assert_contains(sz_probe_find(&p, "cgroup.pids")->disables, "--pids");
+	/* The runtime names the limit; the caller's words, when given, replace it. */
+	assert_contains(sz_probe_find(&p, "cgroup.memory")->disables, "the memory limit is refused");
+	assert_contains(sz_probe_find(&p, "cgroup.pids")->disables, "the pids limit is refused");
+	assert_null(strstr(sz_probe_find(&p, "cgroup.memory")->disables, "--"));
+	p.words = &(const struct sz_probe_words){.limit = {[SZ_LIMIT_MEMORY] = "stanza run --memory"}};
+	assert_contains(judged(&p, "cgroup.memory")->disables, "stanza run --memory is refused");
+	assert_contains(sz_probe_find(&p, "cgroup.pids")->disables, "the pids limit is refused");
 	assert_int_equal(sz_probe_find(&p, "cgroup.cpu")->status, SZ_PROBE_OK);
 	assert_true(sz_probe_can_run(&p)); /* limits are refused, containers still run */
 	p.cgroup.mode = SZ_CGROUP_NONE;
 	assert_int_equal(judged(&p, "cgroup")->status, SZ_PROBE_MISSING);
+	sz_probe_release(&p);
+}
+
+/* A failed overlay leaves a read-only root, named in the caller's words when given. */
+static void test_judge_overlay_words(void **state)
+{
+	struct sz_probe p;
+
+	probe_init(&p, true);
+	p.overlay = (struct sz_probe_trial){SZ_STEP_MOUNT_OVERLAY, EINVAL};
+	assert_int_equal(judged(&p, "overlay")->status, SZ_PROBE_MISSING);
+	assert_contains(sz_probe_find(&p, "overlay")->disables, "only a read-only root works");
+	p.words = &(const struct sz_probe_words){.read_only = "stanza run --read-only"};
+	assert_contains(judged(&p, "overlay")->disables, "only stanza run --read-only works");
 	sz_probe_release(&p);
 }
 
@@ -719,6 +738,7 @@ int main(void)
 	    cmocka_unit_test(test_judge_unprivileged_clone),
 	    cmocka_unit_test(test_judge_masked_proc),
 	    cmocka_unit_test(test_judge_cgroups),
+	    cmocka_unit_test(test_judge_overlay_words),
 	    cmocka_unit_test(test_judge_host_image_seccomp),
 	    cmocka_unit_test(test_probe_run_leaves_nothing),
 	};
