@@ -102,6 +102,8 @@ int cmd_run(struct sz_cli *cli, int argc, char **argv)
 	if (sz_run(&o.spec, &paths, &res, &err) == 0) {
 		report(&o, &res);
 		status = sz_result_status(&res);
+		sz_trace_process(o.spec.trace_fd, sz_now_ns(),
+		                 "end: status %d reported, stanza returns from main", status);
 	}
 out:
 	sz_error_print_release(&err);

@@ -11,7 +11,6 @@
 #include "cli/cli.h"
 #include "common/cleanup.h"
 #include "common/i18n.h"
-#include "common/selfexe.h"
 #include "common/util.h"
 #include "config.h"
 
@@ -19,22 +18,21 @@ struct command {
 	const char *name;
 	int (*fn)(struct sz_cli *cli, int argc, char **argv);
 	const char *summary; /* NULL: not listed in the usage */
-	bool harmless;       /* starts no container: stanza need not run from a sealed copy */
 };
 
 static int cmd_help(struct sz_cli *cli, int argc, char **argv);
 static int cmd_version(struct sz_cli *cli, int argc, char **argv);
 
 static const struct command commands[] = {
-    {"tutor", cmd_tutor, N_("the course on the whole terminal (what 'stanza' alone starts)"), false},
-    {"shell", cmd_shell, N_("the course line by line, for screen readers and scripts too"), false},
-    {"lessons", cmd_lessons, N_("read the course: list its chapters, show one, check the files"), true},
-    {"progress", cmd_progress, N_("show what you have done, or forget it"), true},
-    {"lab", cmd_lab, N_("list, run and verify the labs, without the full-screen interface"), false},
-    {"run", cmd_run, N_("run a command in a new container (like docker run)"), false},
-    {"doctor", cmd_doctor, N_("say what this host supports and what is missing"), true},
-    {"help", cmd_help, NULL, true},
-    {"version", cmd_version, NULL, true},
+    {"tutor", cmd_tutor, N_("the course on the whole terminal (what 'stanza' alone starts)")},
+    {"shell", cmd_shell, N_("the course line by line, for screen readers and scripts too")},
+    {"lessons", cmd_lessons, N_("read the course: list its chapters, show one, check the files")},
+    {"progress", cmd_progress, N_("show what you have done, or forget it")},
+    {"lab", cmd_lab, N_("list, run and verify the labs, without the full-screen interface")},
+    {"run", cmd_run, N_("run a command in a new container (like docker run)")},
+    {"doctor", cmd_doctor, N_("say what this host supports and what is missing")},
+    {"help", cmd_help, NULL},
+    {"version", cmd_version, NULL},
 };
 
 /* The options before the command. */
@@ -161,41 +159,13 @@ static int dispatch(struct sz_cli *cli, int argc, char **argv)
 	return SZ_EXIT_USAGE;
 }
 
-/* Whether this command may start a container (then stanza runs from a sealed
- * copy of itself: see common/selfexe.h). Anything but stanza's help and
- * version and the harmless commands, so that an option placed before the
- * command cannot get around it. */
-static bool makes_containers(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		const struct command *c;
-
-		if (strcmp(argv[i], "--content") == 0 || strcmp(argv[i], "--lang") == 0) {
-			i++;
-			continue;
-		}
-		if (sz_str_has_prefix(argv[i], "--content=") || sz_str_has_prefix(argv[i], "--lang="))
-			continue;
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--version") == 0)
-			return false;
-		c = find_command(argv[i]);
-		return c == NULL || !c->harmless;
-	}
-	return true; /* no command: the tutorial, with its labs */
-}
-
 int main(int argc, char **argv)
 {
 	struct sz_cli cli = {.progname = "stanza"};
 	struct global_options g = {0};
-	sz_error_t err = NULL;
 	int first, status = SZ_EXIT_USAGE;
 
-	if (makes_containers(argc, argv) && sz_self_reexec_sealed(argv, &err) < 0) {
-		sz_error_print_release(&err);
-		return SZ_EXIT_STANZA;
-	}
+	sz_process_started();
 	sz_datadir_find(&cli.data);
 	sz_i18n_init(cli.data.locale);
 	first = parse_global(argc, argv, &g);

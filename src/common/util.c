@@ -458,6 +458,30 @@ uint64_t sz_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* Written once, first thing in main, before any thread. */
+static uint64_t process_origin_ns, process_main_ns;
+
+void sz_process_started(void)
+{
+	struct timespec cpu;
+	uint64_t before = 0;
+
+	process_main_ns = sz_now_ns();
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu) == 0)
+		before = (uint64_t)cpu.tv_sec * 1000000000ULL + (uint64_t)cpu.tv_nsec;
+	process_origin_ns = before < process_main_ns ? process_main_ns - before : process_main_ns;
+}
+
+uint64_t sz_process_origin_ns(void)
+{
+	return process_origin_ns;
+}
+
+uint64_t sz_process_main_ns(void)
+{
+	return process_main_ns;
+}
+
 bool sz_str_has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

@@ -64,6 +64,14 @@ int sz_parse_uint(const char *text, uint64_t min, uint64_t max, uint64_t *out, s
 const char *sz_format_size(uint64_t bytes, char *buf, size_t len);
 
 uint64_t sz_now_ns(void); /* CLOCK_MONOTONIC */
+/* Called first thing in main: remembers when main began, and when the
+ * process began, estimated as main's start less the CPU time spent before
+ * it (execve and dynamic linking; a preempted start is underestimated). */
+void sz_process_started(void);
+/* The estimated start of the process and main's start (sz_now_ns() units;
+ * 0 when sz_process_started was not called). */
+uint64_t sz_process_origin_ns(void);
+uint64_t sz_process_main_ns(void);
 
 bool sz_str_has_prefix(const char *s, const char *prefix);
 

@@ -287,38 +287,19 @@ static char **build_env(const struct sz_container *c, const struct sz_identity *
 	return env;
 }
 
-/* execvpe() searches the caller's PATH, not the container's: search here. */
-static int exec_command(char *const argv[], char **env)
+/* stanza-init from its sealed copy, as PID 1 with the command its child
+ * (spec->init), else only to execute the command in its place: the process
+ * that executes the command is then never stanza's binary (see
+ * tools/init/stanza-init.c). It looks the command up in env's PATH. Its
+ * descriptor is close-on-exec, which a static binary does not mind; the
+ * socket is not, so that stanza-init can say why the command did not run. */
+static int exec_through_init(const struct sz_container *c, char **env)
 {
-	const char *path = DEFAULT_PATH;
-	int saved = ENOENT;
+	bool as_init = c->spec->init && !c->joining;
+	char **argv = sz_init_argv(c->spec->argv, as_init ? -1 : c->sync_fd);
 
-	for (char **e = env; *e != NULL; e++)
-		if (strncmp(*e, "PATH=", 5) == 0)
-			path = *e + 5;
-	if (strchr(argv[0], '/') != NULL) {
-		execve(argv[0], argv, env);
+	if (!as_init && fcntl(c->sync_fd, F_SETFD, 0) < 0)
 		return errno;
-	}
-	while (*path != '\0') {
-		size_t len = strcspn(path, ":");
-		char file[4096];
-
-		snprintf(file, sizeof(file), "%.*s/%s", (int)len, len ? path : ".", argv[0]);
-		execve(file, argv, env);
-		if (errno != ENOENT && errno != ENOTDIR)
-			saved = errno;
-		path += len + (path[len] == ':');
-	}
-	return saved;
-}
-
-/* stanza-init from its sealed copy; it looks the command up in env's PATH.
- * Its descriptor is close-on-exec, which a static binary does not mind. */
-static int exec_init(const struct sz_container *c, char **env)
-{
-	char **argv = sz_init_argv(c->spec->argv);
-
 	fexecve(c->init_fd, argv, env);
 	free(argv);
 	return errno;
@@ -365,16 +346,13 @@ __attribute__((noreturn)) static void exec_into_command(struct sz_container *c, 
 	char **env = build_env(c, id);
 	int code;
 
-	sz_trace(c, "exec: %s%s", c->init_fd >= 0 && !c->joining ? "stanza-init -- " : "", c->spec->argv[0]);
+	sz_trace(c, "exec: %s%s", c->spec->init && !c->joining ? "stanza-init -- " : "", c->spec->argv[0]);
 	/* Fails only when stanza is gone (a death signal set too late would miss it). */
 	if (sz_msg_send(c->sync_fd, SZ_MSG_EXEC, 0, NULL, -1) < 0)
 		_exit(125);
 	reset_signals();
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (c->init_fd >= 0 && !c->joining)
-		code = exec_init(c, env);
-	else
-		code = exec_command(c->spec->argv, env);
+	code = exec_through_init(c, env);
 	sz_msg_send(c->sync_fd, SZ_MSG_EXEC_ERROR, code, c->spec->argv[0], -1);
 	_exit(code == ENOENT ? 127 : 126);
 }

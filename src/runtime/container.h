@@ -10,25 +10,8 @@
 
 #include "common/error.h"
 #include "runtime/cgroup.h"
+#include "runtime/msg.h"
 #include "runtime/runtime.h"
-
-/* Messages from the container's first process to stanza, over a
- * SOCK_SEQPACKET pair that closes on execve. */
-enum sz_msg_type {
-	SZ_MSG_GO = 1,     /* parent -> child: cgroup joined (and id maps written) */
-	SZ_MSG_ERROR,      /* setup failed: text says why */
-	SZ_MSG_EXEC_ERROR, /* execve failed: errno_ says why, text names the command */
-	SZ_MSG_PTY,        /* the pty master travels with it (SCM_RIGHTS) */
-	SZ_MSG_EXEC,       /* about to execve: everything is set up */
-	SZ_MSG_SECCOMP,    /* parent -> child: the compiled filter, in a memfd (SCM_RIGHTS) */
-	SZ_MSG_PID,        /* exec helper -> stanza: the host pid of the process it forked (text) */
-};
-
-struct sz_msg {
-	int type;
-	int errno_;
-	char text[1024];
-};
 
 /* Send a message, with fd (if >= 0) attached as SCM_RIGHTS. Returns 0 or -1
  * (errno set); never raises SIGPIPE. */
@@ -49,12 +32,13 @@ struct sz_container {
 	bool rootless;
 	uid_t host_uid;
 	gid_t host_gid;
-	int sync_fd;     /* the child's end of the socket pair */
-	int seccomp_fd;  /* the compiled filter when the child inherits it, else -1 (sent over sync_fd) */
-	int init_fd;     /* with spec->init, a sealed copy of stanza-init for PID 1 to run, else -1 */
-	bool joining;    /* an exec into a running container: the namespaces and root exist */
-	bool tty_noecho; /* the pty starts without echo and output processing */
-	uint64_t t0;     /* sz_now_ns() when the run (or exec) started, for --trace */
+	int sync_fd;       /* the child's end of the socket pair */
+	int seccomp_fd;    /* the compiled filter when the child inherits it, else -1 (sent over sync_fd) */
+	int init_fd;       /* a sealed copy of stanza-init, which executes the command (-1 until made) */
+	bool joining;      /* an exec into a running container: the namespaces and root exist */
+	bool tty_noecho;   /* the pty starts without echo and output processing */
+	uint64_t t0;       /* sz_now_ns() when the run (or exec) started */
+	uint64_t trace_t0; /* --trace's zero: the process's start for a run, t0 for an exec */
 };
 
 /*
@@ -107,10 +91,12 @@ void sz_container_teardown(struct sz_container_handle *h, sz_error_t *err);
 void sz_container_fill_result(struct sz_container *c, int status, struct sz_result *res);
 
 /* stanza-init (init.c), what spec->init runs as PID 1 with the command as its
- * child: a sealed memfd holding its static binary (close-on-exec; -1 with
- * *err), and "stanza-init -- argv..." (free the array, not its strings). */
+ * child, and what executes every command in a container: a sealed memfd
+ * holding its static binary (close-on-exec; -1 with *err), and
+ * "stanza-init -- argv..." or, with exec_fd >= 0, "stanza-init --exec FD --
+ * argv..." (free the array, not its strings; FD's text is static). */
 int sz_init_open(sz_error_t *err);
-char **sz_init_argv(char *const *argv);
+char **sz_init_argv(char *const *argv, int exec_fd);
 
 /* --trace: "[  1.234 ms] what: detail" on spec->trace_fd. Async-signal-safe
  * enough for the child between clone and execve (formats into a stack buffer). */

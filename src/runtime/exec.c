@@ -217,6 +217,7 @@ static void exec_context(const struct sz_container_handle *h, const struct sz_ex
 	ec->joining = true;
 	ec->tty_noecho = x->tty && x->tty_noecho;
 	ec->t0 = p->t0;
+	ec->trace_t0 = p->t0;
 }
 
 /* Fork the helper and follow both processes until the command runs. */
@@ -231,8 +232,12 @@ static int launch(struct sz_container_handle *h, const struct sz_exec_spec *x, s
 	int ret;
 
 	exec_context(h, x, p, &xs, &ec);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+	if ((ec.init_fd = sz_init_open(err)) < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
+		close(ec.init_fd);
 		return sz_error_make(err, errno, "socketpair");
+	}
 	ec.sync_fd = pair[1];
 	sz_trace(&ec, "exec: %s in container %s (PID 1 is host pid %ld)", x->argv[0], h->c.id, (long)h->pid);
 	helper = fork();
@@ -241,6 +246,7 @@ static int launch(struct sz_container_handle *h, const struct sz_exec_spec *x, s
 		sz_exec_helper_main(&ec, h->pidfd, ns_flags(h));
 	}
 	close(pair[1]);
+	close(ec.init_fd);
 	if (helper < 0) {
 		close(pair[0]);
 		return sz_error_make(err, errno, _("cannot create the process in the container"));

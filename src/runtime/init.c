@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* init.c - stanza-init, built into stanza, as a container's PID 1: a sealed in-memory copy and its argv */
+/* init.c - stanza-init, built into stanza, as a container's PID 1 or its commands' last step: a sealed copy,
+ * its argv */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -31,17 +33,23 @@ int sz_init_open(sz_error_t *err)
 	return fd;
 }
 
-char **sz_init_argv(char *const *argv)
+char **sz_init_argv(char *const *argv, int exec_fd)
 {
-	size_t n = 0;
+	static char fd_text[16];
+	size_t n = 0, k = 0;
 	char **out;
 
 	while (argv[n] != NULL)
 		n++;
-	out = sz_xcalloc(n + 3, sizeof(*out));
-	out[0] = "stanza-init";
-	out[1] = "--";
+	out = sz_xcalloc(n + 5, sizeof(*out));
+	out[k++] = "stanza-init";
+	if (exec_fd >= 0) {
+		snprintf(fd_text, sizeof(fd_text), "%d", exec_fd);
+		out[k++] = "--exec";
+		out[k++] = fd_text;
+	}
+	out[k++] = "--";
 	for (size_t i = 0; i < n; i++)
-		out[i + 2] = argv[i];
+		out[k + i] = argv[i];
 	return out;
 }

@@ -243,7 +243,7 @@ int sz_container_launch(struct sz_container_handle *h, int sock, sz_error_t *err
 	struct sz_msg go = {.type = SZ_MSG_GO};
 	pid_t pid;
 
-	if (c->spec->init && (c->init_fd = sz_init_open(err)) < 0)
+	if ((c->init_fd = sz_init_open(err)) < 0)
 		return -1;
 	sz_trace(c, "clone: %sCLONE_NEWPID (the %s will be PID 1)", c->rootless ? "CLONE_NEWUSER|" : "",
 	         c->spec->init ? "init" : "command");
@@ -380,6 +380,8 @@ int sz_container_prepare(struct sz_container_handle *h, const struct sz_spec *sp
 
 	c->spec = spec;
 	c->t0 = sz_now_ns();
+	if (c->trace_t0 == 0)
+		c->trace_t0 = c->t0;
 	c->sync_fd = -1;
 	c->seccomp_fd = -1;
 	c->init_fd = -1;
@@ -440,6 +442,12 @@ int sz_run(const struct sz_spec *spec, const struct sz_paths *paths, struct sz_r
 	int ret;
 
 	*res = (struct sz_result){0};
+	h.c.trace_t0 = sz_process_origin_ns();
+	sz_trace_process(spec->trace_fd, h.c.trace_t0,
+	                 "start: execve of stanza (this zero is main's start "
+	                 "less the CPU time spent before it)");
+	sz_trace_process(spec->trace_fd, sz_process_main_ns(),
+	                 "main: entered (execve, dynamic linking done)");
 	ret = sz_container_prepare(&h, spec, paths, err);
 	if (ret == 0)
 		ret = run_container(&h, res, err);

@@ -203,4 +203,9 @@ const char *sz_container_cgroup_dir(const struct sz_container_handle *h, enum sz
  * throttling, pids.current); all zero, has_* false, without a cgroup. */
 int sz_container_stats(const struct sz_container_handle *h, struct sz_cgroup_stats *stats, sz_error_t *err);
 
+/* A --trace line on fd (none when fd < 0) stamped when (sz_now_ns() units),
+ * counted from the process's start (sz_process_started): for what a run's
+ * caller does before and after sz_run. */
+void sz_trace_process(int fd, uint64_t when, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

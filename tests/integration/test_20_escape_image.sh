@@ -135,6 +135,13 @@ else
 	run_stanza --image "$ximg" -- /lib64/ld-linux-x86-64.so.2
 	assert_match "the stand-in loader runs /szit-stage2 with a descriptor of the program it loaded" \
 		'control=ok' "$OUT"
+	# The program that executes a container's command is the sealed, static
+	# stanza-init (it refuses a script's arguments): the image's loader is
+	# never asked for, and stanza's binary is never what /proc/self/exe names.
+	run_stanza --image "$ximg" -- /evil "$MARK"
+	assert_status 2 "a script whose interpreter is /proc/self/exe"
+	assert_match "... runs the sealed stanza-init, not stanza" 'usage: stanza-init' "$ERR"
+	assert_no_match "... and no stand-in loader" 'fd3=|ready' "$OUT"
 
 	# A copy of stanza that nothing else runs (so only the attacked stanza
 	# keeps it busy), and a second one to collect what the killed one leaves.

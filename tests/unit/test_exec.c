@@ -462,6 +462,29 @@ static void test_missing_command(void **state)
 	assert_string_equal(why, "'no-such-command': command not found in the container");
 }
 
+/* CVE-2019-5736 through an exec: a script whose interpreter is
+ * /proc/self/exe, executed as an exec's command, makes the kernel run the
+ * program that executes it. That must be the sealed stanza-init (which
+ * refuses the arguments and says its usage), never stanza's binary. */
+static void test_exec_proc_self_exe(void **state)
+{
+	char *plant[] = {"sh", "-c",
+	                 "printf '#!/proc/self/exe\\n' >/tmp/szit-evil && chmod 755 /tmp/szit-evil", NULL};
+	char *argv[] = {"/tmp/szit-evil", "x", NULL};
+	struct sz_exec_spec x;
+	struct sz_result res;
+	sz_error_t err = NULL;
+	cleanup_free char *planted = run_ok(plant, 0);
+	cleanup_free char *out = NULL;
+
+	sz_exec_spec_init(&x);
+	x.argv = argv;
+	check(exec_capture(fx.h, &x, &out, &res, &err), &err);
+	if (strstr(out, "usage: stanza-init") == NULL || sz_result_status(&res) != 2)
+		fail_msg("/proc/self/exe as an interpreter: status %d, output: %s", sz_result_status(&res),
+		         out);
+}
+
 static void test_env_and_workdir(void **state)
 {
 	char *argv[] = {"sh", "-c", "pwd; echo \"$FOO $HOME $HOSTNAME\"", NULL};
@@ -956,6 +979,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_seen_from_host),
 	    cmocka_unit_test(test_fds_inside),
 	    cmocka_unit_test(test_missing_command),
+	    cmocka_unit_test(test_exec_proc_self_exe),
 	    cmocka_unit_test(test_env_and_workdir),
 	    cmocka_unit_test(test_tty),
 	    cmocka_unit_test(test_timeout),

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* stanza-init.c - a container's PID 1 for `stanza run --init` and labs: reap every child, forward signals */
+/* stanza-init.c - a container's PID 1 for `stanza run --init` and labs, and the sealed last step of every
+ * exec */
 /*
  * stanza-init -- COMMAND [ARG...]
  *
@@ -15,18 +16,33 @@
  * With a terminal on stdin COMMAND gets a process group of its own and is
  * the terminal's foreground, so ^C reaches it once, from the terminal.
  *
+ * stanza-init --exec FD -- COMMAND [ARG...]
+ *
+ * Executes COMMAND in its place, looked up in $PATH as stanza always did;
+ * when that fails, says why on FD (stanza's socket, a SZ_MSG_EXEC_ERROR) and
+ * exits 127 or 126. Every command stanza starts in a container, without
+ * --init too, is executed by this program and not by stanza: a script whose
+ * interpreter is /proc/self/exe (runc's CVE-2019-5736) then reaches this
+ * sealed copy, never stanza's binary on the host.
+ *
  * It is linked statically and built into stanza, which runs it inside the
  * container from a sealed in-memory copy (see src/runtime/init.c): it needs
  * no file of the image and stanza's own binary is never exposed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "runtime/msg.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
@@ -73,13 +89,55 @@ static int reap(pid_t command)
 	return code;
 }
 
+/* execvpe() would run a file without a #! line with /bin/sh: search $PATH
+ * here, trying each directory; the most telling errno when all fail. */
+static int exec_command(char *const argv[])
+{
+	const char *path = getenv("PATH");
+	int saved = ENOENT;
+
+	if (path == NULL)
+		path = DEFAULT_PATH;
+	if (strchr(argv[0], '/') != NULL) {
+		execv(argv[0], argv);
+		return errno;
+	}
+	while (*path != '\0') {
+		size_t len = strcspn(path, ":");
+		char file[4096];
+
+		snprintf(file, sizeof(file), "%.*s/%s", (int)len, len ? path : ".", argv[0]);
+		execv(file, argv);
+		if (errno != ENOENT && errno != ENOTDIR)
+			saved = errno;
+		path += len + (path[len] == ':');
+	}
+	return saved;
+}
+
+/* --exec FD -- COMMAND...: become COMMAND; FD closes when that works. */
+static int exec_mode(char **argv)
+{
+	struct sz_msg msg = {.type = SZ_MSG_EXEC_ERROR};
+	int fd = atoi(argv[2]);
+
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	msg.errno_ = exec_command(argv + 4);
+	snprintf(msg.text, sizeof(msg.text), "%s", argv[4]);
+	send(fd, &msg, sizeof(msg), MSG_NOSIGNAL);
+	return msg.errno_ == ENOENT ? 127 : 126;
+}
+
 int main(int argc, char **argv)
 {
 	sigset_t set;
 	pid_t command;
 
+	if (argc >= 5 && strcmp(argv[1], "--exec") == 0 && strcmp(argv[3], "--") == 0)
+		return exec_mode(argv);
 	if (argc < 3 || strcmp(argv[1], "--") != 0) {
-		dprintf(STDERR_FILENO, "usage: stanza-init -- COMMAND [ARG...]\n");
+		dprintf(STDERR_FILENO, "usage: stanza-init -- COMMAND [ARG...]\n"
+		                       "       stanza-init --exec FD -- COMMAND [ARG...]\n");
 		return 2;
 	}
 	prctl(PR_SET_NAME, "stanza-init");
