@@ -397,6 +397,19 @@ static int verdict_status(const struct sz_report *r, const struct sz_lab_engine 
 	return SZ_EXIT_OK;
 }
 
+/* "The lab failed: …", its first failed step told as the learner saw it. */
+static void print_lab_failure(const struct sz_live *live, const struct sz_lab_record *rec)
+{
+	for (size_t i = 0; i < rec->n_steps; i++) {
+		if (rec->steps[i].verdict == SZ_VERDICT_FAIL) {
+			cleanup_free char *reason = sz_live_reason(live, rec->lab, &rec->steps[i]);
+
+			printf("\n%s %s\n", _("The lab failed:"), reason);
+			return;
+		}
+	}
+	printf("\n%s %s\n", _("The lab failed:"), rec->reason != NULL ? rec->reason : "");
+}
 static int run_one(struct lab_ctx *c, const struct sz_lab *lab, const struct lab_args *a)
 {
 	enum format f = a->format;
@@ -419,7 +432,7 @@ static int run_one(struct lab_ctx *c, const struct sz_lab *lab, const struct lab
 	else if (r.labs[0].verdict == SZ_VERDICT_PASS)
 		printf("\n%s\n", _("Every step passed."));
 	else if (e.stop_signal == 0)
-		printf("\n%s %s\n", _("The lab failed:"), r.labs[0].reason != NULL ? r.labs[0].reason : "");
+		print_lab_failure(&live, &r.labs[0]);
 	status = verdict_status(&r, &e, false);
 	sz_report_release(&r);
 	return status;

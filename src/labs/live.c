@@ -4,7 +4,9 @@
 
 #include <string.h>
 
+#include "common/cleanup.h"
 #include "common/i18n.h"
+#include "common/util.h"
 #include "common/wrap.h"
 
 /* ---- the lab told as it plays ------------------------------------------ */
@@ -137,14 +139,29 @@ static void check_done(void *ctx, const struct sz_lab_step *step, enum sz_lab_ph
 		fprintf(l->out, "    %s\n", c->text);
 }
 
+char *sz_live_reason(const struct sz_live *l, const struct sz_lab *lab, const struct sz_step_record *rec)
+{
+	for (size_t i = 0; !l->verbose && i < rec->checks.n; i++) {
+		const struct sz_check_record *c = &rec->checks.items[i];
+		const char *label = c->pass ? NULL : sz_lab_check_label(l->course, lab, rec->step, c->index);
+
+		if (label != NULL)
+			return sz_asprintf(_("check '%s' failed: %s"), label,
+			                   c->detail != NULL ? c->detail : "?");
+	}
+	return sz_xstrdup(rec->reason != NULL ? rec->reason : "");
+}
+
 static void step_done(void *ctx, const struct sz_lab *lab, const struct sz_step_record *rec)
 {
 	struct sz_live *l = ctx;
 	const struct sz_step_text *t = step_text(l, rec->step->id);
 
-	if (rec->verdict == SZ_VERDICT_FAIL)
-		fprintf(l->out, "  %s %s\n", _("This step failed:"), rec->reason != NULL ? rec->reason : "");
-	else if (t != NULL && t->explain != NULL)
+	if (rec->verdict == SZ_VERDICT_FAIL) {
+		cleanup_free char *reason = sz_live_reason(l, lab, rec);
+
+		fprintf(l->out, "  %s %s\n", _("This step failed:"), reason);
+	} else if (t != NULL && t->explain != NULL)
 		sz_wrap_print(l->out, t->explain, l->width, "  → ", "    ");
 	fflush(l->out);
 }

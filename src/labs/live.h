@@ -33,6 +33,10 @@ struct sz_live {
 void sz_live_init(struct sz_live *l, FILE *out, const struct sz_course *course, size_t width);
 /* Callbacks that print to l->out, with l as their context. */
 void sz_live_events(struct sz_live *l, struct sz_lab_events *ev);
+/* Why a step failed, for the learner (malloc'd): its first failed check by
+ * its label, or the engine's reason (the check as written) with verbose set or
+ * when the check has no label or the step failed for another cause. */
+char *sz_live_reason(const struct sz_live *l, const struct sz_lab *lab, const struct sz_step_record *rec);
 
 /*
  * One line on a terminal (stderr) that says which lab and step run, out of

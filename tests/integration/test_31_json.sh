@@ -65,6 +65,23 @@ assert_match "lab run --verbose: the check as written under its label" \
 	$'✓ il container ha un suo UTS namespace\n    ns-differs: uts' "$out"
 count_run
 
+# A failed check is told by its label too, in the step's and the lab's verdict:
+# a copy of the course whose first UTS check cannot pass.
+BROKEN=$SZIT_TMP/broken
+mkdir -p "$BROKEN"
+cp -r "$CONTENT/lessons" "$CONTENT/labs" "$BROKEN/"
+sed -i "0,/- stdout: '\\^lab\\$'/s//- stdout: '^nowhere$'/" "$BROKEN/labs/$LAB.yaml"
+grep -q "nowhere" "$BROKEN/labs/$LAB.yaml" || fail "could not break the copy of $LAB"
+out=$("$STANZA" --content "$BROKEN" lab run "$LAB" --lang it 2>&1)
+assert_eq "lab run, a check fails: exit status" 1 "$?"
+assert_match "lab run, a check fails: the step's verdict names its label" \
+	"Questo passo è fallito: .*'è stato stampato il nome host del container'" "$out"
+assert_no_match "lab run, a check fails: no check as written" "nowhere" "$out"
+out=$("$STANZA" --content "$BROKEN" lab run "$LAB" --lang it --verbose 2>&1)
+assert_match "lab run --verbose, a check fails: the check as written in the verdict" \
+	"Questo passo è fallito: .*stdout: \\^nowhere" "$out"
+count_run
+
 # Records of every kind, some of them for things the course does not have.
 mkdir -p "$XDG_STATE_HOME/stanza"
 printf 'stanza-progress 1\nlang it\nwhere kernel start\ndone chapter kernel\ndone lab %s\ndone quiz odd/q\nanswer odd/q 1\n' \
