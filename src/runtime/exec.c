@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,22 @@ __attribute__((noreturn)) static void sz_exec_helper_main(struct sz_container *c
 	_exit(0);
 }
 
+/* The pid the helper reports, if it is stanza's child (the helper clones it
+ * with CLONE_PARENT); else 0. Once stanza-init has the socket, a process of the
+ * container might write to it: a pid that is not ours (1, say) would have
+ * stanza wait on, and kill, a process of the host. Only the first is taken. */
+static pid_t own_child(const char *text)
+{
+	siginfo_t info;
+	long pid = strtol(text, NULL, 10);
+
+	if (pid <= 0 || pid > INT32_MAX)
+		return 0;
+	if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD)
+		return 0;
+	return (pid_t)pid;
+}
+
 /* The helper's and the child's reports, until both have closed the socket
  * (the child on execve). The first error is kept; the child's pid is always
  * taken, so that a child that failed is still reaped. */
@@ -141,8 +158,8 @@ static int follow_exec(int sock, struct sz_process *p, sz_error_t *err)
 				                    _("lost contact with the process in the container"));
 			return ret;
 		}
-		if (msg.type == SZ_MSG_PID)
-			p->pid = (pid_t)strtol(msg.text, NULL, 10);
+		if (msg.type == SZ_MSG_PID && p->pid <= 0)
+			p->pid = own_child(msg.text);
 		else if (msg.type == SZ_MSG_PTY && p->master < 0)
 			p->master = sz_steal_fd(&fd);
 		else if (msg.type == SZ_MSG_EXEC_ERROR)

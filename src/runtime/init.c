@@ -18,10 +18,19 @@ extern const unsigned char sz_init_blob_end[];
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
 int sz_init_open(sz_error_t *err)
 {
 	size_t len = (size_t)(sz_init_blob_end - sz_init_blob);
-	int fd = memfd_create("stanza-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	/* Since Linux 6.3 a memfd may be made no-exec by default (vm.memfd_noexec=1):
+	 * ask for an executable one; older kernels refuse the flag with EINVAL. */
+	int fd = memfd_create("stanza-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("stanza-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
 	if (fd < 0)
 		return sz_error_make(err, errno, _("cannot make a copy of stanza's init"));

@@ -119,9 +119,16 @@ static int exec_command(char *const argv[])
 static int exec_mode(char **argv)
 {
 	struct sz_msg msg = {.type = SZ_MSG_EXEC_ERROR};
-	int fd = atoi(argv[2]);
+	int fd = (int)strtol(argv[2], NULL, 10);
 
-	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	/* The exec made this process dumpable again, and it holds stanza's socket:
+	 * another process of the container must not take it (ptrace,
+	 * pidfd_getfd). stanza trusts nothing but an exec error from here on
+	 * (runtime/exec.c), and this narrows the window to the first
+	 * instructions. The command's own execve makes it dumpable as usual. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return 126;
 	msg.errno_ = exec_command(argv + 4);
 	snprintf(msg.text, sizeof(msg.text), "%s", argv[4]);
 	send(fd, &msg, sizeof(msg), MSG_NOSIGNAL);
