@@ -7,7 +7,7 @@
 #include "common/util.h"
 #include "runtime/container.h"
 
-static void trace_line(int fd, uint64_t dt, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void trace_line(int fd, uint64_t dt, const char *fmt, va_list ap)
 {
 	char buf[1024];
 	int n;
