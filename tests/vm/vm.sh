@@ -333,6 +333,8 @@ cp -a "$SOURCE/tests/integration" "$ROOT$SOURCE/tests/integration"
 cp -a "$SOURCE/lessons" "$SOURCE/labs" "$ROOT$SOURCE/"
 [[ -d $SOURCE/tests/rootless ]] && cp -a "$SOURCE/tests/rootless" "$ROOT$SOURCE/tests/rootless"
 [[ -f $SOURCE/i18n/LINGUAS ]] && cp "$SOURCE/i18n/LINGUAS" "$ROOT$SOURCE/i18n/"
+# The vocabulary lessons check enforces: the rootless tier stages it with the course.
+[[ -f $SOURCE/i18n/terms.yaml ]] && cp "$SOURCE/i18n/terms.yaml" "$ROOT$SOURCE/i18n/"
 
 # The guest's own scripts and settings.
 cp "$HERE/guest/main.sh" "$HERE/guest/suite.sh" "$ROOT/vm/"
