@@ -26,7 +26,8 @@ BUILD_PKGS=(
 TEST_PKGS=(
 	tmux clang-format git
 	procps # pgrep and ps for the integration suite's leak checks
-	hyperfine runc bubblewrap jq # bench/startup.sh
+	hyperfine runc bubblewrap # bench/startup.sh
+	jq # bench/startup.sh; test_31_json in the vm guest, which has no python3
 	musl-tools # a 34 KB stanza-init instead of glibc's 690 KB: ~1 ms less per container start
 	qemu-system-x86 e2fsprogs cpio # tests/vm: a pure cgroup v2 guest (qemu, mke2fs -d, its initramfs)
 	clang libclang-rt-dev # make fuzz: libFuzzer, only recommended by clang (Debian 12: libclang-rt-14-dev)

@@ -261,7 +261,7 @@ REQUIRED_TOOLS=(bash env cat grep sed awk find xargs sort comm cut tr head tail 
 	mv ln chmod chown mktemp mkfifo ls id readlink dirname basename touch seq sleep date timeout pgrep ps
 	setpriv uniq tee rmdir)
 OPTIONAL_TOOLS=(dash whoami hostname pkill cmp diff nproc realpath truncate dd od printf test true false
-	kill install du df getent unshare nsenter findmnt expr yes sha256sum tac nl paste)
+	kill install du df getent unshare nsenter findmnt expr yes sha256sum tac nl paste jq)
 find_in_path() { # COMMAND: sets P to its first executable in PATH, without forking
 	local d
 	P=
