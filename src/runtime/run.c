@@ -140,13 +140,16 @@ static int resolve_image(const struct sz_spec *spec, const struct sz_paths *path
 	return 0;
 }
 
+/* The state directory: the mount point of the root, and the overlay's upper
+ * and work directories unless the root is the image itself, read-only. */
 static int prepare_state(struct sz_container *c, const struct sz_paths *paths, int *lockfd, sz_error_t *err)
 {
-	static const char *const subdirs[] = {"upper", "work", "rootfs"};
+	static const char *const subdirs[] = {"rootfs", "upper", "work"};
+	size_t n = c->spec->read_only ? 1 : sizeof(subdirs) / sizeof(subdirs[0]);
 
 	if (sz_state_create(paths->state_root, &c->id, &c->state_dir, lockfd, err) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		cleanup_free char *p = sz_asprintf("%s/%s", c->state_dir, subdirs[i]);
 		if (mkdir(p, 0755) < 0)
 			return sz_error_make(err, errno, _("cannot create '%s'"), p);
