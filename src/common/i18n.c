@@ -21,10 +21,18 @@ char *sz_gettext(const char *s)
 	return s[0] != '\0' ? gettext(s) : (char *)s;
 }
 
+/* The user's locale for the two categories stanza uses: the character set
+ * (ncursesw, readline, the width of what is drawn) and the language of the
+ * messages. Numbers and dates stay "C": stanza writes 0.5 in both languages,
+ * as a learner types it in --cpus 0.5; and where there is no locale archive,
+ * each category costs every start of stanza a file to open and map. */
 void sz_i18n_init(const char *localedir)
 {
-	if (setlocale(LC_ALL, "") == NULL)
-		setlocale(LC_ALL, "C.UTF-8");
+	static const int categories[] = {LC_CTYPE, LC_MESSAGES};
+
+	for (size_t i = 0; i < sizeof(categories) / sizeof(categories[0]); i++)
+		if (setlocale(categories[i], "") == NULL)
+			setlocale(categories[i], "C.UTF-8");
 	if (localedir != NULL)
 		bindtextdomain("stanza", localedir);
 	bind_textdomain_codeset("stanza", "UTF-8");

@@ -177,7 +177,8 @@ static char *user_name(void)
  * controller, NULL where the user may not make groups. */
 static void user_bases(const struct sz_cgroup_layout *layout, bool rootless, char *base[SZ_CTRL_COUNT])
 {
-	cleanup_free char *token = user_name();
+	/* Only a learner's v1 base is named after them: root is spared the passwd lookup. */
+	cleanup_free char *token = rootless ? user_name() : NULL;
 	struct sz_cgroup_user user = {.root = !rootless, .euid = geteuid(), .token = token};
 
 	struct sz_cgroup_place why[SZ_CTRL_COUNT];
