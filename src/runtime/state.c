@@ -148,36 +148,28 @@ static int try_orphan_lock(int rootfd, const char *name)
 	return 1;
 }
 
-/* Whether dir is one of the cgroup mounts of layout or below one. */
-static bool under_a_mount(const struct sz_cgroup_layout *layout, const char *dir)
+/* Whether dir is below mount (the record's paths have no "." or ".."
+ * components: sz_cgroup_deserialize refuses them). */
+static bool below(const char *mount, const char *dir)
 {
-	for (int c = 0; c <= SZ_CTRL_COUNT; c++) {
-		const char *mount = c < SZ_CTRL_COUNT ? layout->mount[c] : layout->v2_mount;
-		size_t n = mount != NULL ? strlen(mount) : 0;
+	size_t n = mount != NULL ? strlen(mount) : 0;
 
-		if (n > 0 && strncmp(dir, mount, n) == 0 && dir[n] == '/')
-			return true;
-	}
-	return false;
+	return n > 0 && strncmp(dir, mount, n) == 0 && dir[n] == '/';
 }
 
-/* The record's directories must be the container's own: named name, under
- * a cgroup mount (a truncated or foreign record is not followed). */
+/* The record's directories must be the container's own: named name, each
+ * controller's in that controller's hierarchy (a truncated or foreign
+ * record is not followed: collecting kills what a group holds). */
 static int check_record(const struct sz_cgroup *cg, const struct sz_cgroup_layout *layout, const char *name,
                         sz_error_t *err)
 {
-	const char *dirs[SZ_CTRL_COUNT + 1];
-	size_t n = 0;
+	for (int c = 0; c <= SZ_CTRL_COUNT; c++) {
+		const char *dir = c < SZ_CTRL_COUNT ? cg->path[c] : cg->unified;
+		const char *mount = c < SZ_CTRL_COUNT ? layout->mount[c] : layout->v2_mount;
 
-	for (int c = 0; c < SZ_CTRL_COUNT; c++)
-		if (cg->path[c] != NULL)
-			dirs[n++] = cg->path[c];
-	if (cg->unified != NULL)
-		dirs[n++] = cg->unified;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(strrchr(dirs[i], '/') + 1, name) != 0 || !under_a_mount(layout, dirs[i]))
-			return sz_error_make(err, 0, _("'%s' is not a cgroup of container '%s'"), dirs[i],
-			                     name);
+		if (dir != NULL && (strcmp(strrchr(dir, '/') + 1, name) != 0 || !below(mount, dir)))
+			return sz_error_make(err, 0, _("'%s' is not a cgroup of container '%s'"), dir, name);
+	}
 	return 0;
 }
 

@@ -171,4 +171,33 @@ remove_sides
 for p in $PARENTS; do
 	assert_true "the test's cgroups in $p are removed" test ! -e "$p/$TAG-a" -a ! -e "$p/$TAG-b"
 done
+
+# ---- a record is followed only into each controller's own hierarchy
+# Collecting kills what a group holds, then removes it. An orphan whose record
+# names, for memory, a group of the pids hierarchy (damaged, or written by
+# someone else) is not collected: the group, the process in it and the state
+# directory stay. Only v1 has a hierarchy per controller; as root, since the
+# test makes a group beside stanza's own.
+if ((!ROOTLESS)) && [[ $MODE != v2 ]]; then
+	fid=$(printf 'f%011x' $$)
+	victim=$(cgroup_mount pids)/stanza-$fid
+	mkdir "$victim" "$STATE_ROOT/$fid" || die "cannot make the forged orphan"
+	: >"$STATE_ROOT/$fid/lock"
+	printf 'memory %s\n' "$victim" >"$STATE_ROOT/$fid/cgroup"
+	sleep 100 &
+	vpid=$!
+	echo "$vpid" >"$victim/cgroup.procs"
+	count_run
+	"$STANZA" run -- true </dev/null >/dev/null 2>"$SZIT_TMP/f.err"
+	STATUS=$?
+	assert_eq "a stanza runs beside the forged orphan (stderr: $(<"$SZIT_TMP/f.err"))" 0 "$STATUS"
+	assert_true "the process in the group the record names is alive" alive "$vpid"
+	assert_true "that group is still there" test -d "$victim"
+	assert_true "the forged orphan's state directory is not collected" test -d "$STATE_ROOT/$fid"
+	kill -KILL "$vpid"
+	wait "$vpid" 2>/dev/null
+	rm -rf "${STATE_ROOT:?}/$fid"
+	wait_gone "$vpid" 5
+	rmdir "$victim" || fail "cannot remove the test's group $victim"
+fi
 finish
