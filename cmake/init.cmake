@@ -15,13 +15,22 @@
 # it, so the smaller one saves about 1 ms a run (bench/README.md).
 find_program(STANZA_MUSL_GCC musl-gcc)
 set(_init_binary ${CMAKE_BINARY_DIR}/tools/stanza-init)
+# Either way it is held to the rest of the code's rules: the same warnings
+# (errors under STANZA_WERROR) and src/common/banned.h.
+set(_init_banned -include ${CMAKE_SOURCE_DIR}/src/common/banned.h)
 if(STANZA_MUSL_GCC)
+  set(_init_werror "")
+  if(STANZA_WERROR)
+    set(_init_werror -Werror)
+  endif()
   add_custom_command(
     OUTPUT ${_init_binary}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/tools
-    COMMAND ${STANZA_MUSL_GCC} -static -Os -s -Wall -Wextra -I${CMAKE_SOURCE_DIR}/src
+    COMMAND ${STANZA_MUSL_GCC} -static -Os -s -Wall -Wextra -Wformat=2 -Wshadow -Wno-unused-parameter
+            ${_init_werror} ${_init_banned} -I${CMAKE_SOURCE_DIR}/src
             -o ${_init_binary} ${CMAKE_SOURCE_DIR}/tools/init/stanza-init.c
     DEPENDS ${CMAKE_SOURCE_DIR}/tools/init/stanza-init.c ${CMAKE_SOURCE_DIR}/src/runtime/msg.h
+            ${CMAKE_SOURCE_DIR}/src/common/banned.h
     COMMENT "Building stanza-init statically with musl")
   add_custom_target(stanza-init DEPENDS ${_init_binary})
 else()
@@ -30,7 +39,7 @@ else()
   set_target_properties(stanza-init PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tools)
   # Never instrumented (gcc refuses -static with -fsanitize=address), and
   # stripped: only its code travels inside stanza.
-  target_compile_options(stanza-init PRIVATE -fno-sanitize=all -Os)
+  target_compile_options(stanza-init PRIVATE -fno-sanitize=all -Os ${_init_banned})
   target_link_options(stanza-init PRIVATE -fno-sanitize=all -static -s)
   # Only for runtime/msg.h: the messages it sends stanza when a command cannot run.
   target_include_directories(stanza-init PRIVATE ${CMAKE_SOURCE_DIR}/src)
