@@ -40,6 +40,15 @@ assert_status 137 "--init: a command killed by SIGKILL gives 128+9"
 run_stanza --init -- szit-no-such-command
 assert_status 127 "--init: an unknown command"
 assert_match "stanza-init says why" "stanza-init: cannot run 'szit-no-such-command'" "$ERR"
+# A file without a #! line is no shell script to stanza-init, as to the
+# kernel and to stanza without --init: an exec format error, 126.
+mkdir -p "$SZIT_TMP/noshebang"
+printf 'echo run by a shell\n' >"$SZIT_TMP/noshebang/job"
+chmod 755 "$SZIT_TMP/noshebang/job"
+run_stanza --init -v "$SZIT_TMP/noshebang:/t" -- /t/job
+assert_status 126 "--init: a file without #! is not executed"
+assert_match "stanza-init says why" "stanza-init: cannot run '/t/job': Exec format error" "$ERR"
+assert_no_match "no shell ran it" "run by a shell" "$OUT"
 
 # Signals to PID 1 go on to the command. From inside: a shell without a
 # TERM handler, not PID 1 any more, dies of `kill -TERM 1`; without --init

@@ -56,8 +56,11 @@ static void watched_signals(sigset_t *set)
 		sigaddset(set, forwarded[i]);
 }
 
+static int exec_command(char *const argv[]);
+
 /* The child: in the foreground of the terminal, if there is one, with the
- * signal mask and dispositions a command expects. */
+ * signal mask and dispositions a command expects; executed as --exec does
+ * (a file without a #! line is an exec format error, not a shell script). */
 static void start_command(char **argv)
 {
 	sigset_t none;
@@ -66,7 +69,7 @@ static void start_command(char **argv)
 		tcsetpgrp(STDIN_FILENO, getpgrp()); /* SIGTTOU is still blocked here */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	execvp(argv[0], argv);
+	errno = exec_command(argv);
 	dprintf(STDERR_FILENO, "stanza-init: cannot run '%s': %s\n", argv[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
 }
