@@ -33,6 +33,16 @@ if(STANZA_MUSL_GCC)
             ${CMAKE_SOURCE_DIR}/src/common/banned.h
     COMMENT "Building stanza-init statically with musl")
   add_custom_target(stanza-init DEPENDS ${_init_binary})
+  # The same program with glibc, for tests/cli/test_init_exec.sh: a libc's
+  # execvp() must not decide how a command is executed (glibc's runs a
+  # file without #! with /bin/sh, musl's does not).
+  if(STANZA_TESTS)
+    add_executable(stanza-init-glibc ${CMAKE_SOURCE_DIR}/tools/init/stanza-init.c)
+    set_target_properties(stanza-init-glibc PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tools)
+    target_compile_options(stanza-init-glibc PRIVATE -fno-sanitize=all -Os ${_init_banned})
+    target_link_options(stanza-init-glibc PRIVATE -fno-sanitize=all -static)
+    target_include_directories(stanza-init-glibc PRIVATE ${CMAKE_SOURCE_DIR}/src)
+  endif()
 else()
   message(STATUS "musl-gcc not found: stanza-init is linked statically with glibc (larger, slower to start)")
   add_executable(stanza-init ${CMAKE_SOURCE_DIR}/tools/init/stanza-init.c)

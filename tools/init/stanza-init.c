@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,30 +93,40 @@ static int reap(pid_t command)
 	return code;
 }
 
-/* execvpe() would run a file without a #! line with /bin/sh: search $PATH
- * here, trying each directory; the most telling errno when all fail. */
+/* execvp() as POSIX has it, without glibc's running a file that has no #!
+ * line with /bin/sh: each $PATH element in turn (an empty one is the current
+ * directory), on to the next only when the file is not there (ENOENT,
+ * ENOTDIR) or not ours to run (EACCES, reported if nothing else ran). */
 static int exec_command(char *const argv[])
 {
 	const char *path = getenv("PATH");
-	int saved = ENOENT;
+	bool denied = false;
 
+	if (argv[0][0] == '\0')
+		return ENOENT;
 	if (path == NULL)
 		path = DEFAULT_PATH;
 	if (strchr(argv[0], '/') != NULL) {
 		execv(argv[0], argv);
 		return errno;
 	}
-	while (*path != '\0') {
+	for (;;) {
 		size_t len = strcspn(path, ":");
 		char file[4096];
+		int n = len > 0 ? snprintf(file, sizeof(file), "%.*s/%s", (int)len, path, argv[0])
+		                : snprintf(file, sizeof(file), "./%s", argv[0]);
 
-		snprintf(file, sizeof(file), "%.*s/%s", (int)len, len ? path : ".", argv[0]);
+		if (n < 0 || (size_t)n >= sizeof(file))
+			return ENAMETOOLONG;
 		execv(file, argv);
-		if (errno != ENOENT && errno != ENOTDIR)
-			saved = errno;
-		path += len + (path[len] == ':');
+		if (errno == EACCES)
+			denied = true;
+		else if (errno != ENOENT && errno != ENOTDIR)
+			return errno;
+		if (path[len] == '\0')
+			return denied ? EACCES : ENOENT;
+		path += len + 1;
 	}
-	return saved;
 }
 
 /* --exec FD -- COMMAND...: become COMMAND; FD closes when that works. */
