@@ -140,11 +140,15 @@ ours() { # PID
 
 # The suite's own leftover processes, with their command lines (minus those
 # that were there at the baseline).
+# (A zombie is not counted: it holds nothing but its pid, and the suite's
+# orphans are reaped by PID 1, which on some machines does it a few seconds
+# later.)
 leftover_procs() {
 	local pid
 	for pid in $(suite_pids); do
 		grep -qsx "$pid" "$RUNS_DIR/baseline.procs" && continue
-		[[ -e /proc/$pid ]] && echo "$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+		[[ $(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null) == [^Z] ]] &&
+			echo "$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
 	done
 	return 0
 }

@@ -41,6 +41,22 @@ exec 7>&-
 assert_status 0 "the container writing /etc/szit-upper"
 [[ -n ${id:-} ]] && assert_true "its upper layer is removed with it" test ! -e "$STATE_ROOT/$id"
 
+# A --read-only container has no upper layer: its state directory holds the
+# root's mount point and no overlay directories.
+mkfifo "$SZIT_TMP/hold-ro"
+exec 7<>"$SZIT_TMP/hold-ro"
+bg_start ro --stdin "$SZIT_TMP/hold-ro" --read-only -- sh -c "echo ready; read x" "$MARK"
+if wait_for_line "$SZIT_TMP/ro.out" '^ready$' 10 && rid=$(state_id_of "$BG_PID"); then
+	assert_true "--read-only: the state directory has the root's mount point" test -d "$STATE_ROOT/$rid/rootfs"
+	assert_true "--read-only: and no upper or work directory" test ! -e "$STATE_ROOT/$rid/upper" -a ! -e "$STATE_ROOT/$rid/work"
+else
+	fail "the --read-only container did not start"
+fi
+echo go >&7
+bg_wait ro 10
+exec 7>&-
+assert_status 0 "the --read-only container"
+
 run_stanza -- sh -c "echo $r >/etc/marker && echo $r >/bin/szit-new && echo $r >>/etc/passwd && rm /etc/hostname && chmod 700 /bin && mkdir -p /usr/szit/deep && echo written"
 assert_status 0 "writing, appending, deleting and chmod-ing in the image's files"
 assert_eq "the writes succeeded inside" written "$OUT"
