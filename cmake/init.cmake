@@ -18,6 +18,17 @@ set(_init_binary ${CMAKE_BINARY_DIR}/tools/stanza-init)
 # Either way it is held to the rest of the code's rules: the same warnings
 # (errors under STANZA_WERROR) and src/common/banned.h.
 set(_init_banned -include ${CMAKE_SOURCE_DIR}/src/common/banned.h)
+# stanza-init built with the compiler of the rest, statically against glibc.
+function(stanza_init_glibc target)
+  add_executable(${target} ${CMAKE_SOURCE_DIR}/tools/init/stanza-init.c)
+  set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tools)
+  # Never instrumented: gcc refuses -static with -fsanitize=address.
+  target_compile_options(${target} PRIVATE -fno-sanitize=all -Os ${_init_banned})
+  target_link_options(${target} PRIVATE -fno-sanitize=all -static)
+  # Only for runtime/msg.h: the messages it sends stanza when a command cannot run.
+  target_include_directories(${target} PRIVATE ${CMAKE_SOURCE_DIR}/src)
+endfunction()
+
 if(STANZA_MUSL_GCC)
   set(_init_werror "")
   if(STANZA_WERROR)
@@ -37,22 +48,13 @@ if(STANZA_MUSL_GCC)
   # execvp() must not decide how a command is executed (glibc's runs a
   # file without #! with /bin/sh, musl's does not).
   if(STANZA_TESTS)
-    add_executable(stanza-init-glibc ${CMAKE_SOURCE_DIR}/tools/init/stanza-init.c)
-    set_target_properties(stanza-init-glibc PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tools)
-    target_compile_options(stanza-init-glibc PRIVATE -fno-sanitize=all -Os ${_init_banned})
-    target_link_options(stanza-init-glibc PRIVATE -fno-sanitize=all -static)
-    target_include_directories(stanza-init-glibc PRIVATE ${CMAKE_SOURCE_DIR}/src)
+    stanza_init_glibc(stanza-init-glibc)
   endif()
 else()
   message(STATUS "musl-gcc not found: stanza-init is linked statically with glibc (larger, slower to start)")
-  add_executable(stanza-init ${CMAKE_SOURCE_DIR}/tools/init/stanza-init.c)
-  set_target_properties(stanza-init PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tools)
-  # Never instrumented (gcc refuses -static with -fsanitize=address), and
-  # stripped: only its code travels inside stanza.
-  target_compile_options(stanza-init PRIVATE -fno-sanitize=all -Os ${_init_banned})
-  target_link_options(stanza-init PRIVATE -fno-sanitize=all -static -s)
-  # Only for runtime/msg.h: the messages it sends stanza when a command cannot run.
-  target_include_directories(stanza-init PRIVATE ${CMAKE_SOURCE_DIR}/src)
+  stanza_init_glibc(stanza-init)
+  # Stripped: only its code travels inside stanza.
+  target_link_options(stanza-init PRIVATE -s)
 endif()
 
 set(_init_blob ${CMAKE_BINARY_DIR}/generated/init_blob.c)

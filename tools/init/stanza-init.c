@@ -57,42 +57,6 @@ static void watched_signals(sigset_t *set)
 		sigaddset(set, forwarded[i]);
 }
 
-static int exec_command(char *const argv[]);
-
-/* The child: in the foreground of the terminal, if there is one, with the
- * signal mask and dispositions a command expects; executed as --exec does
- * (a file without a #! line is an exec format error, not a shell script). */
-static void start_command(char **argv)
-{
-	sigset_t none;
-
-	if (isatty(STDIN_FILENO) && setpgid(0, 0) == 0)
-		tcsetpgrp(STDIN_FILENO, getpgrp()); /* SIGTTOU is still blocked here */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	errno = exec_command(argv);
-	dprintf(STDERR_FILENO, "stanza-init: cannot run '%s': %s\n", argv[0], strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
-}
-
-/* Wait for every child that has ended; the command's status, or -1 while
- * the command lives. */
-static int reap(pid_t command)
-{
-	int status, code = -1;
-	pid_t pid;
-
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0 || (pid < 0 && errno == EINTR)) {
-		if (pid != command)
-			continue;
-		if (WIFEXITED(status))
-			code = WEXITSTATUS(status);
-		else if (WIFSIGNALED(status))
-			code = 128 + WTERMSIG(status);
-	}
-	return code;
-}
-
 /* execvp() as POSIX has it, without glibc's running a file that has no #!
  * line with /bin/sh: each $PATH element in turn (an empty one is the current
  * directory), on to the next only when the file is not there (ENOENT,
@@ -127,6 +91,41 @@ static int exec_command(char *const argv[])
 			return denied ? EACCES : ENOENT;
 		path += len + 1;
 	}
+}
+
+/* The child: in the foreground of the terminal, if there is one, with the
+ * signal mask and dispositions a command expects; executed as --exec does
+ * (a file without a #! line is an exec format error, not a shell script). */
+static void start_command(char **argv)
+{
+	sigset_t none;
+	int err;
+
+	if (isatty(STDIN_FILENO) && setpgid(0, 0) == 0)
+		tcsetpgrp(STDIN_FILENO, getpgrp()); /* SIGTTOU is still blocked here */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	err = exec_command(argv);
+	dprintf(STDERR_FILENO, "stanza-init: cannot run '%s': %s\n", argv[0], strerror(err));
+	_exit(err == ENOENT ? 127 : 126);
+}
+
+/* Wait for every child that has ended; the command's status, or -1 while
+ * the command lives. */
+static int reap(pid_t command)
+{
+	int status, code = -1;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0 || (pid < 0 && errno == EINTR)) {
+		if (pid != command)
+			continue;
+		if (WIFEXITED(status))
+			code = WEXITSTATUS(status);
+		else if (WIFSIGNALED(status))
+			code = 128 + WTERMSIG(status);
+	}
+	return code;
 }
 
 /* --exec FD -- COMMAND...: become COMMAND; FD closes when that works. */
