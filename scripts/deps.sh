@@ -16,6 +16,7 @@ set -euo pipefail
 BUILD_PKGS=(
 	gcc libc6-dev make cmake pkg-config
 	libcap-dev libseccomp-dev libyaml-dev libjansson-dev libncurses-dev libreadline-dev
+	nettle-dev libarchive-dev libarchive13 # image store: sha256; tars, loaded with dlopen
 	libcmocka-dev # configure needs it while the tests are on (STANZA_TESTS)
 	gettext # msgfmt for the translations, xgettext for `pot`
 	binutils # readelf, to tell a static busybox from a dynamic one
@@ -37,7 +38,7 @@ TEST_PKGS=(
 NEVER_PKGS=(busybox busybox-static)
 
 # pkg-config names of the libraries, for hosts without dpkg.
-PC_MODULES=(libcap libseccomp yaml-0.1 jansson ncursesw readline cmocka)
+PC_MODULES=(libcap libseccomp yaml-0.1 jansson ncursesw readline nettle libarchive cmocka)
 # Tools whose absence only costs a feature (translations) or a test tier.
 OPTIONAL_TOOLS=(msgfmt xgettext tmux clang-format git hyperfine runc bwrap jq)
 

@@ -13,7 +13,9 @@
 #include "cli/run_options.h"
 #include "common/cleanup.h"
 #include "common/i18n.h"
+#include "common/json.h"
 #include "common/util.h"
+#include "image/store.h"
 #include "runtime/runtime.h"
 
 static void run_usage(FILE *out)
@@ -41,7 +43,11 @@ static void run_usage(FILE *out)
 	        "      --init               PID 1 is stanza's init: it reaps orphans and passes\n"
 	        "                           signals on to COMMAND (docker run --init)\n"
 	        "      --trace              print each setup step with its time on stderr\n"
-	        "      --image NAME|PATH    image name or root directory (default: busybox)\n"
+	        "      --image NAME|PATH    an image of the store (see 'stanza image'), a built-in\n"
+	        "                           image, or a root directory (default: busybox). With\n"
+	        "                           an image of the store COMMAND may be left out: its\n"
+	        "                           Entrypoint and Cmd run, as with docker run\n"
+	        "      --entrypoint CMD     replace the image's Entrypoint ('' removes it)\n"
 	        "  -h, --help               show this help\n"
 	        "\n"
 	        "Exit status:\n"
@@ -82,8 +88,100 @@ static void report(const struct sz_run_options *o, const struct sz_result *res)
 		sz_error_say(_("'%s' cannot be executed: %s"), o->spec.argv[0], strerror(res->exec_errno));
 }
 
+/* What a run from the image store owns while it runs. */
+struct store_run {
+	struct sz_image img;
+	const char **argv;
+	const char **env;
+};
+
+/* Built-in images (a directory under the data dir) and root directories
+ * keep their meaning; a name with a tag, or one no built-in image has, is
+ * the store's. */
+static bool from_store(const struct sz_cli *cli, const char *image)
+{
+	cleanup_free char *dir = NULL;
+	struct stat st;
+
+	if (image[0] == '/' || image[0] == '.')
+		return false;
+	if (strchr(image, ':') != NULL)
+		return true;
+	dir = sz_asprintf("%s/%s/rootfs", cli->data.images, image);
+	return stat(dir, &st) < 0;
+}
+
+static void push_strings(const char **list, size_t *n, json_t *array)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach (array, i, v)
+		if (json_is_string(v))
+			list[(*n)++] = json_string_value(v);
+}
+
+/*
+ * The image's config as docker run applies it: the command is Entrypoint
+ * followed by Cmd; arguments after the options replace Cmd, --entrypoint
+ * replaces Entrypoint (and then Cmd is not used); Env comes before -e, which
+ * overrides it; WorkingDir and User unless -w and --user say otherwise.
+ */
+static int apply_store_image(struct sz_run_options *o, struct store_run *r, sz_error_t *err)
+{
+	struct sz_store s;
+	json_t *cfg, *entry, *cmd, *env;
+	size_t n = 0, n_args = 0, n_env = 0;
+
+	sz_store_open(&s, NULL, false, err);
+	if (sz_store_load_image(&s, o->spec.image, &r->img, err) < 0) {
+		sz_store_close(&s);
+		return -1;
+	}
+	sz_store_close(&s);
+	cfg = json_object_get(r->img.config, "config");
+	entry = json_object_get(cfg, "Entrypoint");
+	cmd = json_object_get(cfg, "Cmd");
+	env = json_object_get(cfg, "Env");
+	while (o->spec.argv[n_args] != NULL)
+		n_args++;
+	r->argv = sz_xcalloc(json_array_size(entry) + json_array_size(cmd) + n_args + 2, sizeof(char *));
+	if (o->entrypoint != NULL) {
+		if (o->entrypoint[0] != '\0')
+			r->argv[n++] = o->entrypoint;
+	} else {
+		push_strings(r->argv, &n, entry);
+	}
+	if (n_args > 0)
+		for (size_t i = 0; i < n_args; i++)
+			r->argv[n++] = o->spec.argv[i];
+	else if (o->entrypoint == NULL)
+		push_strings(r->argv, &n, cmd);
+	if (n == 0)
+		return sz_error_make(err, 0, _("image '%s' has no command (no Entrypoint, no Cmd): give one after --"),
+		                     r->img.ref);
+	for (size_t i = 0; o->spec.env != NULL && o->spec.env[i] != NULL; i++)
+		n_env++;
+	r->env = sz_xcalloc(json_array_size(env) + n_env + 1, sizeof(char *));
+	n = 0;
+	push_strings(r->env, &n, env);
+	for (size_t i = 0; i < n_env; i++)
+		r->env[n++] = o->spec.env[i];
+	o->spec.argv = (char *const *)r->argv;
+	o->spec.env = (char *const *)r->env;
+	if (o->spec.workdir == NULL && json_string_length(json_object_get(cfg, "WorkingDir")) > 0)
+		o->spec.workdir = json_string_value(json_object_get(cfg, "WorkingDir"));
+	if (o->spec.user == NULL && json_string_length(json_object_get(cfg, "User")) > 0)
+		o->spec.user = json_string_value(json_object_get(cfg, "User"));
+	o->spec.layers_dir = r->img.layers_dir;
+	o->spec.layers = (const char *const *)r->img.layers;
+	o->spec.n_layers = r->img.n_layers;
+	return 0;
+}
+
 int cmd_run(struct sz_cli *cli, int argc, char **argv)
 {
+	struct store_run store = {0};
 	struct sz_run_options o = {0};
 	struct sz_paths paths = {0};
 	struct sz_result res;
@@ -98,6 +196,15 @@ int cmd_run(struct sz_cli *cli, int argc, char **argv)
 		status = SZ_EXIT_OK;
 		goto out;
 	}
+	if (o.image_given && from_store(cli, o.spec.image)) {
+		if (apply_store_image(&o, &store, &err) < 0)
+			goto out;
+	} else if (o.entrypoint != NULL || o.spec.argv[0] == NULL) {
+		sz_error_make(&err, 0,
+		              o.entrypoint != NULL ? _("--entrypoint needs an image of the store (see 'stanza image ls')")
+		                                   : _("no command given (try 'stanza run -- sh')"));
+		goto out;
+	}
 	sz_paths_default(&paths, cli->data.images, &err);
 	if (sz_run(&o.spec, &paths, &res, &err) == 0) {
 		report(&o, &res);
@@ -109,5 +216,8 @@ out:
 	sz_error_print_release(&err);
 	sz_paths_release(&paths);
 	sz_run_options_release(&o);
+	sz_image_release(&store.img);
+	free(store.argv);
+	free(store.env);
 	return status;
 }

@@ -30,6 +30,7 @@ static const struct command commands[] = {
     {"progress", cmd_progress, N_("show what you have done, or forget it")},
     {"lab", cmd_lab, N_("list, run and verify the labs, without the full-screen interface")},
     {"run", cmd_run, N_("run a command in a new container (like docker run)")},
+    {"image", cmd_image, N_("import, list, inspect and remove OCI images")},
     {"doctor", cmd_doctor, N_("say what this host supports and what is missing")},
     {"help", cmd_help, NULL},
     {"version", cmd_version, NULL},

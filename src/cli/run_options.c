@@ -108,6 +108,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_TRACE,
 	OPT_IMAGE,
+	OPT_ENTRYPOINT,
 	OPT_INIT,
 };
 
@@ -126,6 +127,7 @@ static const struct option run_options[] = {
     {"tty", no_argument, NULL, 't'},
     {"trace", no_argument, NULL, OPT_TRACE},
     {"image", required_argument, NULL, OPT_IMAGE},
+    {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
     {"init", no_argument, NULL, OPT_INIT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -196,7 +198,8 @@ static int parse_one(struct sz_run_options *o, int opt, const char *arg, sz_erro
 	case OPT_TIMEOUT: o->timeout_text = arg; return sz_parse_duration(arg, &s->timeout_ns, err);
 	case 't': s->tty = true; return 0;
 	case OPT_TRACE: s->trace_fd = STDERR_FILENO; return 0;
-	case OPT_IMAGE: s->image = arg; return 0;
+	case OPT_IMAGE: s->image = arg; o->image_given = true; return 0;
+	case OPT_ENTRYPOINT: o->entrypoint = arg; return 0;
 	case OPT_INIT: s->init = true; return 0;
 	case 'h': o->help = true; return 0;
 	default: return sz_error_make(err, 0, _("unknown option (see 'stanza run --help')"));
@@ -227,7 +230,8 @@ int sz_run_options_parse(struct sz_run_options *o, int argc, char **argv, sz_err
 	o->spec.limit_words = limit_flags;
 	if (o->help)
 		return 0;
-	if (optind >= argc)
+	/* An image of the store may bring its own command (cmd_run decides). */
+	if (optind >= argc && !o->image_given)
 		return sz_error_make(err, 0, _("no command given (try 'stanza run -- sh')"));
 	o->spec.argv = argv + optind;
 	return 0;

@@ -19,6 +19,8 @@ struct sz_run_options {
 	char **env;
 	size_t n_env;
 	const char *timeout_text;
+	const char *entrypoint; /* --entrypoint: replaces an image's Entrypoint ("" clears it) */
+	bool image_given;       /* --image: argv may be empty (the image's own command) */
 	bool help;
 };
 

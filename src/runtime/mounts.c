@@ -13,6 +13,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/cleanup.h"
 #include "common/i18n.h"
 #include "common/util.h"
@@ -136,6 +137,46 @@ static int mount_volumes(const struct sz_container *c, int rootfd, sz_error_t *e
 	return 0;
 }
 
+/* An image's layers, top first, as the overlay's lower directories; named
+ * relative to the store's layer directory, which the mount resolves from
+ * this process's working directory (the names of 60 layers fit in the one
+ * page the options may take, where their full paths would not). Read-only
+ * without an upper directory; an overlay needs two lowers for that, so one
+ * layer alone is bound instead. */
+static int mount_layers(struct sz_container *c, sz_error_t *err)
+{
+	const struct sz_spec *spec = c->spec;
+	struct sz_buf opts;
+	int r;
+
+	if (spec->read_only && spec->n_layers == 1) {
+		cleanup_free char *dir = sz_asprintf("%s/%s", spec->layers_dir, spec->layers[0]);
+
+		if (do_mount(c, dir, c->rootfs_dir, NULL, MS_BIND | MS_REC, NULL, err) < 0)
+			return -1;
+		return remount_ro(c, c->rootfs_dir, MS_NODEV, err);
+	}
+	sz_buf_init(&opts, 0);
+	sz_buf_adds(&opts, "lowerdir=");
+	for (size_t i = 0; i < spec->n_layers; i++)
+		sz_buf_addf(&opts, "%s%s", i > 0 ? ":" : "", spec->layers[i]);
+	if (!spec->read_only)
+		sz_buf_addf(&opts, ",upperdir=%s/upper,workdir=%s/work", c->state_dir, c->state_dir);
+	if (c->rootless)
+		sz_buf_adds(&opts, ",userxattr");
+	if (chdir(spec->layers_dir) < 0) {
+		sz_buf_release(&opts);
+		return sz_error_make(err, errno, _("cannot enter '%s'"), spec->layers_dir);
+	}
+	r = do_mount(c, "overlay", c->rootfs_dir, "overlay", MS_NODEV | (spec->read_only ? MS_RDONLY : 0),
+	             opts.buf, err);
+	sz_buf_release(&opts);
+	if (r < 0)
+		return -1;
+	sz_trace(c, "mount: %zu layers from %s, top first", spec->n_layers, spec->layers_dir);
+	return chdir("/") < 0 ? sz_error_make(err, errno, "chdir /") : 0;
+}
+
 static int mount_root(struct sz_container *c, sz_error_t *err)
 {
 	const struct sz_spec *spec = c->spec;
@@ -143,6 +184,8 @@ static int mount_root(struct sz_container *c, sz_error_t *err)
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return sz_error_make(err, errno, _("cannot make '/' private"));
+	if (spec->n_layers > 0)
+		return mount_layers(c, err);
 	if (spec->read_only) {
 		/* Read-only from the first moment: nothing below may write the image. */
 		if (do_mount(c, c->image_rootfs, c->rootfs_dir, NULL, MS_BIND | MS_REC, NULL, err) < 0)
@@ -163,7 +206,7 @@ static int apply_owners(const struct sz_container *c, int rootfd, sz_error_t *er
 	cleanup_file FILE *f = NULL;
 	char line[512];
 
-	if (c->spec->read_only || c->spec->image[0] == '/')
+	if (c->spec->read_only || c->spec->n_layers > 0 || c->spec->image[0] == '/')
 		return 0;
 	owners = sz_asprintf("%s/../owners", c->image_rootfs);
 	f = fopen(owners, "re");

@@ -36,6 +36,13 @@ struct sz_paths {
  */
 struct sz_spec {
 	const char *image;    /* name under paths.image_dir, or an absolute rootfs path */
+	/* Or an image's layers (the image store's): directories under layers_dir,
+	 * named relative to it, top layer first, as overlay stacks them. With
+	 * n_layers > 0, image is ignored. Relative names keep the mount's options
+	 * short: 60 layers fit in its one page. */
+	const char *layers_dir;
+	const char *const *layers;
+	size_t n_layers;
 	char *const *argv;    /* command and arguments, argv[0] looked up in PATH */
 	char *const *env;     /* extra "K=V" entries, NULL-terminated, may be NULL */
 	const char *hostname; /* NULL: "stanza" */

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* archive_dl.c - libarchive through dlopen: loaded once, by the commands that read or write tars */
+#include "image/archive_dl.h"
+
+#include <dlfcn.h>
+#include <stddef.h>
+
+#include "common/i18n.h"
+
+/* The soname Debian 12's libarchive13 installs (ABI 13 since libarchive 3.0). */
+#define LIBARCHIVE_SONAME "libarchive.so.13"
+
+static struct sz_archive_api api;
+static int loaded; /* 1 once every symbol is in api */
+
+#define SZ_AR_SYM(name) {#name, offsetof(struct sz_archive_api, name)}
+
+static const struct {
+	const char *name;
+	size_t offset;
+} symbols[] = {
+    SZ_AR_SYM(archive_read_new),          SZ_AR_SYM(archive_read_support_filter_all),
+    SZ_AR_SYM(archive_read_support_format_tar), SZ_AR_SYM(archive_read_support_format_raw),
+    SZ_AR_SYM(archive_read_open_fd),      SZ_AR_SYM(archive_read_next_header),
+    SZ_AR_SYM(archive_read_data_block),   SZ_AR_SYM(archive_read_free),
+    SZ_AR_SYM(archive_error_string),      SZ_AR_SYM(archive_errno),
+    SZ_AR_SYM(archive_filter_code),       SZ_AR_SYM(archive_entry_pathname),
+    SZ_AR_SYM(archive_entry_set_pathname), SZ_AR_SYM(archive_entry_hardlink),
+    SZ_AR_SYM(archive_entry_set_hardlink), SZ_AR_SYM(archive_entry_symlink),
+    SZ_AR_SYM(archive_entry_filetype),    SZ_AR_SYM(archive_entry_size),
+    SZ_AR_SYM(archive_entry_mode),        SZ_AR_SYM(archive_write_disk_new),
+    SZ_AR_SYM(archive_write_disk_set_options), SZ_AR_SYM(archive_write_header),
+    SZ_AR_SYM(archive_write_data_block),  SZ_AR_SYM(archive_write_finish_entry),
+    SZ_AR_SYM(archive_write_close),       SZ_AR_SYM(archive_write_free),
+};
+
+const struct sz_archive_api *sz_archive_api(sz_error_t *err)
+{
+	void *handle;
+
+	if (loaded == 1)
+		return &api;
+	handle = dlopen(LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (handle == NULL) {
+		sz_error_make(err, 0, _("cannot load %s (%s): install the libarchive13 package"), LIBARCHIVE_SONAME,
+		              dlerror());
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
+		void *fn = dlsym(handle, symbols[i].name);
+
+		if (fn == NULL) {
+			sz_error_make(err, 0, _("%s has no %s: libarchive 3 is needed"), LIBARCHIVE_SONAME,
+			              symbols[i].name);
+			dlclose(handle);
+			return NULL;
+		}
+		*(void **)((char *)&api + symbols[i].offset) = fn;
+	}
+	loaded = 1;
+	return &api;
+}
