@@ -62,7 +62,7 @@ static int image_import(struct sz_cli *cli, int argc, char **argv)
 		return SZ_EXIT_OK;
 	}
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+:n:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":n:", opts, NULL)) != -1) {
 		if (opt == 'n')
 			o.name = optarg;
 		else

@@ -144,6 +144,8 @@ static int untar(struct import *im, int fd, const char *name, sz_error_t *err)
 
 		while (p != NULL && p[0] == '.' && p[1] == '/')
 			p += 2;
+		if (p != NULL && type == AE_IFDIR && (p[0] == '\0' || strcmp(p, ".") == 0))
+			continue; /* the archive's own top directory */
 		if (p == NULL || p[0] == '/' || strstr(p, "..") != NULL || p[0] == '\0') {
 			ret = sz_error_make(err, 0, _("%s: entry '%s' is not a plain name inside the archive"), name,
 			                    p ? p : "");

@@ -27,7 +27,9 @@ struct sz_unpack_stats {
  * or user.overlay.opaque rootless, for an overlay mounted with userxattr).
  * Entries with an absolute path or "..", and paths through a symbolic link,
  * are refused with the entry's name (libarchive's secure extraction checks
- * the links' targets too). As root owners, modes and extended attributes
+ * the links' targets too; not ARCHIVE_EXTRACT_UNLINK, which would replace a
+ * symbolic link in the way by a directory and go on). As root owners, modes
+ * and extended attributes
  * are kept; rootless every file is the learner's (root in the container)
  * and device nodes are skipped. name is the blob, for messages.
  */

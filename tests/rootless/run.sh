@@ -131,6 +131,7 @@ stage() {
 		cp -a "$STANZA_BUILD_DIR/images" "$STAGE/build/images" &&
 		{ [[ ! -d $STANZA_BUILD_DIR/locale ]] || cp -a "$STANZA_BUILD_DIR/locale" "$STAGE/build/locale"; } &&
 		cp -a "$IT" "$STAGE/src/tests/integration" &&
+		cp -a "$STANZA_SOURCE_DIR/tests/fixtures" "$STAGE/src/tests/fixtures" &&
 		cp -a "$STANZA_SOURCE_DIR/lessons" "$STANZA_SOURCE_DIR/labs" "$STAGE/src/" &&
 		mkdir "$STAGE/src/i18n" && cp "$STANZA_SOURCE_DIR/i18n/LINGUAS" "$STANZA_SOURCE_DIR/i18n/terms.yaml" "$STAGE/src/i18n/" &&
 		chmod -R a+rX "$STAGE/src" "$STAGE/build/stanza" &&

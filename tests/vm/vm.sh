@@ -261,7 +261,7 @@ REQUIRED_TOOLS=(bash env cat grep sed awk find xargs sort comm cut tr head tail 
 	mv ln chmod chown mktemp mkfifo ls id readlink dirname basename touch seq sleep date timeout pgrep ps
 	setpriv uniq tee rmdir)
 OPTIONAL_TOOLS=(dash whoami hostname pkill cmp diff nproc realpath truncate dd od printf test true false
-	kill install du df getent unshare nsenter findmnt expr yes sha256sum tac nl paste jq)
+	kill install du df getent unshare nsenter findmnt expr yes sha256sum tac nl paste jq tar gzip zstd)
 find_in_path() { # COMMAND: sets P to its first executable in PATH, without forking
 	local d
 	P=
@@ -280,6 +280,9 @@ for c in "${REQUIRED_TOOLS[@]}" "${OPTIONAL_TOOLS[@]}"; do
 	fi
 done
 PROGRAMS+=("$STANZA")
+# stanza loads libarchive with dlopen (image import), which ldd cannot see.
+LIBARCHIVE=$(ldconfig -p 2>/dev/null | awk '$1 == "libarchive.so.13" && /x86-64/ { print $NF; exit }')
+[[ -n $LIBARCHIVE ]] && PROGRAMS+=("$LIBARCHIVE")
 # Each at its host path; a link such as /usr/bin/awk -> /etc/alternatives/awk
 # -> /usr/bin/mawk becomes a copy of the program under the name the suite calls.
 cp -L --parents "${PROGRAMS[@]}" "$ROOT/" || die "cannot copy the host's programs into $ROOT"
@@ -330,6 +333,7 @@ fi
 [[ -d $BUILD/locale ]] && cp -a "$BUILD/locale" "$ROOT$BUILD/locale"
 mkdir -p "$ROOT$SOURCE/tests" "$ROOT$SOURCE/i18n"
 cp -a "$SOURCE/tests/integration" "$ROOT$SOURCE/tests/integration"
+cp -a "$SOURCE/tests/fixtures" "$ROOT$SOURCE/tests/fixtures" # test_32_images's broken layers
 cp -a "$SOURCE/lessons" "$SOURCE/labs" "$ROOT$SOURCE/"
 [[ -d $SOURCE/tests/rootless ]] && cp -a "$SOURCE/tests/rootless" "$ROOT$SOURCE/tests/rootless"
 [[ -f $SOURCE/i18n/LINGUAS ]] && cp "$SOURCE/i18n/LINGUAS" "$ROOT$SOURCE/i18n/"

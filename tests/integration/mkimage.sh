@@ -6,7 +6,8 @@
 #   OUT        the layout directory to make (must not exist)
 #   LAYERDIR   a directory whose contents are one layer, base layer first; a
 #              file named .wh.NAME is a whiteout, .wh..wh..opq makes its
-#              directory opaque, as in the OCI image spec
+#              directory opaque, as in the OCI image spec; or a .tar file,
+#              taken as it is (the broken layers of tests/fixtures/images)
 # options:
 #   --compress gzip|zstd|none   (default gzip)
 #   --arch A                    the config's architecture (default: this host's)
@@ -16,11 +17,16 @@
 #   --index-platforms A,B       an index naming one manifest per architecture
 #                               listed, each pointing at this image (for the
 #                               platform choice)
+# and, to break what they make (the digests are computed after):
+#   --mangle-layer CMD          filter every compressed layer through CMD
+#   --layer-type TYPE           the layers' media type
+#   --config-sed EXPR           edit the config's JSON with sed
+#   --config-type TYPE          the config's media type
 # Independent of stanza: the tests use it to make what stanza must accept.
 set -euo pipefail
 
 compress=gzip arch= name= entrypoint=null cmd=null env='["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]'
-workdir= user= platforms=
+workdir= user= platforms= mangle= layer_type= config_sed= config_type=application/vnd.oci.image.config.v1+json
 while [[ $# -gt 0 && $1 == --* ]]; do
 	case $1 in
 	--compress) compress=$2 ;;
@@ -32,6 +38,10 @@ while [[ $# -gt 0 && $1 == --* ]]; do
 	--workdir) workdir=$2 ;;
 	--user) user=$2 ;;
 	--index-platforms) platforms=$2 ;;
+	--mangle-layer) mangle=$2 ;;
+	--layer-type) layer_type=$2 ;;
+	--config-sed) config_sed=$2 ;;
+	--config-type) config_type=$2 ;;
 	*) echo "mkimage.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -57,14 +67,23 @@ blob() {
 layers= diffs=
 for dir in "$@"; do
 	tmp=$out/layer.tar
-	tar --sort=name --numeric-owner --owner=0 --group=0 --mtime=@0 --format=posix \
-		--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime -C "$dir" -cf "$tmp" .
+	if [[ -f $dir ]]; then
+		cp "$dir" "$tmp"
+	else
+		tar --sort=name --numeric-owner --owner=0 --group=0 --mtime=@0 --format=posix \
+			--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime -C "$dir" -cf "$tmp" .
+	fi
 	diff=sha256:$(sha256sum "$tmp" | cut -d' ' -f1)
 	case $compress in
 	gzip) gzip -n "$tmp"; tmp=$tmp.gz; mt=application/vnd.oci.image.layer.v1.tar+gzip ;;
 	zstd) zstd -q --rm "$tmp"; tmp=$tmp.zst; mt=application/vnd.oci.image.layer.v1.tar+zstd ;;
 	none) mt=application/vnd.oci.image.layer.v1.tar ;;
 	esac
+	if [[ -n $mangle ]]; then
+		$mangle <"$tmp" >"$tmp.mangled"
+		mv "$tmp.mangled" "$tmp"
+	fi
+	[[ -n $layer_type ]] && mt=$layer_type
 	read -r d s < <(blob "$tmp")
 	layers+="${layers:+,}{\"mediaType\":\"$mt\",\"digest\":\"$d\",\"size\":$s}"
 	diffs+="${diffs:+,}\"$diff\""
@@ -73,10 +92,11 @@ done
 cfg=$out/config.json
 printf '{"architecture":"%s","os":"linux","config":{"Env":%s,"Entrypoint":%s,"Cmd":%s,"WorkingDir":"%s","User":"%s"},"rootfs":{"type":"layers","diff_ids":[%s]},"history":[]}' \
 	"$arch" "$env" "$entrypoint" "$cmd" "$workdir" "$user" "$diffs" >"$cfg"
+[[ -z $config_sed ]] || sed -i "$config_sed" "$cfg"
 read -r cd cs < <(blob "$cfg")
 man=$out/manifest.json
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[%s]}' \
-	"$cd" "$cs" "$layers" >"$man"
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"%s","digest":"%s","size":%s},"layers":[%s]}' \
+	"$config_type" "$cd" "$cs" "$layers" >"$man"
 read -r md ms < <(blob "$man")
 ann=
 [[ -n $name ]] && ann=",\"annotations\":{\"org.opencontainers.image.ref.name\":\"$name\"}"

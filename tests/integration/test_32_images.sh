@@ -1,0 +1,241 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test_32_images.sh - the image store: import (OCI layout, oci-archive, docker-archive, stdin), layers and whiteouts in a container, Entrypoint/Cmd rules, 60 layers, broken inputs refused with the store unchanged, rm and prune
+. "$(dirname "$0")/lib.sh"
+
+MK=$SZIT_DIR/mkimage.sh
+FIX=$SZIT_DIR/../fixtures/images
+[[ -d $FIX ]] || die "no broken-image fixtures in $FIX"
+for tool in tar gzip sha256sum; do
+	command -v $tool >/dev/null || skip "no '$tool' to make the test images with"
+done
+[[ -x $IMAGE_ROOTFS/bin/busybox ]] || die "no image at $IMAGE_ROOTFS"
+
+export STANZA_STORE=$SZIT_TMP/store
+W=$SZIT_TMP/img
+mkdir -p "$W"
+
+image() { # ARGS...: `stanza image ARGS`, sets OUT ERR STATUS
+	"$STANZA" image "$@" >"$W/out" 2>"$W/err"
+	STATUS=$?
+	OUT=$(<"$W/out")
+	ERR=$(<"$W/err")
+}
+# What a reader of the store sees: every name under it but tmp/'s, and index.json's bytes.
+store_state() { (cd "$STANZA_STORE" 2>/dev/null && { find . -path ./tmp -prune -o -print | LC_ALL=C sort && cat index.json; } | md5sum); }
+
+# Three layers: the busybox root; files and directories; then a layer that
+# deletes a file (.wh.a), a whole directory (.wh.keep) and replaces a
+# directory's contents (an opaque /old with one new file).
+L=$W/layers
+mkdir -p "$L/base" "$L/two/data" "$L/two/old" "$L/two/keep" "$L/three/data" "$L/three/old"
+# (Rootless, the image's 0700 /root is not the learner's to read: left out.)
+cp -a "$IMAGE_ROOTFS/." "$L/base/" 2>/dev/null
+[[ -x $L/base/bin/busybox ]] || die "cannot copy the image's root to make a layer of it"
+echo a >"$L/two/data/a"
+echo b >"$L/two/data/b"
+echo x >"$L/two/old/x"
+echo y >"$L/two/keep/y"
+: >"$L/three/data/.wh.a"
+: >"$L/three/.wh.keep"
+: >"$L/three/old/.wh..wh..opq"
+echo new >"$L/three/old/new"
+"$MK" --name demo:1 --cmd '["sh","-c","echo from-cmd"]' "$W/demo" "$L/base" "$L/two" "$L/three" ||
+	die "mkimage.sh could not make the test image"
+
+# ---- import and run
+image import "$W/demo"
+assert_status 0 "image import of an OCI layout"
+assert_match "it says what it imported" 'imported demo:1 \(sha256:[0-9a-f]{12}.*3 layers, 3 new' "$OUT"
+assert_match "it reports the whiteouts it made" '2 whiteouts, 1 opaque' "$OUT"
+assert_true "the store is an OCI layout" test -f "$STANZA_STORE/oci-layout" -a -f "$STANZA_STORE/index.json"
+assert_match "index.json names it" '"org.opencontainers.image.ref.name": "demo:1"' "$(cat "$STANZA_STORE/index.json")"
+image ls
+assert_match "image ls lists it with 3 layers" '^demo:1 +[0-9a-f]{12} +3 ' "$(sed -n 2p "$W/out")"
+
+run_stanza --image demo:1
+assert_status 0 "run --image demo:1 with no command"
+assert_eq "with no command the image's Cmd runs" "from-cmd" "$OUT"
+
+run_stanza --image demo:1 -- sh -c 'ls /data; ls /old; test -e /keep && echo keep-is-there; echo end'
+assert_eq "whiteouts: /data/a and /keep deleted by the top layer, /old replaced by its opaque copy" \
+	"$(printf 'b\nnew\nend')" "$OUT"
+run_stanza --image demo -- true
+assert_status 125 "a name without a tag is name:latest, which the store does not have"
+assert_match "and the message says so" "no image 'demo:latest' in the store" "$ERR"
+
+# The layers are shared: the same base again is not unpacked twice.
+mkdir -p "$L/other"
+echo other >"$L/other/o"
+# Rootless the container has one user, root: the image's User is tested as root.
+user=()
+uid=0
+((ROOTLESS)) || { user=(--user 1000:1000); uid=1000; }
+compress=(--compress zstd)
+command -v zstd >/dev/null || compress=(--compress gzip)
+"$MK" --name demo:2 "${compress[@]}" --entrypoint '["echo","ep"]' --cmd '["c1","c2"]' \
+	--env '["PATH=/bin:/usr/bin","FROM_IMAGE=1","OVER=image"]' --workdir /data "${user[@]}" \
+	"$W/demo2" "$L/base" "$L/two" "$L/other"
+image import "$W/demo2"
+assert_status 0 "image import of a second image sharing two layers"
+assert_match "only its own layer is new" '3 layers, 1 new' "$OUT"
+
+# ---- Entrypoint and Cmd, as docker run applies them
+run_stanza --image demo:2
+assert_eq "Entrypoint + Cmd" "ep c1 c2" "$OUT"
+run_stanza --image demo:2 -- a1 a2
+assert_eq "arguments replace Cmd, not Entrypoint" "ep a1 a2" "$OUT"
+run_stanza --image demo:2 --entrypoint /bin/echo -- x
+assert_eq "--entrypoint replaces Entrypoint, and Cmd is dropped" "x" "$OUT"
+run_stanza --image demo:2 --entrypoint /bin/pwd
+assert_eq "--entrypoint alone: no Cmd; WorkingDir is the image's" "/data" "$OUT"
+run_stanza --image demo:2 --entrypoint '' -- sh -c 'echo "$FROM_IMAGE $OVER $(id -u)"'
+assert_eq "--entrypoint '': the arguments alone; Env and User are the image's" "1 image $uid" "$OUT"
+run_stanza --image demo:2 -e OVER=cli --user 0 -w / --entrypoint '' -- sh -c 'echo "$OVER $(id -u) $(pwd)"'
+assert_eq "-e overrides the image's Env, --user its User, -w its WorkingDir" "cli 0 /" "$OUT"
+
+# ---- the other sources: a tar of the layout (oci-archive), stdin, docker-archive
+tar -C "$W/demo" -cf "$W/demo.tar" .
+image import "$W/demo.tar" --name archived:1
+assert_status 0 "image import of an oci-archive tar, renamed with --name"
+image import - --name piped:1 <"$W/demo.tar"
+assert_status 0 "image import - reads the tar from stdin"
+# docker save's layout: manifest.json, the config as <hex>.json, each layer an uncompressed tar.
+D=$W/docker
+mkdir -p "$D"
+layers=
+i=0
+for d in $(sed 's/.*"layers":\[//; s/\]}$//; s/{[^}]*"digest":"sha256:\([0-9a-f]*\)"[^}]*}/\1 /g; s/,//g' \
+	"$W/demo/blobs/sha256/$(sed 's/.*"digest":"sha256:\([0-9a-f]*\)".*/\1/' "$W/demo/index.json")"); do
+	mkdir -p "$D/$i"
+	gzip -dc "$W/demo/blobs/sha256/$d" >"$D/$i/layer.tar"
+	layers+="${layers:+,}\"$i/layer.tar\""
+	i=$((i + 1))
+done
+cfg=$(sed 's/.*"config":{[^}]*"digest":"sha256:\([0-9a-f]*\)".*/\1/' \
+	"$W/demo/blobs/sha256/$(sed 's/.*"digest":"sha256:\([0-9a-f]*\)".*/\1/' "$W/demo/index.json")")
+cp "$W/demo/blobs/sha256/$cfg" "$D/$cfg.json"
+printf '[{"Config":"%s.json","RepoTags":["localhost/fromdocker:v1"],"Layers":[%s]}]' "$cfg" "$layers" >"$D/manifest.json"
+tar -C "$D" -cf "$W/docker.tar" .
+image import "$W/docker.tar"
+assert_status 0 "image import of a docker-archive tar ($i layers)"
+assert_match "named by its RepoTags" 'imported localhost/fromdocker:v1' "$OUT"
+run_stanza --image localhost/fromdocker:v1 -- sh -c 'ls /data /old'
+assert_eq "the docker-archive image runs, whiteouts and all" "$(printf '/data:\nb\n\n/old:\nnew')" "$OUT"
+
+# ---- 60 layers: the overlay's options name them relative to the store (one page fits them)
+mkdir -p "$W/many"
+set --
+for n in $(seq 1 59); do
+	mkdir -p "$W/many/$n/layers"
+	echo "$n" >"$W/many/$n/layers/$n"
+	set -- "$@" "$W/many/$n"
+done
+"$MK" --name many:60 --compress none "$W/manyimg" "$L/base" "$@"
+image import "$W/manyimg"
+assert_status 0 "image import of a 60-layer image"
+run_stanza --image many:60 -- sh -c 'ls /layers | wc -l'
+assert_eq "a container sees all 59 upper layers' files" "59" "$(echo $OUT)"
+
+# ---- broken inputs: one line naming the problem, and the store unchanged
+before=$(store_state)
+bad() { # DESCRIPTION ERE -- IMPORT-ARGS...
+	local what=$1 ere=$2
+	shift 3
+	image import "$@"
+	assert_status 1 "refused: $what"
+	assert_match "the message for $what" "$ere" "$ERR"
+	assert_eq "one line for $what" 1 "$(grep -c '' "$W/err")"
+	assert_eq "the store is unchanged after $what" "$before" "$(store_state)"
+}
+one_layer() { # OUT ARGS...: a one-layer image of the base and extra mkimage.sh options
+	local out=$1
+	shift
+	"$MK" --name broken:1 "$@" "$out" "$L/base"
+}
+blob_of_layer() { sed 's/.*"layers":\[{[^}]*"digest":"sha256:\([0-9a-f]*\)".*/\1/' "$1/blobs/sha256/$(sed 's/.*"digest":"sha256:\([0-9a-f]*\)".*/\1/' "$1/index.json")"; }
+manifest_of() { sed 's/.*"digest":"sha256:\([0-9a-f]*\)".*/\1/' "$1/index.json"; }
+
+one_layer "$W/b1"
+l=$W/b1/blobs/sha256/$(blob_of_layer "$W/b1")
+printf 'X' | dd of="$l" bs=1 seek=100 conv=notrunc status=none
+bad "a layer whose content does not match its digest" 'does not match its digest' -- "$W/b1"
+one_layer "$W/b2"
+echo extra >>"$W/b2/blobs/sha256/$(blob_of_layer "$W/b2")"
+bad "a layer longer than its descriptor says" 'bytes where its descriptor says' -- "$W/b2"
+one_layer "$W/b3" --mangle-layer 'head -c 2000'
+bad "a truncated gzip layer" 'layer sha256:[0-9a-f]{64}: .*(truncat|Truncat|EOF|premature)' -- "$W/b3"
+one_layer "$W/b4"
+rm "$W/b4/blobs/sha256/$(blob_of_layer "$W/b4")"
+bad "a manifest naming a missing blob" 'is missing from the image' -- "$W/b4"
+one_layer "$W/b5" --layer-type application/vnd.example.layer.v1.tar+gzip
+bad "an unknown layer media type" "media type 'application/vnd.example.layer.v1.tar\+gzip', which is not a layer" -- "$W/b5"
+one_layer "$W/b6" --config-type application/vnd.example.config+json
+bad "a config with a wrong media type" 'not an image config' -- "$W/b6"
+one_layer "$W/b7" --index-platforms arm64,s390x
+bad "an index with no manifest for this architecture" 'no image for linux/amd64, only for linux/arm64, linux/s390x.*exec format error' -- "$W/b7"
+one_layer "$W/b8" --arch arm64
+bad "a config for another architecture" 'is for arm64, this machine is amd64.*exec format error' -- "$W/b8"
+one_layer "$W/b9" --config-sed 's/"diff_ids":\["sha256:[0-9a-f]*"/"diff_ids":["sha256:0000000000000000000000000000000000000000000000000000000000000000"/'
+bad "a layer whose diff-id is not the config's" 'unpacks to sha256:[0-9a-f]{64}, but the config says its diff-id is sha256:0000' -- "$W/b9"
+one_layer "$W/b10"
+sed -i 's/sha256:\([0-9a-f]*\)/sha512:\1/' "$W/b10/index.json"
+bad "a digest of another algorithm" "is not sha256: stanza verifies sha256 only" -- "$W/b10"
+one_layer "$W/b11"
+sed -i 's/sha256:\([0-9a-f]\)/sha256:A/' "$W/b11/index.json"
+bad "a digest that is not lowercase hex" 'not 64 lowercase hex digits' -- "$W/b11"
+one_layer "$W/b12"
+printf '{"schemaVersion":2,"manifests":[' >"$W/b12/index.json"
+bad "an index.json that is not JSON" 'index.json:1:[0-9]+: ' -- "$W/b12"
+one_layer "$W/b13"
+rm "$W/b13/blobs/sha256/$(manifest_of "$W/b13")"
+bad "an index naming a missing manifest" 'manifest sha256:[0-9a-f]{64} is missing' -- "$W/b13"
+for f in dotdot absolute symlink-through hardlink-outside hardlink-absolute whiteout-dotdot; do
+	"$MK" --name broken:1 "$W/bl-$f" "$L/base" "$FIX/layer-$f.tar"
+done
+bad "a layer entry with ../" "entry '../escaped' points outside the layer" -- "$W/bl-dotdot"
+bad "a layer entry with an absolute path" "entry '/etc/escaped' points outside the layer" -- "$W/bl-absolute"
+bad "a file written through a symbolic link of the layer" "entry 'link/escaped'" -- "$W/bl-symlink-through"
+bad "a hard link to a path outside the layer" "hard link 'passwd' points outside the layer" -- "$W/bl-hardlink-outside"
+bad "a hard link to an absolute path" "hard link 'passwd' points outside the layer" -- "$W/bl-hardlink-absolute"
+bad "a whiteout of '..'" "is not a whiteout of anything" -- "$W/bl-whiteout-dotdot"
+assert_true "nothing escaped the layers" test ! -e /etc/escaped -a ! -e /tmp/escaped -a ! -e "$SZIT_TMP/escaped"
+mkdir -p "$W/notlayout"
+bad "a directory that is not a layout" 'not an OCI image layout' -- "$W/notlayout"
+echo hello >"$W/hello"
+tar -C "$W" -cf "$W/random.tar" hello
+bad "a tar that is neither archive" 'neither an OCI archive .* nor a docker archive' -- "$W/random.tar"
+ln -s hello "$W/hello-link"
+tar -C "$W" -cf "$W/linkin.tar" hello-link
+bad "an archive holding a symbolic link" "entry 'hello-link' is not a file" -- "$W/linkin.tar"
+bad "a name the store cannot hold" "'Bad Name' is not an image name" -- "$W/demo" --name 'Bad Name'
+"$MK" "$W/noname" "$L/base"
+bad "an image without a name" 'gives the image no name: give it one with --name' -- "$W/noname"
+sed -i 's/"Layers":\[/"Layers":["missing\/layer.tar",/' "$D/manifest.json"
+tar -C "$D" -cf "$W/docker-bad.tar" .
+bad "a docker manifest.json naming a missing layer" "names 'missing/layer.tar', which the archive does not have" -- "$W/docker-bad.tar"
+assert_eq "no import left anything in tmp/" "" "$(ls -A "$STANZA_STORE/tmp")"
+
+# ---- two imports at once: both land, index.json is never half-written
+"$MK" --name par:a "$W/pa" "$L/base" "$L/two" && "$MK" --name par:b "$W/pb" "$L/base" "$L/other"
+"$STANZA" image import "$W/pa" >"$W/pa.out" 2>&1 &
+pa=$!
+"$STANZA" image import "$W/pb" >"$W/pb.out" 2>&1
+wait $pa
+image ls
+assert_match "two concurrent imports both land (par:a)" '(^|
+)par:a ' "$OUT"
+assert_match "two concurrent imports both land (par:b)" '(^|
+)par:b ' "$OUT"
+
+# ---- rm and prune
+image rm many:60
+assert_status 0 "image rm many:60"
+image prune
+assert_status 0 "image prune"
+assert_match "prune removes what only many:60 used" 'removed [0-9]+ blobs and 59 layers' "$OUT"
+run_stanza --image demo:1 -- cat /data/b
+assert_eq "the images left still run" "b" "$OUT"
+image inspect demo:2
+assert_match "inspect shows the config and each layer's diff-id" '"diffId": "sha256:[0-9a-f]{64}"' "$OUT"
+finish
