@@ -66,14 +66,15 @@ static int image_import(struct sz_cli *cli, int argc, char **argv)
 		if (opt == 'n')
 			o.name = optarg;
 		else
-			return bad_usage(_("image import: bad option '%s' (see 'stanza image --help')"), argv[optind - 1]);
+			return bad_usage(_("image import: bad option '%s' (see 'stanza image --help')"),
+			                 argv[optind - 1]);
 	}
 	if (optind != argc - 1)
 		return bad_usage(_("image import: give one PATH (a directory, a tar, or - for stdin)"));
 	o.path = argv[optind];
 	if (sz_store_open(&s, NULL, true, &err) == 0 && sz_image_import(&s, &o, &res, &err) == 0) {
-		printf(_("imported %s (%.19s…): %zu layers, %zu new\n"), res.ref, res.manifest_digest, res.n_layers,
-		       res.new_layers);
+		printf(_("imported %s (%.19s…): %zu layers, %zu new\n"), res.ref, res.manifest_digest,
+		       res.n_layers, res.new_layers);
 		sz_import_result_release(&res);
 		status = SZ_EXIT_OK;
 	}
@@ -104,9 +105,11 @@ static int image_ls(struct sz_cli *cli, int argc, char **argv)
 		return SZ_EXIT_FAIL;
 	}
 	printf("%-32s %-12s %6s %10s\n", _("NAME"), _("DIGEST"), _("LAYERS"), _("SIZE"));
-	json_array_foreach (json_object_get(index, "manifests"), i, m) {
+	json_array_foreach(json_object_get(index, "manifests"), i, m)
+	{
 		const char *digest = json_string_value(json_object_get(m, "digest"));
-		const char *ref = json_string_value(json_object_get(json_object_get(m, "annotations"), SZ_REF_NAME));
+		const char *ref =
+		    json_string_value(json_object_get(json_object_get(m, "annotations"), SZ_REF_NAME));
 		cleanup_json json_t *manifest = NULL;
 		uint64_t size = 0;
 		size_t j;
@@ -120,10 +123,11 @@ static int image_ls(struct sz_cli *cli, int argc, char **argv)
 			sz_error_print_release(&err);
 			continue;
 		}
-		json_array_foreach (json_object_get(manifest, "layers"), j, l)
-			size += (uint64_t)json_integer_value(json_object_get(l, "size"));
+		json_array_foreach(json_object_get(manifest, "layers"), j, l) size +=
+		    (uint64_t)json_integer_value(json_object_get(l, "size"));
 		printf("%-32s %-12.12s %6zu %10s\n", ref ? ref : "<none>", sz_digest_hex(digest),
-		       json_array_size(json_object_get(manifest, "layers")), sz_format_size(size, text, sizeof(text)));
+		       json_array_size(json_object_get(manifest, "layers")),
+		       sz_format_size(size, text, sizeof(text)));
 	}
 	sz_store_close(&s);
 	return SZ_EXIT_OK;
@@ -151,8 +155,10 @@ static int image_inspect(struct sz_cli *cli, int argc, char **argv)
 		return SZ_EXIT_FAIL;
 	}
 	layers = json_array();
-	json_array_foreach (json_object_get(img.manifest, "layers"), i, l) {
-		json_t *diff = json_array_get(json_object_get(json_object_get(img.config, "rootfs"), "diff_ids"), i);
+	json_array_foreach(json_object_get(img.manifest, "layers"), i, l)
+	{
+		json_t *diff =
+		    json_array_get(json_object_get(json_object_get(img.config, "rootfs"), "diff_ids"), i);
 		json_t *one = json_object();
 
 		sz_json_set(one, "digest", json_incref(json_object_get(l, "digest")));
@@ -227,8 +233,8 @@ static int image_prune(struct sz_cli *cli, int argc, char **argv)
 }
 
 static const struct sz_cli_sub subs[] = {
-    {"import", image_import}, {"ls", image_ls}, {"inspect", image_inspect}, {"rm", image_rm},
-    {"prune", image_prune},
+    {"import", image_import}, {"ls", image_ls},       {"inspect", image_inspect},
+    {"rm", image_rm},         {"prune", image_prune},
 };
 
 int cmd_image(struct sz_cli *cli, int argc, char **argv)

@@ -116,9 +116,7 @@ static void push_strings(const char **list, size_t *n, json_t *array)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach (array, i, v)
-		if (json_is_string(v))
-			list[(*n)++] = json_string_value(v);
+	json_array_foreach(array, i, v) if (json_is_string(v)) list[(*n)++] = json_string_value(v);
 }
 
 /*
@@ -158,8 +156,9 @@ static int apply_store_image(struct sz_run_options *o, struct store_run *r, sz_e
 	else if (o->entrypoint == NULL)
 		push_strings(r->argv, &n, cmd);
 	if (n == 0)
-		return sz_error_make(err, 0, _("image '%s' has no command (no Entrypoint, no Cmd): give one after --"),
-		                     r->img.ref);
+		return sz_error_make(
+		    err, 0, _("image '%s' has no command (no Entrypoint, no Cmd): give one after --"),
+		    r->img.ref);
 	for (size_t i = 0; o->spec.env != NULL && o->spec.env[i] != NULL; i++)
 		n_env++;
 	r->env = sz_xcalloc(json_array_size(env) + n_env + 1, sizeof(char *));
@@ -201,8 +200,9 @@ int cmd_run(struct sz_cli *cli, int argc, char **argv)
 			goto out;
 	} else if (o.entrypoint != NULL || o.spec.argv[0] == NULL) {
 		sz_error_make(&err, 0,
-		              o.entrypoint != NULL ? _("--entrypoint needs an image of the store (see 'stanza image ls')")
-		                                   : _("no command given (try 'stanza run -- sh')"));
+		              o.entrypoint != NULL
+		                  ? _("--entrypoint needs an image of the store (see 'stanza image ls')")
+		                  : _("no command given (try 'stanza run -- sh')"));
 		goto out;
 	}
 	sz_paths_default(&paths, cli->data.images, &err);

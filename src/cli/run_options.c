@@ -198,7 +198,10 @@ static int parse_one(struct sz_run_options *o, int opt, const char *arg, sz_erro
 	case OPT_TIMEOUT: o->timeout_text = arg; return sz_parse_duration(arg, &s->timeout_ns, err);
 	case 't': s->tty = true; return 0;
 	case OPT_TRACE: s->trace_fd = STDERR_FILENO; return 0;
-	case OPT_IMAGE: s->image = arg; o->image_given = true; return 0;
+	case OPT_IMAGE:
+		s->image = arg;
+		o->image_given = true;
+		return 0;
 	case OPT_ENTRYPOINT: o->entrypoint = arg; return 0;
 	case OPT_INIT: s->init = true; return 0;
 	case 'h': o->help = true; return 0;

@@ -13,25 +13,41 @@
 static struct sz_archive_api api;
 static int loaded; /* 1 once every symbol is in api */
 
-#define SZ_AR_SYM(name) {#name, offsetof(struct sz_archive_api, name)}
+#define SZ_AR_SYM(name)                                                                                      \
+	{                                                                                                    \
+#name, offsetof(struct sz_archive_api, name)                                                 \
+	}
 
 static const struct {
 	const char *name;
 	size_t offset;
 } symbols[] = {
-    SZ_AR_SYM(archive_read_new),          SZ_AR_SYM(archive_read_support_filter_all),
-    SZ_AR_SYM(archive_read_support_format_tar), SZ_AR_SYM(archive_read_support_format_raw),
-    SZ_AR_SYM(archive_read_open_fd),      SZ_AR_SYM(archive_read_next_header),
-    SZ_AR_SYM(archive_read_data_block),   SZ_AR_SYM(archive_read_free),
-    SZ_AR_SYM(archive_error_string),      SZ_AR_SYM(archive_errno),
-    SZ_AR_SYM(archive_filter_code),       SZ_AR_SYM(archive_entry_pathname),
-    SZ_AR_SYM(archive_entry_set_pathname), SZ_AR_SYM(archive_entry_hardlink),
-    SZ_AR_SYM(archive_entry_set_hardlink), SZ_AR_SYM(archive_entry_symlink),
-    SZ_AR_SYM(archive_entry_filetype),    SZ_AR_SYM(archive_entry_size),
-    SZ_AR_SYM(archive_entry_mode),        SZ_AR_SYM(archive_write_disk_new),
-    SZ_AR_SYM(archive_write_disk_set_options), SZ_AR_SYM(archive_write_header),
-    SZ_AR_SYM(archive_write_data_block),  SZ_AR_SYM(archive_write_finish_entry),
-    SZ_AR_SYM(archive_write_close),       SZ_AR_SYM(archive_write_free),
+    SZ_AR_SYM(archive_read_new),
+    SZ_AR_SYM(archive_read_support_filter_all),
+    SZ_AR_SYM(archive_read_support_format_tar),
+    SZ_AR_SYM(archive_read_support_format_raw),
+    SZ_AR_SYM(archive_read_open_fd),
+    SZ_AR_SYM(archive_read_next_header),
+    SZ_AR_SYM(archive_read_data_block),
+    SZ_AR_SYM(archive_read_free),
+    SZ_AR_SYM(archive_error_string),
+    SZ_AR_SYM(archive_errno),
+    SZ_AR_SYM(archive_filter_code),
+    SZ_AR_SYM(archive_entry_pathname),
+    SZ_AR_SYM(archive_entry_set_pathname),
+    SZ_AR_SYM(archive_entry_hardlink),
+    SZ_AR_SYM(archive_entry_set_hardlink),
+    SZ_AR_SYM(archive_entry_symlink),
+    SZ_AR_SYM(archive_entry_filetype),
+    SZ_AR_SYM(archive_entry_size),
+    SZ_AR_SYM(archive_entry_mode),
+    SZ_AR_SYM(archive_write_disk_new),
+    SZ_AR_SYM(archive_write_disk_set_options),
+    SZ_AR_SYM(archive_write_header),
+    SZ_AR_SYM(archive_write_data_block),
+    SZ_AR_SYM(archive_write_finish_entry),
+    SZ_AR_SYM(archive_write_close),
+    SZ_AR_SYM(archive_write_free),
 };
 
 const struct sz_archive_api *sz_archive_api(sz_error_t *err)
@@ -42,8 +58,8 @@ const struct sz_archive_api *sz_archive_api(sz_error_t *err)
 		return &api;
 	handle = dlopen(LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (handle == NULL) {
-		sz_error_make(err, 0, _("cannot load %s (%s): install the libarchive13 package"), LIBARCHIVE_SONAME,
-		              dlerror());
+		sz_error_make(err, 0, _("cannot load %s (%s): install the libarchive13 package"),
+		              LIBARCHIVE_SONAME, dlerror());
 		return NULL;
 	}
 	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {

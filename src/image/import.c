@@ -19,12 +19,12 @@
 #include "image/archive_dl.h"
 #include "image/unpack.h"
 
-#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
+#define MT_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"
+#define MT_OCI_CONFIG      "application/vnd.oci.image.config.v1+json"
+#define MT_DOCKER_LIST     "application/vnd.docker.distribution.manifest.list.v2+json"
 #define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
+#define MT_DOCKER_CONFIG   "application/vnd.docker.container.image.v1+json"
 
 /* Manifests, configs and indexes are small; a bigger one is not what it says. */
 #define JSON_BLOB_MAX (4u << 20)
@@ -43,8 +43,8 @@ static const char *const layer_types[] = {
 const char *sz_host_architecture(void)
 {
 	static const char *const names[][2] = {
-	    {"x86_64", "amd64"}, {"aarch64", "arm64"}, {"armv7l", "arm"},     {"i686", "386"},
-	    {"ppc64le", "ppc64le"}, {"s390x", "s390x"}, {"riscv64", "riscv64"},
+	    {"x86_64", "amd64"},    {"aarch64", "arm64"}, {"armv7l", "arm"},      {"i686", "386"},
+	    {"ppc64le", "ppc64le"}, {"s390x", "s390x"},   {"riscv64", "riscv64"},
 	};
 	static struct utsname u;
 
@@ -99,9 +99,11 @@ static int write_entry(const struct sz_archive_api *ar, struct archive *a, int d
 	}
 	if (parent < 0)
 		return sz_error_make(err, errno, _("%s: cannot make '%s'"), archive, path);
-	out = openat(parent, slash ? slash + 1 : copy, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	out = openat(parent, slash ? slash + 1 : copy, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	             0600);
 	if (out < 0)
-		return sz_error_make(err, errno, _("%s: cannot write '%s' (twice in the archive?)"), archive, path);
+		return sz_error_make(err, errno, _("%s: cannot write '%s' (twice in the archive?)"), archive,
+		                     path);
 	for (;;) {
 		const void *block;
 		size_t len;
@@ -111,7 +113,8 @@ static int write_entry(const struct sz_archive_api *ar, struct archive *a, int d
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r != ARCHIVE_OK)
-			return sz_error_make(err, 0, _("%s: '%s': %s"), archive, path, ar->archive_error_string(a));
+			return sz_error_make(err, 0, _("%s: '%s': %s"), archive, path,
+			                     ar->archive_error_string(a));
 		if (pwrite(out, block, len, off) != (ssize_t)len)
 			return sz_error_make(err, errno, _("cannot write '%s'"), path);
 	}
@@ -147,15 +150,17 @@ static int untar(struct import *im, int fd, const char *name, sz_error_t *err)
 		if (p != NULL && type == AE_IFDIR && (p[0] == '\0' || strcmp(p, ".") == 0))
 			continue; /* the archive's own top directory */
 		if (p == NULL || p[0] == '/' || strstr(p, "..") != NULL || p[0] == '\0') {
-			ret = sz_error_make(err, 0, _("%s: entry '%s' is not a plain name inside the archive"), name,
-			                    p ? p : "");
+			ret =
+			    sz_error_make(err, 0, _("%s: entry '%s' is not a plain name inside the archive"),
+			                  name, p ? p : "");
 			goto out;
 		}
 		if (type == AE_IFDIR)
 			continue;
 		if (type != AE_IFREG) {
-			ret = sz_error_make(err, 0, _("%s: entry '%s' is not a file: an image archive holds only files"),
-			                    name, p);
+			ret = sz_error_make(
+			    err, 0, _("%s: entry '%s' is not a file: an image archive holds only files"),
+			    name, p);
 			goto out;
 		}
 		if (write_entry(ar, a, dir, p, name, err) < 0) {
@@ -189,25 +194,30 @@ static int open_verified(const struct import *im, json_t *desc, const char *what
 		return sz_error_make(err, 0, _("the %s's descriptor has no digest or no size"), what);
 	if (!sz_digest_valid(digest)) {
 		if (strncmp(digest, "sha256:", 7) != 0)
-			return sz_error_make(err, 0, _("the %s's digest '%s' is not sha256: stanza verifies sha256 only"),
-			                     what, digest);
-		return sz_error_make(err, 0, _("the %s's digest '%s' is not 64 lowercase hex digits"), what, digest);
+			return sz_error_make(
+			    err, 0, _("the %s's digest '%s' is not sha256: stanza verifies sha256 only"),
+			    what, digest);
+		return sz_error_make(err, 0, _("the %s's digest '%s' is not 64 lowercase hex digits"), what,
+		                     digest);
 	}
 	path = sz_asprintf("%s/blobs/sha256/%s", im->src, sz_digest_hex(digest));
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return sz_error_make(err, errno, _("the %s %s is missing from the image (no blobs/sha256/%.12s…)"),
-		                     what, digest, sz_digest_hex(digest));
+		return sz_error_make(err, errno,
+		                     _("the %s %s is missing from the image (no blobs/sha256/%.12s…)"), what,
+		                     digest, sz_digest_hex(digest));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return sz_error_make(err, errno, _("the %s %s is not a file"), what, digest);
 	if ((uint64_t)st.st_size != (uint64_t)json_integer_value(size))
-		return sz_error_make(err, 0, _("the %s %s has %lld bytes where its descriptor says %lld"), what, digest,
-		                     (long long)st.st_size, (long long)json_integer_value(size));
+		return sz_error_make(err, 0, _("the %s %s has %lld bytes where its descriptor says %lld"),
+		                     what, digest, (long long)st.st_size,
+		                     (long long)json_integer_value(size));
 	if (sz_digest_fd(fd, got, &got_size, err) < 0)
 		return sz_error_wrap(err, "%s", path);
 	if (strcmp(got, digest) != 0)
-		return sz_error_make(err, 0, _("the %s's content does not match its digest: %s is named %s but its "
-		                               "sha256 is %s"),
+		return sz_error_make(err, 0,
+		                     _("the %s's content does not match its digest: %s is named %s but its "
+		                       "sha256 is %s"),
 		                     what, path, digest, got);
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return sz_error_make(err, errno, "lseek");
@@ -289,13 +299,15 @@ static json_t *pick_from(const struct import *im, json_t *manifests, const char 
 		return NULL;
 	}
 	sz_buf_init(&seen, 0);
-	json_array_foreach (manifests, i, d) {
+	json_array_foreach(manifests, i, d)
+	{
 		const char *type = json_string_value(json_object_get(d, "mediaType"));
 		json_t *platform = json_object_get(d, "platform");
 		const char *a = json_string_value(json_object_get(platform, "architecture"));
 		const char *os = json_string_value(json_object_get(platform, "os"));
 
-		if (platform != NULL && (a == NULL || strcmp(a, arch) != 0 || os == NULL || strcmp(os, "linux") != 0)) {
+		if (platform != NULL &&
+		    (a == NULL || strcmp(a, arch) != 0 || os == NULL || strcmp(os, "linux") != 0)) {
 			sz_buf_addf(&seen, "%s%s/%s", seen.len ? ", " : "", os ? os : "?", a ? a : "?");
 			continue;
 		}
@@ -307,7 +319,8 @@ static json_t *pick_from(const struct import *im, json_t *manifests, const char 
 				sz_buf_release(&seen);
 				return NULL;
 			}
-			found = choose_manifest(im, nested, json_string_value(json_object_get(d, "digest")), depth + 1, err);
+			found = choose_manifest(im, nested, json_string_value(json_object_get(d, "digest")),
+			                        depth + 1, err);
 			json_decref(nested);
 			sz_buf_release(&seen);
 			return found;
@@ -315,10 +328,11 @@ static json_t *pick_from(const struct import *im, json_t *manifests, const char 
 		sz_buf_release(&seen);
 		return json_incref(d);
 	}
-	sz_error_make(err, 0,
-	              _("%s has no image for linux/%s, only for %s: its programs would fail with \"exec format "
-	                "error\", the kernel's word for machine code of another processor"),
-	              where, arch, seen.buf);
+	sz_error_make(
+	    err, 0,
+	    _("%s has no image for linux/%s, only for %s: its programs would fail with \"exec format "
+	      "error\", the kernel's word for machine code of another processor"),
+	    where, arch, seen.buf);
 	sz_buf_release(&seen);
 	return NULL;
 }
@@ -358,14 +372,16 @@ static json_t *docker_blob(const struct import *im, const char *rel, const char 
 	uint64_t size;
 
 	if (rel == NULL || rel[0] == '/' || strstr(rel, "..") != NULL) {
-		sz_error_make(err, 0, _("manifest.json names '%s', which is not a file of the archive"), rel ? rel : "");
+		sz_error_make(err, 0, _("manifest.json names '%s', which is not a file of the archive"),
+		              rel ? rel : "");
 		return NULL;
 	}
 	path = sz_asprintf("%s/%s", im->scratch, rel);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || sz_digest_fd(fd, digest, &size, err) < 0) {
 		if (fd < 0)
-			sz_error_make(err, errno, _("manifest.json names '%s', which the archive does not have"), rel);
+			sz_error_make(err, errno,
+			              _("manifest.json names '%s', which the archive does not have"), rel);
 		return NULL;
 	}
 	dest = sz_asprintf("%s/blobs/sha256/%s", im->scratch, sz_digest_hex(digest));
@@ -392,8 +408,9 @@ static int docker_to_layout(struct import *im, sz_error_t *err)
 	if (list == NULL)
 		return -1;
 	if (!json_is_array(list) || json_array_size(list) == 0)
-		return sz_error_make(err, 0, _("%s: a docker archive's manifest.json lists its images; this one "
-		                               "lists none"),
+		return sz_error_make(err, 0,
+		                     _("%s: a docker archive's manifest.json lists its images; this one "
+		                       "lists none"),
 		                     path);
 	entry = json_array_get(list, 0);
 	if (sz_mkdir_p(blobs, 0700, err) < 0)
@@ -401,12 +418,13 @@ static int docker_to_layout(struct import *im, sz_error_t *err)
 	config = docker_blob(im, json_string_value(json_object_get(entry, "Config")), MT_OCI_CONFIG, err);
 	if (config == NULL)
 		return -1;
-	manifest = json_pack("{s:i, s:s, s:o, s:[]}", "schemaVersion", 2, "mediaType", MT_OCI_MANIFEST, "config",
-	                     config, "layers");
+	manifest = json_pack("{s:i, s:s, s:o, s:[]}", "schemaVersion", 2, "mediaType", MT_OCI_MANIFEST,
+	                     "config", config, "layers");
 	layers = json_object_get(entry, "Layers");
 	if (!json_is_array(layers))
 		return sz_error_make(err, 0, _("%s: the image has no \"Layers\" list"), path);
-	json_array_foreach (layers, i, l) {
+	json_array_foreach(layers, i, l)
+	{
 		json_t *d = docker_blob(im, json_string_value(l), NULL, err);
 		if (d == NULL)
 			return -1;
@@ -458,16 +476,20 @@ static int check_config(json_t *config, const char *digest, size_t n_layers, sz_
 	if (os != NULL && strcmp(os, "linux") != 0)
 		return sz_error_make(err, 0, _("the image is for %s, not Linux"), os);
 	if (arch != NULL && strcmp(arch, sz_host_architecture()) != 0)
-		return sz_error_make(err, 0,
-		                     _("the image is for %s, this machine is %s: its programs would fail with \"exec "
-		                       "format error\", the kernel's word for machine code of another processor"),
-		                     arch, sz_host_architecture());
+		return sz_error_make(
+		    err, 0,
+		    _("the image is for %s, this machine is %s: its programs would fail with \"exec "
+		      "format error\", the kernel's word for machine code of another processor"),
+		    arch, sz_host_architecture());
 	if (!json_is_array(ids) || json_array_size(ids) != n_layers)
 		return sz_error_make(err, 0, _("the config %s lists %zu diff-ids for %zu layers"), digest,
 		                     json_array_size(ids), n_layers);
-	json_array_foreach (ids, i, id)
-		if (!json_is_string(id) || !sz_digest_valid(json_string_value(id)))
-			return sz_error_make(err, 0, _("the config %s has a bad diff-id at %zu"), digest, i);
+	json_array_foreach(ids, i,
+	                   id) if (!json_is_string(id) ||
+	                           !sz_digest_valid(json_string_value(
+	                               id))) return sz_error_make(err, 0,
+	                                                          _("the config %s has a bad diff-id at %zu"),
+	                                                          digest, i);
 	return 0;
 }
 
@@ -484,8 +506,9 @@ static int prepare_layer(struct import *im, json_t *desc, size_t i, size_t n, st
 	char diff[SZ_DIGEST_LEN];
 
 	if (!type_in(type, layer_types, sizeof(layer_types) / sizeof(layer_types[0])))
-		return sz_error_make(err, 0, _("layer %zu has media type '%s', which is not a layer stanza knows"), i + 1,
-		                     type ? type : "(none)");
+		return sz_error_make(err, 0,
+		                     _("layer %zu has media type '%s', which is not a layer stanza knows"),
+		                     i + 1, type ? type : "(none)");
 	w->digest = json_string_value(json_object_get(desc, "digest"));
 	fd = open_verified(im, desc, _("layer"), err);
 	if (fd < 0)
@@ -493,7 +516,8 @@ static int prepare_layer(struct import *im, json_t *desc, size_t i, size_t n, st
 	if (sz_layer_diff_id(im->ar, fd, diff, err) < 0)
 		return sz_error_wrap(err, _("layer %s"), w->digest);
 	if (strcmp(diff, w->diff_id) != 0)
-		return sz_error_make(err, 0, _("layer %s unpacks to %s, but the config says its diff-id is %s"),
+		return sz_error_make(err, 0,
+		                     _("layer %s unpacks to %s, but the config says its diff-id is %s"),
 		                     w->digest, diff, w->diff_id);
 	sz_layer_dir_name(w->diff_id, w->dir);
 	existing = sz_asprintf("%s/layers/%s/diff-id", im->store->root, w->dir);
@@ -504,8 +528,10 @@ static int prepare_layer(struct import *im, json_t *desc, size_t i, size_t n, st
 		if (sz_read_file(existing, &text, &len, err) < 0)
 			return -1;
 		if (strcmp(text, w->diff_id) != 0)
-			return sz_error_make(err, 0, _("layers %s and %s share their first 16 digits: stanza cannot hold both"),
-			                     text, w->diff_id);
+			return sz_error_make(
+			    err, 0,
+			    _("layers %s and %s share their first 16 digits: stanza cannot hold both"), text,
+			    w->diff_id);
 		w->present = true;
 		say(im, _("layer %zu/%zu %.19s… already in the store"), i + 1, n, w->digest);
 		return 0;
@@ -515,11 +541,11 @@ static int prepare_layer(struct import *im, json_t *desc, size_t i, size_t n, st
 		return -1;
 	if (sz_layer_unpack(im->ar, fd, dir, im->store->rootless, w->digest, &st, err) < 0)
 		return -1;
-	say(im, _("layer %zu/%zu %.19s… unpacked: %zu entries, %zu whiteouts, %zu opaque directories"), i + 1, n,
-	    w->digest, st.entries, st.whiteouts, st.opaque_dirs);
+	say(im, _("layer %zu/%zu %.19s… unpacked: %zu entries, %zu whiteouts, %zu opaque directories"), i + 1,
+	    n, w->digest, st.entries, st.whiteouts, st.opaque_dirs);
 	if (st.devices_skipped > 0 && im->o->log != NULL)
-		sz_error_say(_("layer %s: %zu device nodes skipped (without root they cannot be made)"), w->digest,
-		             st.devices_skipped);
+		sz_error_say(_("layer %s: %zu device nodes skipped (without root they cannot be made)"),
+		             w->digest, st.devices_skipped);
 	free(dir);
 	dir = sz_asprintf("%s/layer-%s/diff-id", im->scratch, w->dir);
 	return sz_write_file(dir, w->diff_id, strlen(w->diff_id), 0644, err);
@@ -549,13 +575,14 @@ static int update_index(const struct import *im, json_t *desc, const char *ref, 
 	/* The name moves to the new image, as docker load does. */
 	for (i = json_array_size(manifests); i-- > 0;) {
 		m = json_array_get(manifests, i);
-		const char *r = json_string_value(json_object_get(json_object_get(m, "annotations"), SZ_REF_NAME));
+		const char *r =
+		    json_string_value(json_object_get(json_object_get(m, "annotations"), SZ_REF_NAME));
 		if (r != NULL && strcmp(r, ref) == 0)
 			json_array_remove(manifests, i);
 	}
 	entry = json_pack("{s:s, s:O, s:O, s:{s:s}}", "mediaType", MT_OCI_MANIFEST, "digest",
-	                  json_object_get(desc, "digest"), "size", json_object_get(desc, "size"), "annotations",
-	                  SZ_REF_NAME, ref);
+	                  json_object_get(desc, "digest"), "size", json_object_get(desc, "size"),
+	                  "annotations", SZ_REF_NAME, ref);
 	json_array_append_new(manifests, entry);
 	return sz_store_write_index(im->store, index, err);
 }
@@ -582,11 +609,12 @@ static int import_layout(struct import *im, struct sz_import_result *res, sz_err
 	if (type == NULL || (strcmp(type, MT_OCI_MANIFEST) != 0 && strcmp(type, MT_DOCKER_MANIFEST) != 0))
 		return sz_error_make(err, 0, _("%s names a '%s', not an image manifest"), index_path,
 		                     type ? type : "(no media type)");
-	name = im->o->name ? im->o->name
-	                   : json_string_value(json_object_get(json_object_get(desc, "annotations"), SZ_REF_NAME));
+	name = im->o->name
+	           ? im->o->name
+	           : json_string_value(json_object_get(json_object_get(desc, "annotations"), SZ_REF_NAME));
 	if (name == NULL)
-		return sz_error_make(err, 0, _("%s gives the image no name: give it one with --name NAME[:TAG]"),
-		                     im->o->path);
+		return sz_error_make(
+		    err, 0, _("%s gives the image no name: give it one with --name NAME[:TAG]"), im->o->path);
 	ref = sz_image_ref(name, err);
 	if (ref == NULL)
 		return -1;
@@ -595,7 +623,8 @@ static int import_layout(struct import *im, struct sz_import_result *res, sz_err
 		return -1;
 	type = json_string_value(json_object_get(json_object_get(manifest, "config"), "mediaType"));
 	if (type == NULL || (strcmp(type, MT_OCI_CONFIG) != 0 && strcmp(type, MT_DOCKER_CONFIG) != 0))
-		return sz_error_make(err, 0, _("the manifest's config has media type '%s', not an image config"),
+		return sz_error_make(err, 0,
+		                     _("the manifest's config has media type '%s', not an image config"),
 		                     type ? type : "(none)");
 	config = read_verified_json(im, json_object_get(manifest, "config"), _("config"), err);
 	layers = json_object_get(manifest, "layers");
@@ -604,16 +633,17 @@ static int import_layout(struct import *im, struct sz_import_result *res, sz_err
 	n = json_array_size(layers);
 	if (n == 0)
 		return sz_error_make(err, 0, _("the manifest lists no layers"));
-	if (check_config(config, json_string_value(json_object_get(json_object_get(manifest, "config"), "digest")), n,
+	if (check_config(config,
+	                 json_string_value(json_object_get(json_object_get(manifest, "config"), "digest")), n,
 	                 err) < 0)
 		return -1;
 	say(im, _("manifest %.19s… and config verified: %s, %zu layers"),
 	    json_string_value(json_object_get(desc, "digest")), ref, n);
 	work = sz_xcalloc(n, sizeof(*work));
-	json_array_foreach (layers, i, l) {
-		work[i].diff_id = json_string_value(json_array_get(json_object_get(json_object_get(config, "rootfs"),
-		                                                                    "diff_ids"),
-		                                                    i));
+	json_array_foreach(layers, i, l)
+	{
+		work[i].diff_id = json_string_value(
+		    json_array_get(json_object_get(json_object_get(config, "rootfs"), "diff_ids"), i));
 		if (prepare_layer(im, l, i, n, &work[i], err) < 0)
 			return -1;
 	}
@@ -621,7 +651,8 @@ static int import_layout(struct import *im, struct sz_import_result *res, sz_err
 	for (i = 0; i < n; i++)
 		if (commit_layer(im, &work[i], err) < 0 || commit_blob(im, work[i].digest, err) < 0)
 			return -1;
-	if (commit_blob(im, json_string_value(json_object_get(json_object_get(manifest, "config"), "digest")), err) < 0 ||
+	if (commit_blob(im, json_string_value(json_object_get(json_object_get(manifest, "config"), "digest")),
+	                err) < 0 ||
 	    commit_blob(im, json_string_value(json_object_get(desc, "digest")), err) < 0 ||
 	    update_index(im, desc, ref, err) < 0)
 		return -1;
@@ -651,13 +682,16 @@ int sz_image_import(struct sz_store *s, const struct sz_import_options *o, struc
 	if (strcmp(o->path, "-") != 0 && stat(o->path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		cleanup_free char *layout = sz_asprintf("%s/oci-layout", o->path);
 		if (access(layout, F_OK) < 0) {
-			sz_error_make(err, 0, _("'%s' is a directory but not an OCI image layout (it has no oci-layout file)"),
-			              o->path);
+			sz_error_make(
+			    err, 0,
+			    _("'%s' is a directory but not an OCI image layout (it has no oci-layout file)"),
+			    o->path);
 			goto out;
 		}
 		im.src = sz_xstrdup(o->path);
 	} else {
-		cleanup_close int fd = strcmp(o->path, "-") == 0 ? dup(0) : open(o->path, O_RDONLY | O_CLOEXEC);
+		cleanup_close int fd =
+		    strcmp(o->path, "-") == 0 ? dup(0) : open(o->path, O_RDONLY | O_CLOEXEC);
 		cleanup_free char *has = NULL;
 
 		if (fd < 0) {
@@ -672,9 +706,11 @@ int sz_image_import(struct sz_store *s, const struct sz_import_options *o, struc
 			free(has);
 			has = sz_asprintf("%s/manifest.json", im.scratch);
 			if (access(has, F_OK) < 0) {
-				sz_error_make(err, 0, _("'%s' is neither an OCI archive (no index.json) nor a docker archive "
-				                        "(no manifest.json)"),
-				              o->path);
+				sz_error_make(
+				    err, 0,
+				    _("'%s' is neither an OCI archive (no index.json) nor a docker archive "
+				      "(no manifest.json)"),
+				    o->path);
 				goto out;
 			}
 			if (docker_to_layout(&im, err) < 0) {

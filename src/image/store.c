@@ -50,7 +50,8 @@ int sz_store_open(struct sz_store *s, const char *root, bool write, sz_error_t *
 	cleanup_free char *lock = NULL;
 	cleanup_free char *tmp = NULL;
 
-	*s = (struct sz_store){.root = root ? sz_xstrdup(root) : sz_store_default_root(), .lockfd = -1,
+	*s = (struct sz_store){.root = root ? sz_xstrdup(root) : sz_store_default_root(),
+	                       .lockfd = -1,
 	                       .rootless = geteuid() != 0};
 	if (!write)
 		return 0;
@@ -101,7 +102,8 @@ char *sz_image_ref(const char *name, sz_error_t *err)
 	if (colon != NULL) {
 		size_t tag_len = strlen(colon + 1);
 		if (tag_len == 0 || tag_len > 128 || colon[1] == '.' || colon[1] == '-' ||
-		    strspn(colon + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != tag_len)
+		    strspn(colon + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
+		        tag_len)
 			goto bad;
 		return sz_xstrdup(name);
 	}
@@ -165,8 +167,9 @@ json_t *sz_store_read_json_blob(const struct sz_store *s, const char *digest, sz
 	sz_hasher_add(&h, text, len);
 	sz_hasher_finish(&h, got);
 	if (strcmp(got, digest) != 0) {
-		sz_error_make(err, 0, _("blob '%s' has changed on disk (its digest is now %s): remove the image and "
-		                        "import it again"),
+		sz_error_make(err, 0,
+		              _("blob '%s' has changed on disk (its digest is now %s): remove the image and "
+		                "import it again"),
 		              path, got);
 		return NULL;
 	}
@@ -189,11 +192,16 @@ static json_t *find_entry(json_t *manifests, const char *name, sz_error_t *err)
 	json_t *m;
 
 	if (len >= 12 && strspn(name, "0123456789abcdef") == len) {
-		json_array_foreach (manifests, i, m) {
+		json_array_foreach(manifests, i, m)
+		{
 			const char *d = json_string_value(json_object_get(m, "digest"));
 			if (d != NULL && sz_str_has_prefix(d, "sha256:") && strncmp(d + 7, name, len) == 0) {
-				if (found != NULL && !json_equal(json_object_get(found, "digest"), json_object_get(m, "digest")))
-					return sz_error_make(err, 0, _("'%s' names more than one image: give more digits"), name),
+				if (found != NULL && !json_equal(json_object_get(found, "digest"),
+				                                 json_object_get(m, "digest")))
+					return sz_error_make(
+					           err, 0,
+					           _("'%s' names more than one image: give more digits"),
+					           name),
 					       NULL;
 				found = m;
 			}
@@ -204,12 +212,15 @@ static json_t *find_entry(json_t *manifests, const char *name, sz_error_t *err)
 	ref = sz_image_ref(name, err);
 	if (ref == NULL)
 		return NULL;
-	json_array_foreach (manifests, i, m) {
-		const char *r = json_string_value(json_object_get(json_object_get(m, "annotations"), SZ_REF_NAME));
+	json_array_foreach(manifests, i, m)
+	{
+		const char *r =
+		    json_string_value(json_object_get(json_object_get(m, "annotations"), SZ_REF_NAME));
 		if (r != NULL && strcmp(r, ref) == 0)
 			return m;
 	}
-	sz_error_make(err, 0, _("no image '%s' in the store (see 'stanza image ls'; 'stanza image import' adds one)"),
+	sz_error_make(err, 0,
+	              _("no image '%s' in the store (see 'stanza image ls'; 'stanza image import' adds one)"),
 	              ref);
 	return NULL;
 }
@@ -229,30 +240,33 @@ int sz_store_load_image(const struct sz_store *s, const char *name, struct sz_im
 		return -1;
 	digest = json_string_value(json_object_get(entry, "digest"));
 	if (digest == NULL || !sz_digest_valid(digest))
-		return sz_error_make(err, 0, _("the image store's index.json has a bad digest for '%s'"), name);
+		return sz_error_make(err, 0, _("the image store's index.json has a bad digest for '%s'"),
+		                     name);
 	snprintf(out->manifest_digest, sizeof(out->manifest_digest), "%s", digest);
-	out->ref = sz_xstrdup(json_string_value(json_object_get(json_object_get(entry, "annotations"), SZ_REF_NAME))
-	                          ?: digest);
+	out->ref = sz_xstrdup(
+	    json_string_value(json_object_get(json_object_get(entry, "annotations"), SZ_REF_NAME)) ?: digest);
 	out->manifest = sz_store_read_json_blob(s, digest, err);
 	if (out->manifest == NULL)
 		goto fail;
 	out->config = sz_store_read_json_blob(
-	    s, json_string_value(json_object_get(json_object_get(out->manifest, "config"), "digest")) ?: "", err);
+	    s, json_string_value(json_object_get(json_object_get(out->manifest, "config"), "digest")) ?: "",
+	    err);
 	if (out->config == NULL)
 		goto fail;
 	layers = json_object_get(out->manifest, "layers");
 	diff_ids = json_object_get(json_object_get(out->config, "rootfs"), "diff_ids");
 	n = json_array_size(diff_ids);
 	if (n == 0 || n != json_array_size(layers)) {
-		sz_error_make(err, 0, _("image '%s' has %zu layers and %zu diff-ids: the store is damaged"), out->ref,
-		              json_array_size(layers), n);
+		sz_error_make(err, 0, _("image '%s' has %zu layers and %zu diff-ids: the store is damaged"),
+		              out->ref, json_array_size(layers), n);
 		goto fail;
 	}
 	out->layers_dir = sz_asprintf("%s/layers", s->root);
 	out->layers = sz_xcalloc(n + 1, sizeof(char *));
 	out->n_layers = n;
 	/* The manifest lists the base layer first; overlay wants the top first. */
-	json_array_foreach (diff_ids, i, l) {
+	json_array_foreach(diff_ids, i, l)
+	{
 		const char *id = json_string_value(l);
 		char dir[17];
 		cleanup_free char *path = NULL;
@@ -266,7 +280,9 @@ int sz_store_load_image(const struct sz_store *s, const char *name, struct sz_im
 		out->layers[n - 1 - i] = sz_asprintf("%s/fs", dir);
 		path = sz_asprintf("%s/%s", out->layers_dir, out->layers[n - 1 - i]);
 		if (stat(path, &st) < 0) {
-			sz_error_make(err, errno, _("layer %s of image '%s' is missing: import the image again"), id, out->ref);
+			sz_error_make(err, errno,
+			              _("layer %s of image '%s' is missing: import the image again"), id,
+			              out->ref);
 			goto fail;
 		}
 	}
@@ -302,15 +318,18 @@ int sz_store_forget(const struct sz_store *s, const char *name, sz_error_t *err)
 	if (entry == NULL)
 		return -1;
 	digest = sz_xstrdup(json_string_value(json_object_get(entry, "digest")) ?: "");
-	ref = sz_xstrdup(json_string_value(json_object_get(json_object_get(entry, "annotations"), SZ_REF_NAME)) ?: "");
+	ref = sz_xstrdup(
+	    json_string_value(json_object_get(json_object_get(entry, "annotations"), SZ_REF_NAME)) ?: "");
 	/* A name forgets that name; a digest, every name of the image. */
 	for (size_t i = json_array_size(manifests); i-- > 0;) {
 		json_t *m = json_array_get(manifests, i);
-		const char *r = json_string_value(json_object_get(json_object_get(m, "annotations"), SZ_REF_NAME));
+		const char *r =
+		    json_string_value(json_object_get(json_object_get(m, "annotations"), SZ_REF_NAME));
 		const char *d = json_string_value(json_object_get(m, "digest"));
 		bool by_digest = strspn(name, "0123456789abcdef") == strlen(name) && strlen(name) >= 12;
 
-		if ((by_digest && d != NULL && strcmp(d, digest) == 0) || (!by_digest && r != NULL && strcmp(r, ref) == 0))
+		if ((by_digest && d != NULL && strcmp(d, digest) == 0) ||
+		    (!by_digest && r != NULL && strcmp(r, ref) == 0))
 			json_array_remove(manifests, i);
 	}
 	return sz_store_write_index(s, index, err);
@@ -325,29 +344,34 @@ static int collect_used(const struct sz_store *s, json_t *used, sz_error_t *err)
 
 	if (index == NULL)
 		return -1;
-	json_array_foreach (json_object_get(index, "manifests"), i, m) {
+	json_array_foreach(json_object_get(index, "manifests"), i, m)
+	{
 		const char *digest = json_string_value(json_object_get(m, "digest"));
 		cleanup_json json_t *manifest = NULL;
 		cleanup_json json_t *config = NULL;
 		const char *config_digest;
 
 		if (digest == NULL || !sz_digest_valid(digest))
-			return sz_error_make(err, 0, _("index.json has a bad digest: not pruning a damaged store"));
+			return sz_error_make(err, 0,
+			                     _("index.json has a bad digest: not pruning a damaged store"));
 		json_object_set_new(used, sz_digest_hex(digest), json_true());
 		manifest = sz_store_read_json_blob(s, digest, err);
 		if (manifest == NULL)
 			return -1;
-		config_digest = json_string_value(json_object_get(json_object_get(manifest, "config"), "digest"));
+		config_digest =
+		    json_string_value(json_object_get(json_object_get(manifest, "config"), "digest"));
 		config = sz_store_read_json_blob(s, config_digest ?: "", err);
 		if (config == NULL)
 			return -1;
 		json_object_set_new(used, sz_digest_hex(config_digest), json_true());
-		json_array_foreach (json_object_get(manifest, "layers"), j, l) {
+		json_array_foreach(json_object_get(manifest, "layers"), j, l)
+		{
 			const char *d = json_string_value(json_object_get(l, "digest"));
 			if (d != NULL && sz_digest_valid(d))
 				json_object_set_new(used, sz_digest_hex(d), json_true());
 		}
-		json_array_foreach (json_object_get(json_object_get(config, "rootfs"), "diff_ids"), j, l) {
+		json_array_foreach(json_object_get(json_object_get(config, "rootfs"), "diff_ids"), j, l)
+		{
 			char dir[17];
 			if (!sz_digest_valid(json_string_value(l) ?: ""))
 				continue;

@@ -60,12 +60,12 @@ void sz_layer_dir_name(const char *diff_id, char out[17]);
 
 /* An image of the store, ready to run. */
 struct sz_image {
-	char *ref;                          /* "name:tag" */
+	char *ref; /* "name:tag" */
 	char manifest_digest[SZ_DIGEST_LEN];
 	json_t *manifest;
-	json_t *config;                     /* the whole config blob */
-	char *layers_dir;                   /* <root>/layers */
-	char **layers;                      /* "<16 hex>/fs", top layer first */
+	json_t *config;   /* the whole config blob */
+	char *layers_dir; /* <root>/layers */
+	char **layers;    /* "<16 hex>/fs", top layer first */
 	size_t n_layers;
 };
 

@@ -123,7 +123,8 @@ static int open_dir_beneath(int root, const char *path, sz_error_t *err)
 	return fd;
 }
 
-static int make_whiteout(int root, const char *path, bool rootless, struct sz_unpack_stats *stats, sz_error_t *err)
+static int make_whiteout(int root, const char *path, bool rootless, struct sz_unpack_stats *stats,
+                         sz_error_t *err)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
@@ -136,7 +137,8 @@ static int make_whiteout(int root, const char *path, bool rootless, struct sz_un
 		const char *attr = rootless ? "user.overlay.opaque" : "trusted.overlay.opaque";
 
 		if (fsetxattr(dir, attr, "y", 1, 0) < 0)
-			return sz_error_make(err, errno, _("cannot mark '%s' opaque (%s)"), parent[0] ? parent : "/", attr);
+			return sz_error_make(err, errno, _("cannot mark '%s' opaque (%s)"),
+			                     parent[0] ? parent : "/", attr);
 		stats->opaque_dirs++;
 		return 0;
 	}
@@ -185,7 +187,8 @@ static int unpack_entries(const struct sz_archive_api *ar, struct archive *in, s
 			return sz_error_make(err, 0, _("layer %s: an entry has no name"), name);
 		path = clean_path(raw, &bad);
 		if (bad)
-			return sz_error_make(err, 0, _("layer %s: entry '%s' points outside the layer"), name, raw);
+			return sz_error_make(err, 0, _("layer %s: entry '%s' points outside the layer"), name,
+			                     raw);
 		if (path == NULL)
 			continue;
 		stats->entries++;
@@ -198,11 +201,13 @@ static int unpack_entries(const struct sz_archive_api *ar, struct archive *in, s
 		if (link != NULL) {
 			target = clean_path(link, &bad);
 			if (bad || target == NULL)
-				return sz_error_make(err, 0, _("layer %s: hard link '%s' points outside the layer ('%s')"), name,
-				                     raw, link);
+				return sz_error_make(
+				    err, 0, _("layer %s: hard link '%s' points outside the layer ('%s')"),
+				    name, raw, link);
 			ar->archive_entry_set_hardlink(e, target);
 		}
-		if (rootless && (ar->archive_entry_filetype(e) == AE_IFCHR || ar->archive_entry_filetype(e) == AE_IFBLK)) {
+		if (rootless && (ar->archive_entry_filetype(e) == AE_IFCHR ||
+		                 ar->archive_entry_filetype(e) == AE_IFBLK)) {
 			stats->devices_skipped++;
 			continue;
 		}

@@ -122,7 +122,8 @@ static int resolve_image(const struct sz_spec *spec, const struct sz_paths *path
 	if (spec->n_layers > 0) {
 		/* The store's layers are the learner's own when rootless: no copy. */
 		if (stat(spec->layers_dir, &st) < 0 || !S_ISDIR(st.st_mode))
-			return sz_error_make(err, errno, _("the image's layers are not in '%s'"), spec->layers_dir);
+			return sz_error_make(err, errno, _("the image's layers are not in '%s'"),
+			                     spec->layers_dir);
 		*out = NULL;
 		return 0;
 	}

@@ -35,7 +35,7 @@ struct sz_paths {
  * not parse options. Strings are borrowed, not owned.
  */
 struct sz_spec {
-	const char *image;    /* name under paths.image_dir, or an absolute rootfs path */
+	const char *image; /* name under paths.image_dir, or an absolute rootfs path */
 	/* Or an image's layers (the image store's): directories under layers_dir,
 	 * named relative to it, top layer first, as overlay stacks them. With
 	 * n_layers > 0, image is ignored. Relative names keep the mount's options
