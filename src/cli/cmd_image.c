@@ -11,6 +11,7 @@
 #include "common/i18n.h"
 #include "common/json.h"
 #include "common/util.h"
+#include "image/export.h"
 #include "image/import.h"
 #include "image/store.h"
 
@@ -30,6 +31,14 @@ static void usage(FILE *out)
 	        "                    Every blob is checked against its digest first.\n"
 	        "  ls                list the images: name, manifest digest, layers, size\n"
 	        "  inspect NAME      the manifest, the config and the layers, as JSON\n"
+	        "  history NAME      how the image was made: the config's history, each\n"
+	        "                    step with the size of the layer it added\n"
+	        "  tag NAME NEW      give the image a second name\n"
+	        "  export NAME -o PATH\n"
+	        "                    write the image out: a tar of an OCI layout\n"
+	        "                    (oci-archive) when PATH ends in .tar or is -, else a\n"
+	        "                    new OCI layout directory; what skopeo, umoci and\n"
+	        "                    podman read (podman load -i PATH.tar)\n"
 	        "  rm NAME...        forget images (their layers stay until 'prune')\n"
 	        "  prune             remove the blobs and layers no image uses\n"
 	        "\n"
@@ -232,9 +241,116 @@ static int image_prune(struct sz_cli *cli, int argc, char **argv)
 	return status;
 }
 
+static int image_tag(struct sz_cli *cli, int argc, char **argv)
+{
+	struct sz_store s;
+	sz_error_t err = NULL;
+	int status = SZ_EXIT_FAIL;
+
+	if (wants_help(argc, argv)) {
+		usage(stdout);
+		return SZ_EXIT_OK;
+	}
+	if (argc != 3)
+		return bad_usage(_("image tag: give the image's NAME and its NEW name"));
+	if (sz_store_open(&s, NULL, true, &err) == 0 && sz_store_tag(&s, argv[1], argv[2], &err) == 0)
+		status = SZ_EXIT_OK;
+	sz_error_print_release(&err);
+	sz_store_close(&s);
+	return status;
+}
+
+static int image_export(struct sz_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"output", required_argument, NULL, 'o'}, {0}};
+	const char *out = NULL;
+	struct sz_store s;
+	sz_error_t err = NULL;
+	int opt, status = SZ_EXIT_FAIL;
+
+	if (wants_help(argc, argv)) {
+		usage(stdout);
+		return SZ_EXIT_OK;
+	}
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+		if (opt == 'o')
+			out = optarg;
+		else
+			return bad_usage(_("image export: bad option '%s' (see 'stanza image --help')"), argv[optind - 1]);
+	}
+	if (optind != argc - 1 || out == NULL)
+		return bad_usage(_("image export: give one NAME and -o PATH (a new directory, a .tar, or -)"));
+	sz_store_open(&s, NULL, false, &err);
+	if (sz_image_export(&s, argv[optind], out, &err) == 0) {
+		if (strcmp(out, "-") != 0)
+			fprintf(stderr, _("exported %s to %s\n"), argv[optind], out);
+		status = SZ_EXIT_OK;
+	}
+	sz_error_print_release(&err);
+	sz_store_close(&s);
+	return status;
+}
+
+/* docker history's table: newest step first, with the size of the layer
+ * each step made ("0 B" for a step that made none: ENV, CMD...). */
+static int image_history(struct sz_cli *cli, int argc, char **argv)
+{
+	struct sz_store s;
+	struct sz_image img;
+	sz_error_t err = NULL;
+	json_t *history, *layers, *h;
+	size_t n, layer = 0, i;
+
+	if (wants_help(argc, argv)) {
+		usage(stdout);
+		return SZ_EXIT_OK;
+	}
+	if (argc != 2)
+		return bad_usage(_("image history: give one NAME"));
+	sz_store_open(&s, NULL, false, &err);
+	if (sz_store_load_image(&s, argv[1], &img, &err) < 0) {
+		sz_error_print_release(&err);
+		sz_store_close(&s);
+		return SZ_EXIT_FAIL;
+	}
+	history = json_object_get(img.config, "history");
+	layers = json_object_get(img.manifest, "layers");
+	n = json_array_size(history);
+	printf("%-20s %10s  %s\n", _("CREATED"), _("SIZE"), _("CREATED BY"));
+	/* The steps that made a layer made them in order: count them first. */
+	json_array_foreach (history, i, h)
+		layer += !json_is_true(json_object_get(h, "empty_layer"));
+	for (i = n; i-- > 0;) {
+		const char *by, *when;
+		char size[32] = "0 B";
+
+		h = json_array_get(history, i);
+		by = json_string_value(json_object_get(h, "created_by"));
+		when = json_string_value(json_object_get(h, "created"));
+		if (!json_is_true(json_object_get(h, "empty_layer")) && layer > 0) {
+			layer--;
+			sz_format_size((uint64_t)json_integer_value(json_object_get(json_array_get(layers, layer), "size")),
+			               size, sizeof(size));
+		}
+		printf("%-20.19s %10s  %s\n", when ? when : "-", size, by ? by : "");
+	}
+	/* A config without history: one line per layer. */
+	for (i = n == 0 ? json_array_size(layers) : 0; i-- > 0;) {
+		char size[32];
+
+		sz_format_size((uint64_t)json_integer_value(json_object_get(json_array_get(layers, i), "size")), size,
+		               sizeof(size));
+		printf("%-20s %10s  %s\n", "-", size, _("(the image's config has no history)"));
+	}
+	sz_image_release(&img);
+	sz_store_close(&s);
+	return SZ_EXIT_OK;
+}
+
 static const struct sz_cli_sub subs[] = {
-    {"import", image_import}, {"ls", image_ls},       {"inspect", image_inspect},
-    {"rm", image_rm},         {"prune", image_prune},
+    {"import", image_import}, {"ls", image_ls},         {"inspect", image_inspect}, {"history", image_history},
+    {"tag", image_tag},       {"export", image_export}, {"rm", image_rm},           {"prune", image_prune},
 };
 
 int cmd_image(struct sz_cli *cli, int argc, char **argv)

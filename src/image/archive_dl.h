@@ -45,6 +45,18 @@ struct sz_archive_api {
 	SZ_AR_FN(archive_write_finish_entry);
 	SZ_AR_FN(archive_write_close);
 	SZ_AR_FN(archive_write_free);
+	SZ_AR_FN(archive_write_new);
+	SZ_AR_FN(archive_write_set_format_pax_restricted);
+	SZ_AR_FN(archive_write_open_fd);
+	SZ_AR_FN(archive_write_data);
+	SZ_AR_FN(archive_entry_new);
+	SZ_AR_FN(archive_entry_free);
+	SZ_AR_FN(archive_entry_set_size);
+	SZ_AR_FN(archive_entry_set_filetype);
+	SZ_AR_FN(archive_entry_set_perm);
+	SZ_AR_FN(archive_entry_set_mtime);
+	SZ_AR_FN(archive_entry_set_uid);
+	SZ_AR_FN(archive_entry_set_gid);
 #undef SZ_AR_FN
 };
 

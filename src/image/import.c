@@ -7,7 +7,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -120,8 +122,43 @@ static int write_entry(const struct sz_archive_api *ar, struct archive *a, int d
 	}
 }
 
-/* Only directories and regular files with plain relative names: an image
- * archive has nothing else, and nothing it holds is trusted yet. */
+/* A symbolic link of the archive, kept only when its target is a relative
+ * path that stays inside the archive; the import follows it only with
+ * RESOLVE_BENEATH (open_beneath). */
+static int link_entry(const struct sz_archive_api *ar, struct archive_entry *e, int dir, const char *path,
+                      const char *archive, sz_error_t *err)
+{
+	const char *target = ar->archive_entry_symlink(e);
+	cleanup_free char *copy = sz_xstrdup(path);
+	char *slash = strrchr(copy, '/');
+	int depth = 0;
+
+	for (const char *c = path; *c != '\0'; c++)
+		depth += *c == '/';
+	for (const char *c = target; c != NULL && *c != '\0'; c = strchr(c, '/') ? strchr(c, '/') + 1 : NULL) {
+		if (strncmp(c, "../", 3) == 0 || strcmp(c, "..") == 0)
+			depth--;
+		else if (c[0] != '/' && strncmp(c, "./", 2) != 0 && c[0] != '\0')
+			depth++;
+		if (depth < 0)
+			break;
+	}
+	if (target == NULL || target[0] == '/' || depth < 0)
+		return sz_error_make(err, 0, _("%s: link '%s' points outside the archive ('%s')"), archive, path,
+		                     target ? target : "");
+	if (slash != NULL) {
+		*slash = '\0';
+		if (sz_mkdir_p(copy, 0700, err) < 0)
+			return -1;
+	}
+	if (symlinkat(target, dir, path) < 0)
+		return sz_error_make(err, errno, _("%s: cannot make '%s'"), archive, path);
+	return 0;
+}
+
+/* Only directories, regular files and links inside it, with plain relative
+ * names: an image archive has nothing else, and nothing it holds is
+ * trusted yet. */
 static int untar(struct import *im, int fd, const char *name, sz_error_t *err)
 {
 	const struct sz_archive_api *ar = im->ar;
@@ -157,6 +194,14 @@ static int untar(struct import *im, int fd, const char *name, sz_error_t *err)
 		}
 		if (type == AE_IFDIR)
 			continue;
+		if (type == AE_IFLNK) {
+			/* docker save links each <id>/layer.tar to the blob beside it. */
+			if (link_entry(ar, e, dir, p, name, err) < 0) {
+				ret = -1;
+				goto out;
+			}
+			continue;
+		}
 		if (type != AE_IFREG) {
 			ret = sz_error_make(
 			    err, 0, _("%s: entry '%s' is not a file: an image archive holds only files"),
@@ -362,13 +407,25 @@ static const char *sniff_layer_type(int fd)
 	return "application/vnd.oci.image.layer.v1.tar";
 }
 
-/* Move the scratch file at rel to blobs/sha256/<its digest>; its descriptor. */
+/* rel under dir, following links only while they stay beneath it. */
+static int open_beneath(const char *dir, const char *rel)
+{
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+	cleanup_close int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd < 0)
+		return -1;
+	return (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
+}
+
+/* Link the scratch file at rel as blobs/sha256/<its digest>; its descriptor. */
 static json_t *docker_blob(const struct import *im, const char *rel, const char *type, sz_error_t *err)
 {
 	cleanup_free char *path = NULL;
 	cleanup_free char *dest = NULL;
 	cleanup_close int fd = -1;
 	char digest[SZ_DIGEST_LEN];
+	char proc[64];
 	uint64_t size;
 
 	if (rel == NULL || rel[0] == '/' || strstr(rel, "..") != NULL) {
@@ -377,7 +434,7 @@ static json_t *docker_blob(const struct import *im, const char *rel, const char 
 		return NULL;
 	}
 	path = sz_asprintf("%s/%s", im->scratch, rel);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_beneath(im->scratch, rel);
 	if (fd < 0 || sz_digest_fd(fd, digest, &size, err) < 0) {
 		if (fd < 0)
 			sz_error_make(err, errno,
@@ -385,7 +442,11 @@ static json_t *docker_blob(const struct import *im, const char *rel, const char 
 		return NULL;
 	}
 	dest = sz_asprintf("%s/blobs/sha256/%s", im->scratch, sz_digest_hex(digest));
-	if (strcmp(path, dest) != 0 && link(path, dest) < 0 && errno != EEXIST) {
+	/* The file opened, which may be behind a link that link(2) would not
+	 * follow; through /proc, as AT_EMPTY_PATH needs a capability before
+	 * Linux 6.10. */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, dest, AT_SYMLINK_FOLLOW) < 0 && errno != EEXIST) {
 		sz_error_make(err, errno, _("cannot file '%s' by its digest"), rel);
 		return NULL;
 	}

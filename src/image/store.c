@@ -412,3 +412,31 @@ int sz_store_prune(const struct sz_store *s, size_t *blobs, size_t *layers, sz_e
 		return -1;
 	return remove_unused(layer_dir, used, layers, err);
 }
+
+int sz_store_tag(const struct sz_store *s, const char *name, const char *new_name, sz_error_t *err)
+{
+	cleanup_json json_t *index = sz_store_index(s, err);
+	cleanup_free char *ref = NULL;
+	json_t *manifests, *entry, *copy;
+
+	if (index == NULL)
+		return -1;
+	ref = sz_image_ref(new_name, err);
+	if (ref == NULL)
+		return -1;
+	manifests = json_object_get(index, "manifests");
+	entry = find_entry(manifests, name, err);
+	if (entry == NULL)
+		return -1;
+	copy = json_deep_copy(entry);
+	json_object_set_new(copy, "annotations", json_pack("{s:s}", SZ_REF_NAME, ref));
+	/* The name leaves the image that had it, as docker tag does. */
+	for (size_t i = json_array_size(manifests); i-- > 0;) {
+		const char *r = json_string_value(
+		    json_object_get(json_object_get(json_array_get(manifests, i), "annotations"), SZ_REF_NAME));
+		if (r != NULL && strcmp(r, ref) == 0)
+			json_array_remove(manifests, i);
+	}
+	json_array_append_new(manifests, copy);
+	return sz_store_write_index(s, index, err);
+}

@@ -76,6 +76,9 @@ void sz_image_release(struct sz_image *img);
 /* Remove name from index.json (a digest's prefix: every name of that image).
  * Its blobs and layers stay until sz_store_prune. s open for writing. */
 int sz_store_forget(const struct sz_store *s, const char *name, sz_error_t *err);
+/* Give the image name also the name new_name (taken from any other image).
+ * s open for writing. */
+int sz_store_tag(const struct sz_store *s, const char *name, const char *new_name, sz_error_t *err);
 /* Remove every blob and layer no image in index.json uses; how many of
  * each. s open for writing. A container already running from a removed
  * layer keeps the files it has open, not the others. */

@@ -205,9 +205,12 @@ bad "a directory that is not a layout" 'not an OCI image layout' -- "$W/notlayou
 echo hello >"$W/hello"
 tar -C "$W" -cf "$W/random.tar" hello
 bad "a tar that is neither archive" 'neither an OCI archive .* nor a docker archive' -- "$W/random.tar"
-ln -s hello "$W/hello-link"
+ln -s ../../../etc/passwd "$W/hello-link"
 tar -C "$W" -cf "$W/linkin.tar" hello-link
-bad "an archive holding a symbolic link" "entry 'hello-link' is not a file" -- "$W/linkin.tar"
+bad "an archive holding a link out of it" "link 'hello-link' points outside the archive" -- "$W/linkin.tar"
+mkfifo "$W/fifo"
+tar -C "$W" -cf "$W/fifo.tar" fifo
+bad "an archive holding a fifo" "entry 'fifo' is not a file" -- "$W/fifo.tar"
 bad "a name the store cannot hold" "'Bad Name' is not an image name" -- "$W/demo" --name 'Bad Name'
 "$MK" "$W/noname" "$L/base"
 bad "an image without a name" 'gives the image no name: give it one with --name' -- "$W/noname"
