@@ -32,6 +32,7 @@ TEST_PKGS=(
 	musl-tools # a 34 KB stanza-init instead of glibc's 690 KB: ~1 ms less per container start
 	qemu-system-x86 e2fsprogs cpio # tests/vm: a pure cgroup v2 guest (qemu, mke2fs -d, its initramfs)
 	clang libclang-rt-dev # make fuzz: libFuzzer, only recommended by clang (Debian 12: libclang-rt-14-dev)
+	skopeo umoci podman buildah zstd # test_33: the image formats stanza writes and reads, with their tools
 )
 # The image is unpacked from busybox-static with `apt-get download`, never
 # installed: it conflicts with the busybox package many hosts need.

@@ -277,10 +277,12 @@ static int image_export(struct sz_cli *cli, int argc, char **argv)
 		if (opt == 'o')
 			out = optarg;
 		else
-			return bad_usage(_("image export: bad option '%s' (see 'stanza image --help')"), argv[optind - 1]);
+			return bad_usage(_("image export: bad option '%s' (see 'stanza image --help')"),
+			                 argv[optind - 1]);
 	}
 	if (optind != argc - 1 || out == NULL)
-		return bad_usage(_("image export: give one NAME and -o PATH (a new directory, a .tar, or -)"));
+		return bad_usage(
+		    _("image export: give one NAME and -o PATH (a new directory, a .tar, or -)"));
 	sz_store_open(&s, NULL, false, &err);
 	if (sz_image_export(&s, argv[optind], out, &err) == 0) {
 		if (strcmp(out, "-") != 0)
@@ -319,8 +321,7 @@ static int image_history(struct sz_cli *cli, int argc, char **argv)
 	n = json_array_size(history);
 	printf("%-20s %10s  %s\n", _("CREATED"), _("SIZE"), _("CREATED BY"));
 	/* The steps that made a layer made them in order: count them first. */
-	json_array_foreach (history, i, h)
-		layer += !json_is_true(json_object_get(h, "empty_layer"));
+	json_array_foreach(history, i, h) layer += !json_is_true(json_object_get(h, "empty_layer"));
 	for (i = n; i-- > 0;) {
 		const char *by, *when;
 		char size[32] = "0 B";
@@ -330,7 +331,8 @@ static int image_history(struct sz_cli *cli, int argc, char **argv)
 		when = json_string_value(json_object_get(h, "created"));
 		if (!json_is_true(json_object_get(h, "empty_layer")) && layer > 0) {
 			layer--;
-			sz_format_size((uint64_t)json_integer_value(json_object_get(json_array_get(layers, layer), "size")),
+			sz_format_size((uint64_t)json_integer_value(
+			                   json_object_get(json_array_get(layers, layer), "size")),
 			               size, sizeof(size));
 		}
 		printf("%-20.19s %10s  %s\n", when ? when : "-", size, by ? by : "");
@@ -339,8 +341,9 @@ static int image_history(struct sz_cli *cli, int argc, char **argv)
 	for (i = n == 0 ? json_array_size(layers) : 0; i-- > 0;) {
 		char size[32];
 
-		sz_format_size((uint64_t)json_integer_value(json_object_get(json_array_get(layers, i), "size")), size,
-		               sizeof(size));
+		sz_format_size(
+		    (uint64_t)json_integer_value(json_object_get(json_array_get(layers, i), "size")), size,
+		    sizeof(size));
 		printf("%-20s %10s  %s\n", "-", size, _("(the image's config has no history)"));
 	}
 	sz_image_release(&img);
@@ -349,8 +352,9 @@ static int image_history(struct sz_cli *cli, int argc, char **argv)
 }
 
 static const struct sz_cli_sub subs[] = {
-    {"import", image_import}, {"ls", image_ls},         {"inspect", image_inspect}, {"history", image_history},
-    {"tag", image_tag},       {"export", image_export}, {"rm", image_rm},           {"prune", image_prune},
+    {"import", image_import},   {"ls", image_ls},       {"inspect", image_inspect},
+    {"history", image_history}, {"tag", image_tag},     {"export", image_export},
+    {"rm", image_rm},           {"prune", image_prune},
 };
 
 int cmd_image(struct sz_cli *cli, int argc, char **argv)

@@ -35,13 +35,13 @@ static json_t *blob_list(const struct sz_image *img)
 	json_t *v, *l;
 
 	json_object_set_new(set, img->manifest_digest, json_true());
-	json_object_set_new(set, json_string_value(json_object_get(json_object_get(img->manifest, "config"), "digest")),
-	                    json_true());
-	json_array_foreach (json_object_get(img->manifest, "layers"), n, l)
-		json_object_set_new(set, json_string_value(json_object_get(l, "digest")), json_true());
+	json_object_set_new(
+	    set, json_string_value(json_object_get(json_object_get(img->manifest, "config"), "digest")),
+	    json_true());
+	json_array_foreach(json_object_get(img->manifest, "layers"), n, l)
+	    json_object_set_new(set, json_string_value(json_object_get(l, "digest")), json_true());
 	names = sz_xcalloc(json_object_size(set), sizeof(*names));
-	json_object_foreach (set, key, v)
-		names[i++] = key;
+	json_object_foreach(set, key, v) names[i++] = key;
 	qsort(names, i, sizeof(*names), by_name);
 	for (n = 0; n < i; n++)
 		json_array_append_new(list, json_string(names[n]));
@@ -53,13 +53,15 @@ static char *index_text(const struct sz_image *img)
 	cleanup_json json_t *index = json_pack(
 	    "{s:i, s:s, s:[{s:s, s:s, s:I, s:{s:s}}]}", "schemaVersion", 2, "mediaType",
 	    "application/vnd.oci.image.index.v1+json", "manifests", "mediaType",
-	    json_string_value(json_object_get(img->manifest, "mediaType")) ?: "application/vnd.oci.image.manifest.v1+json",
+	    json_string_value(json_object_get(img->manifest, "mediaType"))
+	        ?: "application/vnd.oci.image.manifest.v1+json",
 	    "digest", img->manifest_digest, "size", (json_int_t)0, "annotations", SZ_REF_NAME, img->ref);
 	return json_dumps(index, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
 /* The manifest's size, which index.json must give. */
-static int set_manifest_size(const struct sz_store *s, const struct sz_image *img, char **text, sz_error_t *err)
+static int set_manifest_size(const struct sz_store *s, const struct sz_image *img, char **text,
+                             sz_error_t *err)
 {
 	cleanup_free char *path = sz_store_blob_path(s, img->manifest_digest);
 	cleanup_json json_t *index = NULL;
@@ -101,10 +103,12 @@ static int export_dir(const struct sz_store *s, json_t *blobs, const char *index
 	json_t *d;
 
 	if (access(path, F_OK) == 0)
-		return sz_error_make(err, EEXIST, _("'%s' exists: give a new directory, or a name ending in .tar"), path);
+		return sz_error_make(err, EEXIST,
+		                     _("'%s' exists: give a new directory, or a name ending in .tar"), path);
 	if (sz_mkdir_p(dir, 0755, err) < 0)
 		return -1;
-	json_array_foreach (blobs, i, d) {
+	json_array_foreach(blobs, i, d)
+	{
 		cleanup_free char *from = sz_store_blob_path(s, json_string_value(d));
 		cleanup_free char *to = sz_asprintf("%s/%s", dir, sz_digest_hex(json_string_value(d)));
 		cleanup_close int in = open(from, O_RDONLY | O_CLOEXEC);
@@ -125,7 +129,7 @@ static int export_dir(const struct sz_store *s, json_t *blobs, const char *index
 	return 0;
 fail:
 	sz_error_make(err, errno, _("cannot write '%s'"), path);
-fail_quiet: {
+fail_quiet : {
 	sz_error_t ignored = NULL;
 	sz_rm_rf_at(AT_FDCWD, tmp, &ignored);
 	sz_error_release(&ignored);
@@ -195,7 +199,8 @@ static int export_tar(const struct sz_store *s, json_t *blobs, const char *index
 		return -1;
 	fd = to_stdout ? dup(1) : open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return sz_error_make(err, errno, _("cannot write '%s'"), to_stdout ? _("standard output") : tmp);
+		return sz_error_make(err, errno, _("cannot write '%s'"),
+		                     to_stdout ? _("standard output") : tmp);
 	a = ar->archive_write_new();
 	ar->archive_write_set_format_pax_restricted(a);
 	if (ar->archive_write_open_fd(a, fd) != ARCHIVE_OK)
@@ -205,7 +210,8 @@ static int export_tar(const struct sz_store *s, json_t *blobs, const char *index
 		r = tar_entry(ar, a, "blobs", NULL, -1, 0, mtime);
 	if (r == 0)
 		r = tar_entry(ar, a, "blobs/sha256", NULL, -1, 0, mtime);
-	json_array_foreach (blobs, i, d) {
+	json_array_foreach(blobs, i, d)
+	{
 		cleanup_free char *from = sz_store_blob_path(s, json_string_value(d));
 		cleanup_free char *name = sz_asprintf("blobs/sha256/%s", sz_digest_hex(json_string_value(d)));
 		cleanup_close int in = open(from, O_RDONLY | O_CLOEXEC);

@@ -135,7 +135,8 @@ static int link_entry(const struct sz_archive_api *ar, struct archive_entry *e, 
 
 	for (const char *c = path; *c != '\0'; c++)
 		depth += *c == '/';
-	for (const char *c = target; c != NULL && *c != '\0'; c = strchr(c, '/') ? strchr(c, '/') + 1 : NULL) {
+	for (const char *c = target; c != NULL && *c != '\0';
+	     c = strchr(c, '/') ? strchr(c, '/') + 1 : NULL) {
 		if (strncmp(c, "../", 3) == 0 || strcmp(c, "..") == 0)
 			depth--;
 		else if (c[0] != '/' && strncmp(c, "./", 2) != 0 && c[0] != '\0')
@@ -144,8 +145,8 @@ static int link_entry(const struct sz_archive_api *ar, struct archive_entry *e, 
 			break;
 	}
 	if (target == NULL || target[0] == '/' || depth < 0)
-		return sz_error_make(err, 0, _("%s: link '%s' points outside the archive ('%s')"), archive, path,
-		                     target ? target : "");
+		return sz_error_make(err, 0, _("%s: link '%s' points outside the archive ('%s')"), archive,
+		                     path, target ? target : "");
 	if (slash != NULL) {
 		*slash = '\0';
 		if (sz_mkdir_p(copy, 0700, err) < 0)
@@ -410,7 +411,8 @@ static const char *sniff_layer_type(int fd)
 /* rel under dir, following links only while they stay beneath it. */
 static int open_beneath(const char *dir, const char *rel)
 {
-	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+	                       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
 	cleanup_close int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (dfd < 0)

@@ -432,8 +432,8 @@ int sz_store_tag(const struct sz_store *s, const char *name, const char *new_nam
 	json_object_set_new(copy, "annotations", json_pack("{s:s}", SZ_REF_NAME, ref));
 	/* The name leaves the image that had it, as docker tag does. */
 	for (size_t i = json_array_size(manifests); i-- > 0;) {
-		const char *r = json_string_value(
-		    json_object_get(json_object_get(json_array_get(manifests, i), "annotations"), SZ_REF_NAME));
+		const char *r = json_string_value(json_object_get(
+		    json_object_get(json_array_get(manifests, i), "annotations"), SZ_REF_NAME));
 		if (r != NULL && strcmp(r, ref) == 0)
 			json_array_remove(manifests, i);
 	}
