@@ -114,8 +114,7 @@ static int image_ls(struct sz_cli *cli, int argc, char **argv)
 		return SZ_EXIT_FAIL;
 	}
 	printf("%-32s %-12s %6s %10s\n", _("NAME"), _("DIGEST"), _("LAYERS"), _("SIZE"));
-	json_array_foreach(json_object_get(index, "manifests"), i, m)
-	{
+	json_array_foreach (json_object_get(index, "manifests"), i, m) {
 		const char *digest = json_string_value(json_object_get(m, "digest"));
 		const char *ref =
 		    json_string_value(json_object_get(json_object_get(m, "annotations"), SZ_REF_NAME));
@@ -132,8 +131,8 @@ static int image_ls(struct sz_cli *cli, int argc, char **argv)
 			sz_error_print_release(&err);
 			continue;
 		}
-		json_array_foreach(json_object_get(manifest, "layers"), j, l) size +=
-		    (uint64_t)json_integer_value(json_object_get(l, "size"));
+		json_array_foreach (json_object_get(manifest, "layers"), j, l)
+			size += (uint64_t)json_integer_value(json_object_get(l, "size"));
 		printf("%-32s %-12.12s %6zu %10s\n", ref ? ref : "<none>", sz_digest_hex(digest),
 		       json_array_size(json_object_get(manifest, "layers")),
 		       sz_format_size(size, text, sizeof(text)));
@@ -164,8 +163,7 @@ static int image_inspect(struct sz_cli *cli, int argc, char **argv)
 		return SZ_EXIT_FAIL;
 	}
 	layers = json_array();
-	json_array_foreach(json_object_get(img.manifest, "layers"), i, l)
-	{
+	json_array_foreach (json_object_get(img.manifest, "layers"), i, l) {
 		json_t *diff =
 		    json_array_get(json_object_get(json_object_get(img.config, "rootfs"), "diff_ids"), i);
 		json_t *one = json_object();
@@ -320,8 +318,9 @@ static int image_history(struct sz_cli *cli, int argc, char **argv)
 	layers = json_object_get(img.manifest, "layers");
 	n = json_array_size(history);
 	printf("%-20s %10s  %s\n", _("CREATED"), _("SIZE"), _("CREATED BY"));
-	/* The steps that made a layer made them in order: count them first. */
-	json_array_foreach(history, i, h) layer += !json_is_true(json_object_get(h, "empty_layer"));
+	/* The steps that made a layer made the last layers, in order (a base
+	 * image may have left its own steps out). */
+	layer = json_array_size(layers);
 	for (i = n; i-- > 0;) {
 		const char *by, *when;
 		char size[32] = "0 B";

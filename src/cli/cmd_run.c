@@ -116,7 +116,9 @@ static void push_strings(const char **list, size_t *n, json_t *array)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(array, i, v) if (json_is_string(v)) list[(*n)++] = json_string_value(v);
+	json_array_foreach (array, i, v)
+		if (json_is_string(v))
+			list[(*n)++] = json_string_value(v);
 }
 
 /*

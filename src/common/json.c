@@ -121,8 +121,7 @@ static void dump_object(const json_t *v, FILE *out, const char *const *open_keys
 	bool first = true;
 
 	fputc('{', out);
-	json_object_foreach((json_t *)v, key, member)
-	{
+	json_object_foreach ((json_t *)v, key, member) {
 		cleanup_json json_t *k = checked(json_string(key));
 
 		fputs(first ? "" : ",", out);
@@ -142,8 +141,7 @@ static void dump_array(const json_t *v, FILE *out, const char *const *open_keys,
 	json_t *item;
 
 	fputc('[', out);
-	json_array_foreach(v, i, item)
-	{
+	json_array_foreach (v, i, item) {
 		fputs(i > 0 ? "," : "", out);
 		indent(out, depth + 1);
 		dump_value(item, out, open_keys, open_keys == NULL, depth + 1);

@@ -60,6 +60,11 @@ static const struct {
     SZ_AR_SYM(archive_entry_set_mtime),
     SZ_AR_SYM(archive_entry_set_uid),
     SZ_AR_SYM(archive_entry_set_gid),
+    SZ_AR_SYM(archive_entry_copy_stat),
+    SZ_AR_SYM(archive_entry_unset_atime),
+    SZ_AR_SYM(archive_entry_unset_ctime),
+    SZ_AR_SYM(archive_entry_unset_birthtime),
+    SZ_AR_SYM(archive_entry_set_symlink),
 };
 
 const struct sz_archive_api *sz_archive_api(sz_error_t *err)

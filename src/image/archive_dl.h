@@ -57,6 +57,11 @@ struct sz_archive_api {
 	SZ_AR_FN(archive_entry_set_mtime);
 	SZ_AR_FN(archive_entry_set_uid);
 	SZ_AR_FN(archive_entry_set_gid);
+	SZ_AR_FN(archive_entry_copy_stat);
+	SZ_AR_FN(archive_entry_unset_atime);
+	SZ_AR_FN(archive_entry_unset_ctime);
+	SZ_AR_FN(archive_entry_unset_birthtime);
+	SZ_AR_FN(archive_entry_set_symlink);
 #undef SZ_AR_FN
 };
 

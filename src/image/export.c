@@ -38,10 +38,11 @@ static json_t *blob_list(const struct sz_image *img)
 	json_object_set_new(
 	    set, json_string_value(json_object_get(json_object_get(img->manifest, "config"), "digest")),
 	    json_true());
-	json_array_foreach(json_object_get(img->manifest, "layers"), n, l)
-	    json_object_set_new(set, json_string_value(json_object_get(l, "digest")), json_true());
+	json_array_foreach (json_object_get(img->manifest, "layers"), n, l)
+		json_object_set_new(set, json_string_value(json_object_get(l, "digest")), json_true());
 	names = sz_xcalloc(json_object_size(set), sizeof(*names));
-	json_object_foreach(set, key, v) names[i++] = key;
+	json_object_foreach (set, key, v)
+		names[i++] = key;
 	qsort(names, i, sizeof(*names), by_name);
 	for (n = 0; n < i; n++)
 		json_array_append_new(list, json_string(names[n]));
@@ -107,8 +108,7 @@ static int export_dir(const struct sz_store *s, json_t *blobs, const char *index
 		                     _("'%s' exists: give a new directory, or a name ending in .tar"), path);
 	if (sz_mkdir_p(dir, 0755, err) < 0)
 		return -1;
-	json_array_foreach(blobs, i, d)
-	{
+	json_array_foreach (blobs, i, d) {
 		cleanup_free char *from = sz_store_blob_path(s, json_string_value(d));
 		cleanup_free char *to = sz_asprintf("%s/%s", dir, sz_digest_hex(json_string_value(d)));
 		cleanup_close int in = open(from, O_RDONLY | O_CLOEXEC);
@@ -210,8 +210,7 @@ static int export_tar(const struct sz_store *s, json_t *blobs, const char *index
 		r = tar_entry(ar, a, "blobs", NULL, -1, 0, mtime);
 	if (r == 0)
 		r = tar_entry(ar, a, "blobs/sha256", NULL, -1, 0, mtime);
-	json_array_foreach(blobs, i, d)
-	{
+	json_array_foreach (blobs, i, d) {
 		cleanup_free char *from = sz_store_blob_path(s, json_string_value(d));
 		cleanup_free char *name = sz_asprintf("blobs/sha256/%s", sz_digest_hex(json_string_value(d)));
 		cleanup_close int in = open(from, O_RDONLY | O_CLOEXEC);

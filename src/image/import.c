@@ -345,8 +345,7 @@ static json_t *pick_from(const struct import *im, json_t *manifests, const char 
 		return NULL;
 	}
 	sz_buf_init(&seen, 0);
-	json_array_foreach(manifests, i, d)
-	{
+	json_array_foreach (manifests, i, d) {
 		const char *type = json_string_value(json_object_get(d, "mediaType"));
 		json_t *platform = json_object_get(d, "platform");
 		const char *a = json_string_value(json_object_get(platform, "architecture"));
@@ -486,8 +485,7 @@ static int docker_to_layout(struct import *im, sz_error_t *err)
 	layers = json_object_get(entry, "Layers");
 	if (!json_is_array(layers))
 		return sz_error_make(err, 0, _("%s: the image has no \"Layers\" list"), path);
-	json_array_foreach(layers, i, l)
-	{
+	json_array_foreach (layers, i, l) {
 		json_t *d = docker_blob(im, json_string_value(l), NULL, err);
 		if (d == NULL)
 			return -1;
@@ -547,12 +545,9 @@ static int check_config(json_t *config, const char *digest, size_t n_layers, sz_
 	if (!json_is_array(ids) || json_array_size(ids) != n_layers)
 		return sz_error_make(err, 0, _("the config %s lists %zu diff-ids for %zu layers"), digest,
 		                     json_array_size(ids), n_layers);
-	json_array_foreach(ids, i,
-	                   id) if (!json_is_string(id) ||
-	                           !sz_digest_valid(json_string_value(
-	                               id))) return sz_error_make(err, 0,
-	                                                          _("the config %s has a bad diff-id at %zu"),
-	                                                          digest, i);
+	json_array_foreach (ids, i, id)
+		if (!json_is_string(id) || !sz_digest_valid(json_string_value(id)))
+			return sz_error_make(err, 0, _("the config %s has a bad diff-id at %zu"), digest, i);
 	return 0;
 }
 
@@ -703,8 +698,7 @@ static int import_layout(struct import *im, struct sz_import_result *res, sz_err
 	say(im, _("manifest %.19s… and config verified: %s, %zu layers"),
 	    json_string_value(json_object_get(desc, "digest")), ref, n);
 	work = sz_xcalloc(n, sizeof(*work));
-	json_array_foreach(layers, i, l)
-	{
+	json_array_foreach (layers, i, l) {
 		work[i].diff_id = json_string_value(
 		    json_array_get(json_object_get(json_object_get(config, "rootfs"), "diff_ids"), i));
 		if (prepare_layer(im, l, i, n, &work[i], err) < 0)

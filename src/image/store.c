@@ -192,8 +192,7 @@ static json_t *find_entry(json_t *manifests, const char *name, sz_error_t *err)
 	json_t *m;
 
 	if (len >= 12 && strspn(name, "0123456789abcdef") == len) {
-		json_array_foreach(manifests, i, m)
-		{
+		json_array_foreach (manifests, i, m) {
 			const char *d = json_string_value(json_object_get(m, "digest"));
 			if (d != NULL && sz_str_has_prefix(d, "sha256:") && strncmp(d + 7, name, len) == 0) {
 				if (found != NULL && !json_equal(json_object_get(found, "digest"),
@@ -212,8 +211,7 @@ static json_t *find_entry(json_t *manifests, const char *name, sz_error_t *err)
 	ref = sz_image_ref(name, err);
 	if (ref == NULL)
 		return NULL;
-	json_array_foreach(manifests, i, m)
-	{
+	json_array_foreach (manifests, i, m) {
 		const char *r =
 		    json_string_value(json_object_get(json_object_get(m, "annotations"), SZ_REF_NAME));
 		if (r != NULL && strcmp(r, ref) == 0)
@@ -265,8 +263,7 @@ int sz_store_load_image(const struct sz_store *s, const char *name, struct sz_im
 	out->layers = sz_xcalloc(n + 1, sizeof(char *));
 	out->n_layers = n;
 	/* The manifest lists the base layer first; overlay wants the top first. */
-	json_array_foreach(diff_ids, i, l)
-	{
+	json_array_foreach (diff_ids, i, l) {
 		const char *id = json_string_value(l);
 		char dir[17];
 		cleanup_free char *path = NULL;
@@ -344,8 +341,7 @@ static int collect_used(const struct sz_store *s, json_t *used, sz_error_t *err)
 
 	if (index == NULL)
 		return -1;
-	json_array_foreach(json_object_get(index, "manifests"), i, m)
-	{
+	json_array_foreach (json_object_get(index, "manifests"), i, m) {
 		const char *digest = json_string_value(json_object_get(m, "digest"));
 		cleanup_json json_t *manifest = NULL;
 		cleanup_json json_t *config = NULL;
@@ -364,14 +360,12 @@ static int collect_used(const struct sz_store *s, json_t *used, sz_error_t *err)
 		if (config == NULL)
 			return -1;
 		json_object_set_new(used, sz_digest_hex(config_digest), json_true());
-		json_array_foreach(json_object_get(manifest, "layers"), j, l)
-		{
+		json_array_foreach (json_object_get(manifest, "layers"), j, l) {
 			const char *d = json_string_value(json_object_get(l, "digest"));
 			if (d != NULL && sz_digest_valid(d))
 				json_object_set_new(used, sz_digest_hex(d), json_true());
 		}
-		json_array_foreach(json_object_get(json_object_get(config, "rootfs"), "diff_ids"), j, l)
-		{
+		json_array_foreach (json_object_get(json_object_get(config, "rootfs"), "diff_ids"), j, l) {
 			char dir[17];
 			if (!sz_digest_valid(json_string_value(l) ?: ""))
 				continue;

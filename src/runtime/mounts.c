@@ -160,7 +160,9 @@ static int mount_layers(struct sz_container *c, sz_error_t *err)
 	sz_buf_adds(&opts, "lowerdir=");
 	for (size_t i = 0; i < spec->n_layers; i++)
 		sz_buf_addf(&opts, "%s%s", i > 0 ? ":" : "", spec->layers[i]);
-	if (!spec->read_only)
+	if (!spec->read_only && spec->upper_dir != NULL)
+		sz_buf_addf(&opts, ",upperdir=%s,workdir=%s", spec->upper_dir, spec->work_dir);
+	else if (!spec->read_only)
 		sz_buf_addf(&opts, ",upperdir=%s/upper,workdir=%s/work", c->state_dir, c->state_dir);
 	if (c->rootless)
 		sz_buf_adds(&opts, ",userxattr");

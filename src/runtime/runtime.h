@@ -43,6 +43,11 @@ struct sz_spec {
 	const char *layers_dir;
 	const char *const *layers;
 	size_t n_layers;
+	/* With layers: the writable layer's directories, which outlive the
+	 * container (a build's RUN step keeps what it wrote as a new layer);
+	 * NULL: in the container's state directory, removed with it. */
+	const char *upper_dir;
+	const char *work_dir;
 	char *const *argv;    /* command and arguments, argv[0] looked up in PATH */
 	char *const *env;     /* extra "K=V" entries, NULL-terminated, may be NULL */
 	const char *hostname; /* NULL: "stanza" */
