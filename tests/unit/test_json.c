@@ -157,7 +157,8 @@ static void test_round_trip_keeps_order(void **state)
 
 	assert_non_null(back);
 	assert_true(json_equal(v, back));
-	json_object_foreach(back, key, member) assert_string_equal(key, want[i++]);
+	json_object_foreach (back, key, member)
+		assert_string_equal(key, want[i++]);
 	assert_int_equal(i, 3);
 }
 
