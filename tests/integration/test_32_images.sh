@@ -231,6 +231,24 @@ assert_match "two concurrent imports both land (par:a)" '(^|
 assert_match "two concurrent imports both land (par:b)" '(^|
 )par:b ' "$OUT"
 
+# ---- an import killed half way leaves nothing visible, and the next writer clears its work
+mkdir -p "$W/bigl"
+head -c 48M /dev/urandom >"$W/bigl/big"
+"$MK" --name killed:1 --compress none "$W/killed" "$L/base" "$W/bigl"
+before=$(store_state)
+"$STANZA" image import "$W/killed" >/dev/null 2>&1 &
+victim=$!
+for _ in $(seq 100); do
+	[[ -n $(ls -A "$STANZA_STORE/tmp" 2>/dev/null) ]] && break
+	nap 0.01
+done
+kill -KILL $victim 2>/dev/null
+wait $victim 2>/dev/null
+assert_ne "the import was killed half way (its work is left in tmp/)" "" "$(ls -A "$STANZA_STORE/tmp")"
+assert_eq "after a SIGKILL during import no image, blob or layer of it is visible" "$before" "$(store_state)"
+image tag demo:1 demo:again
+assert_eq "the next writer empties tmp/" "" "$(ls -A "$STANZA_STORE/tmp")"
+
 # ---- rm and prune
 image rm many:60
 assert_status 0 "image rm many:60"

@@ -51,6 +51,27 @@ assert_match "the tar's entries carry SOURCE_DATE_EPOCH and numeric owners" \
 	'^-rw-r--r-- 0/0 .* 2023-11-14 ' "$(TZ=UTC tar --numeric-owner -tvf "$W/one.tar" | grep index.json)"
 unset SOURCE_DATE_EPOCH
 
+# ---- an image stanza built, exported: skopeo and umoci read it (podman runs it, below)
+mkdir -p "$W/ctx"
+echo copied >"$W/ctx/file.txt"
+cat >"$W/ctx/Containerfile" <<'CF'
+FROM demo:1
+RUN rm /data/b && echo made-by-run >/made
+COPY file.txt /copied.txt
+CMD ["sh", "-c", "cat /made /copied.txt; ls /data | wc -l"]
+CF
+"$STANZA" build -t built:1 "$W/ctx" >"$W/build.out" 2>&1 || fail "stanza build: $(tail -1 "$W/build.out")"
+run_stanza --image built:1
+assert_eq "stanza runs what it built" "$(printf 'made-by-run\ncopied\n0')" "$OUT"
+built_expected=$OUT
+"$STANZA" image export built:1 -o "$W/built" 2>/dev/null
+"$STANZA" image export built:1 -o "$W/built.tar" 2>/dev/null
+assert_match "skopeo inspect reads the built image's layout" '"Cmd": \[' "$(skopeo inspect --config "oci:$W/built:built:1" 2>&1)"
+umoci unpack "${umoci_opts[@]}" --image "$W/built:built:1" "$W/built-bundle" >"$W/umoci2.log" 2>&1
+assert_true "umoci unpacks it: RUN's file, COPY's file ($(tail -1 "$W/umoci2.log"))" \
+	test -f "$W/built-bundle/rootfs/made" -a -f "$W/built-bundle/rootfs/copied.txt"
+assert_true "and RUN's deletion, a whiteout in the layer, deletes /data/b" test ! -e "$W/built-bundle/rootfs/data/b"
+
 # ---- podman and buildah (root: rootless podman needs subordinate ids for the learner)
 if ((ROOTLESS)); then
 	note "rootless: podman and buildah are checked as root (they need /etc/subuid entries for $LEARNER)"
@@ -78,6 +99,10 @@ cleanup_podman() {
 assert_match "podman load reads stanza's oci-archive" 'Loaded image.*demo:1' "$(cat "$W/load.log")"
 podman_out=$("${P[@]}" "${RUN[@]}" localhost/demo:1 2>"$W/podman.err")
 assert_eq "podman runs it with stanza's output ($(tail -1 "$W/podman.err"))" "$expected" "$podman_out"
+"${P[@]}" load -i "$W/built.tar" >"$W/load2.log" 2>&1
+podman_out=$("${P[@]}" "${RUN[@]}" localhost/built:1 2>"$W/podman2.err")
+assert_eq "podman runs the image stanza built, with stanza's output ($(tail -1 "$W/podman2.err"))" \
+	"$built_expected" "$podman_out"
 
 # buildah from scratch, offline: busybox from stanza's image, then podman save in both formats.
 ctr=$("${B[@]}" from scratch 2>"$W/buildah.err")
