@@ -12,7 +12,8 @@ enum { MAX_ARGS = 64 };
  * The input is the arguments after "run", separated by NUL bytes. The parser
  * must accept them into a complete spec or refuse them with a message, never
  * crash or leak; a spec it accepts holds what the runtime relies on without
- * checking again: a command, absolute clean container paths, K=V variables.
+ * checking again: a command (unless --image names one, whose own command
+ * cmd_run may use), absolute clean container paths, K=V variables.
  * Volume sources are resolved with realpath(3) (read-only lookups); nothing
  * else touches the system.
  */
@@ -20,7 +21,7 @@ static void check_spec(const struct sz_run_options *o)
 {
 	const struct sz_spec *s = &o->spec;
 
-	if (!o->help && (s->argv == NULL || s->argv[0] == NULL))
+	if (!o->help && (s->argv == NULL || (!o->image_given && s->argv[0] == NULL)))
 		abort();
 	for (size_t i = 0; i < s->n_volumes; i++) {
 		char *again = sz_clean_container_path(s->volumes[i].container);

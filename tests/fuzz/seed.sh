@@ -16,7 +16,7 @@ out=$2
 seeds=$out/seeds
 
 rm -rf "$seeds"
-mkdir -p "$seeds"/{lesson,lab,run_options,util_parse}
+mkdir -p "$seeds"/{lesson,lab,run_options,util_parse,containerfile}
 
 # Copy each file to dir under a name made of its path, so that
 # lessons/en/01-kernel.yaml and lessons/it/01-kernel.yaml both stay.
@@ -60,6 +60,19 @@ for v in / /../../tmp/x a/./b/ //x//y/.. /a/b/../../..; do value 4 "$v"; done
 for v in cgroups cgroups/memory-kill cgroups/memory-kill/eat a//b /x Up; do value 5 "$v"; done
 for v in 'read 3' '  quiz   cgroups  ' $'lab\trun memory-kill' ':hint' ''; do value 6 "$v"; done
 
+# Containerfiles (those of the build test, and a few shapes), and image names ('N' first).
+n=0
+cf() { printf '%b' "$1" >"$seeds/containerfile/seed-$((n += 1))"; }
+cf 'FROM base:1\nARG WHO=world\nENV GREETING=$WHO \\\n    OTHER="two words"\nRUN echo built >/built && rm -rf /data\n'
+cf 'FROM scratch\nCOPY bin/busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s"]\nCMD ["/bin/sh", "-c", "echo hi"]\n'
+cf '# comment\nfrom base\n\n  WORKDIR /app\nLABEL a=b "c d"=e\nEXPOSE 80 53/udp\nUSER 1000\nENTRYPOINT ["/app/x"]\n'
+cf 'FROM base:1\nADD x /x\n'
+cf 'FROM base:1\nRUN echo \\\n'
+cf 'FROM base:1\r\nCOPY --chown=1:2 a b c/\r\nRUN [1, 2]\r\n'
+for v in alpine alpine:3.19 localhost:5000/a/b:c docker.io/library/busybox:latest 'Bad Name' a:b:c /x a//b; do
+	printf 'N%s' "$v" >"$seeds/containerfile/seed-ref-$(printf %s "$v" | cksum | cut -d' ' -f1)"
+done
+
 # Dictionaries: the keys of the content, with YAML's own tokens; the options of run.
 # libFuzzer's dictionary format escapes only \\, \" and \xNN.
 yaml_tokens() {
@@ -73,3 +86,4 @@ keys() {
 { keys labs/*/*.yaml; yaml_tokens; } >"$out/lab.dict"
 grep -oE '\{"[a-z-]+", (required|no)_argument' src/cli/run_options.c | sed -E 's/^\{"([a-z-]+)".*/"--\1"/' >"$out/run_options.dict"
 printf '"%s"\n' -- -v -e -w -t -h :ro :rw = '\x00' >>"$out/run_options.dict"
+printf '"%s"\n' FROM RUN COPY ENV ARG WORKDIR USER LABEL EXPOSE ENTRYPOINT CMD ADD scratch '\\' '["' '"]' '--chown=' '#' '$' '${' >"$out/containerfile.dict"
