@@ -233,7 +233,7 @@ assert_match "two concurrent imports both land (par:b)" '(^|
 
 # ---- an import killed half way leaves nothing visible, and the next writer clears its work
 mkdir -p "$W/bigl"
-head -c 48M /dev/urandom >"$W/bigl/big"
+head -c 24M /dev/urandom >"$W/bigl/big"
 "$MK" --name killed:1 --compress none "$W/killed" "$L/base" "$W/bigl"
 before=$(store_state)
 "$STANZA" image import "$W/killed" >/dev/null 2>&1 &
