@@ -23,7 +23,15 @@ static const struct {
 	size_t offset;
 } symbols[] = {
     SZ_AR_SYM(archive_read_new),
-    SZ_AR_SYM(archive_read_support_filter_all),
+    SZ_AR_SYM(archive_read_support_filter_gzip),
+    SZ_AR_SYM(archive_read_support_filter_zstd),
+    SZ_AR_SYM(archive_read_support_filter_none),
+    SZ_AR_SYM(archive_version_number),
+    SZ_AR_SYM(archive_version_string),
+    SZ_AR_SYM(archive_entry_xattr_reset),
+    SZ_AR_SYM(archive_entry_xattr_next),
+    SZ_AR_SYM(archive_entry_xattr_clear),
+    SZ_AR_SYM(archive_entry_xattr_add_entry),
     SZ_AR_SYM(archive_read_support_format_tar),
     SZ_AR_SYM(archive_read_support_format_raw),
     SZ_AR_SYM(archive_read_open_fd),
@@ -89,6 +97,16 @@ const struct sz_archive_api *sz_archive_api(sz_error_t *err)
 			return NULL;
 		}
 		*(void **)((char *)&api + symbols[i].offset) = fn;
+	}
+	/* Before 3.6.0 the permissions and times set when extraction ends
+	 * followed symbolic links a tar had put in place (CVE-2021-31566). */
+	if (api.archive_version_number() < 3006000) {
+		sz_error_make(err, 0,
+		              _("%s is libarchive %s: stanza needs 3.6.0 or later, whose extraction does not "
+		                "follow a link a tar made (CVE-2021-31566)"),
+		              LIBARCHIVE_SONAME, api.archive_version_string());
+		dlclose(handle);
+		return NULL;
 	}
 	loaded = 1;
 	return &api;

@@ -20,7 +20,15 @@
 struct sz_archive_api {
 #define SZ_AR_FN(name) __typeof__(name) *name
 	SZ_AR_FN(archive_read_new);
-	SZ_AR_FN(archive_read_support_filter_all);
+	SZ_AR_FN(archive_read_support_filter_gzip);
+	SZ_AR_FN(archive_read_support_filter_zstd);
+	SZ_AR_FN(archive_read_support_filter_none);
+	SZ_AR_FN(archive_version_number);
+	SZ_AR_FN(archive_version_string);
+	SZ_AR_FN(archive_entry_xattr_reset);
+	SZ_AR_FN(archive_entry_xattr_next);
+	SZ_AR_FN(archive_entry_xattr_clear);
+	SZ_AR_FN(archive_entry_xattr_add_entry);
 	SZ_AR_FN(archive_read_support_format_tar);
 	SZ_AR_FN(archive_read_support_format_raw);
 	SZ_AR_FN(archive_read_open_fd);

@@ -84,6 +84,8 @@ static const char *lookup(const struct builder *b, const char *name, size_t len)
 	return "";
 }
 
+static char *expand(const struct builder *b, const char *text);
+
 static char *expand(const struct builder *b, const char *text)
 {
 	struct sz_buf out;
@@ -102,7 +104,24 @@ static char *expand(const struct builder *b, const char *text)
 			continue;
 		}
 		if (p[1] == '{' && (len = strcspn(p + 2, "}")) > 0 && p[2 + len] == '}') {
-			sz_buf_adds(&out, lookup(b, p + 2, len));
+			/* ${V}, ${V:-default} (V unset or empty), ${V:+word} (V set) */
+			const char *colon = memchr(p + 2, ':', len);
+			size_t nlen = colon ? (size_t)(colon - (p + 2)) : len;
+			const char *val = lookup(b, p + 2, nlen);
+
+			if (colon != NULL && (colon[1] == '-' || colon[1] == '+')) {
+				bool set = val[0] != '\0';
+				if ((colon[1] == '-') != set) {
+					cleanup_free char *word =
+					    sz_asprintf("%.*s", (int)(len - nlen - 2), colon + 2);
+					cleanup_free char *ex = expand(b, word);
+					sz_buf_adds(&out, ex);
+				} else if (colon[1] == '-') {
+					sz_buf_adds(&out, val);
+				}
+			} else {
+				sz_buf_adds(&out, val);
+			}
 			p += len + 2;
 		} else if ((len = strspn(p + 1,
 		                         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")) >
@@ -245,7 +264,7 @@ static int commit_layer_dir(struct builder *b, const char *dir, char diff_id[SZ_
 	cleanup_free char *dest = NULL;
 	cleanup_free char *blob = NULL;
 	cleanup_close int fd = open(tar, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	char name[17];
+	char name[SZ_LAYER_DIR_LEN];
 
 	if (fd < 0)
 		return sz_error_make(err, errno, _("cannot create '%s'"), tar);
@@ -255,7 +274,19 @@ static int commit_layer_dir(struct builder *b, const char *dir, char diff_id[SZ_
 		return -1;
 	sz_layer_dir_name(diff_id, name);
 	dest = sz_asprintf("%s/layers/%s", b->s->root, name);
-	if (access(dest, F_OK) < 0) {
+	if (access(dest, F_OK) == 0) {
+		cleanup_free char *have = NULL;
+		cleanup_free char *have_path = sz_asprintf("%s/diff-id", dest);
+		size_t len;
+
+		if (sz_read_file(have_path, &have, &len, err) < 0)
+			return -1;
+		if (strcmp(have, diff_id) != 0)
+			return sz_error_make(
+			    err, 0,
+			    _("layers %s and %s share their first %d digits: stanza cannot hold both"), have,
+			    diff_id, SZ_LAYER_DIR_LEN - 1);
+	} else {
 		fs = sz_asprintf("%s/fs", holder);
 		id_file = sz_asprintf("%s/diff-id", holder);
 		if (mkdir(holder, 0755) < 0 || rename(dir, fs) < 0)
@@ -301,7 +332,7 @@ static bool cache_lookup(struct builder *b, const char *key, char diff_id[SZ_DIG
 	sz_error_t ignored = NULL;
 	struct stat st;
 	size_t len;
-	char name[17];
+	char name[SZ_LAYER_DIR_LEN];
 
 	if (sz_read_file(path, &text, &len, &ignored) < 0 || len != SZ_DIGEST_LEN - 1 ||
 	    !sz_digest_valid(text)) {
@@ -400,7 +431,7 @@ static int step_run(struct builder *b, const struct sz_instr *in, sz_error_t *er
 {
 	cleanup_json json_t *argv =
 	    in->exec ? json_incref(in->exec) : json_pack("[s, s, s]", "/bin/sh", "-c", in->args);
-	cleanup_json json_t *env = json_deep_copy(json_object_get(b->config, "Env")) ?: json_array();
+	cleanup_json json_t *env = json_array();
 	cleanup_free char **argv_c = NULL;
 	cleanup_free char **env_c = NULL;
 	cleanup_free const char **names = NULL;
@@ -419,13 +450,17 @@ static int step_run(struct builder *b, const struct sz_instr *in, sz_error_t *er
 	json_t *v;
 	int r;
 
+	if (json_array_size(argv) == 0)
+		return sz_error_make(err, 0, _("%s:%u:%u: RUN needs arguments"), b->file, in->line, in->col);
 	if (n == 0)
 		return sz_error_make(err, 0,
 		                     _("%s:%u:%u: RUN needs a layer to run in: FROM scratch has none (COPY a "
 		                       "static program first)"),
 		                     b->file, in->line, in->col);
+	/* ARG values first: an ENV of the same name, later, wins (Docker's rule). */
 	json_object_foreach (b->args, k, v)
 		json_array_append_new(env, json_sprintf("%s=%s", k, json_string_value(v)));
+	json_array_extend(env, json_object_get(b->config, "Env"));
 	env_text = json_dumps(env, JSON_COMPACT);
 	{
 		cleanup_free char *what = json_dumps(argv, JSON_COMPACT);
@@ -443,7 +478,7 @@ static int step_run(struct builder *b, const struct sz_instr *in, sz_error_t *er
 	env_c = string_list(env);
 	names = sz_xcalloc(n + 1, sizeof(char *));
 	for (i = 0; i < n; i++) {
-		char name[17];
+		char name[SZ_LAYER_DIR_LEN];
 		sz_layer_dir_name(json_string_value(json_array_get(b->diff_ids, i)), name);
 		names[n - 1 - i] = sz_asprintf("%s/fs", name);
 	}
@@ -592,12 +627,14 @@ static int copy_tree(struct builder *b, const char *rel, int dst, const char *na
 		return 0;
 	}
 	if (S_ISREG(st.st_mode)) {
-		cleanup_close int in = open_in_context(b, rel, O_RDONLY | O_NOFOLLOW);
+		/* Non-blocking, and checked again: it may have become a fifo since. */
+		cleanup_close int in = open_in_context(b, rel, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
 		cleanup_close int out = -1;
+		struct stat now;
 		char buf[65536];
 		ssize_t n;
 
-		if (in < 0)
+		if (in < 0 || fstat(in, &now) < 0 || !S_ISREG(now.st_mode) || fcntl(in, F_SETFL, 0) < 0)
 			return sz_error_make(err, errno, _("COPY %s: cannot read it"), rel);
 		if (h == NULL) {
 			out = openat(dst, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -612,8 +649,9 @@ static int copy_tree(struct builder *b, const char *rel, int dst, const char *na
 		}
 		if (n < 0)
 			return sz_error_make(err, errno, _("COPY %s: cannot read it"), rel);
+		/* The owner first: a chown clears the setuid and setgid bits. */
 		if (h == NULL &&
-		    (fchmod(out, st.st_mode & 07777) < 0 || (!b->s->rootless && fchown(out, uid, gid) < 0)))
+		    ((!b->s->rootless && fchown(out, uid, gid) < 0) || fchmod(out, st.st_mode & 07777) < 0))
 			return sz_error_make(err, errno, _("COPY %s: cannot set its mode and owner"), rel);
 		return 0;
 	}
@@ -627,7 +665,11 @@ static int copy_tree(struct builder *b, const char *rel, int dst, const char *na
 		json_t *nm;
 		int r = 0;
 
-		if (dir < 0 || (d = fdopendir(dup(dir))) == NULL) {
+		int dup_fd = dir >= 0 ? dup(dir) : -1;
+
+		if (dup_fd < 0 || (d = fdopendir(dup_fd)) == NULL) {
+			if (dup_fd >= 0)
+				close(dup_fd);
 			json_decref(names);
 			return sz_error_make(err, errno, _("COPY %s: cannot read it"), rel);
 		}
@@ -640,8 +682,7 @@ static int copy_tree(struct builder *b, const char *rel, int dst, const char *na
 			sub = name[0] != '\0'
 			          ? openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 			          : dup(dst);
-			if (sub < 0 || fchmod(sub, st.st_mode & 07777) < 0 ||
-			    (!b->s->rootless && fchown(sub, uid, gid) < 0)) {
+			if (sub < 0 || (!b->s->rootless && fchown(sub, uid, gid) < 0)) {
 				json_decref(names);
 				return sz_error_make(err, errno, _("COPY %s: cannot make the directory"),
 				                     rel);
@@ -667,6 +708,9 @@ static int copy_tree(struct builder *b, const char *rel, int dst, const char *na
 				break;
 		}
 		json_decref(names);
+		/* Its mode last: a read-only directory can still be filled. */
+		if (r == 0 && h == NULL && fchmod(sub, st.st_mode & 07777) < 0)
+			r = sz_error_make(err, errno, _("COPY %s: cannot make the directory"), rel);
 		return r;
 	}
 	return sz_error_make(err, 0, _("COPY %s: not a file, a directory or a link"), rel);
@@ -758,8 +802,11 @@ static int step_copy(struct builder *b, const struct sz_instr *in, sz_error_t *e
 		                     in->line, in->col);
 	{
 		const char *d = json_string_value(json_array_get(w, json_array_size(w) - 1));
+		if (d[0] == '\0')
+			return sz_error_make(err, 0, _("%s:%u:%u: COPY needs a source and a destination"),
+			                     b->file, in->line, in->col);
 		dest = clean_path(json_string_value(json_object_get(b->config, "WorkingDir")) ?: "/", d);
-		into_dir = n > 2 || d[strlen(d) - 1] == '/';
+		into_dir = n > 2 || d[strlen(d) - 1] == '/' || strcmp(dest, "/") == 0;
 	}
 	/* The key: the sources' names, modes and contents, and where they go. */
 	sz_hasher_init(&h);
@@ -769,7 +816,8 @@ static int step_copy(struct builder *b, const struct sz_instr *in, sz_error_t *e
 			return sz_error_wrap(err, "%s:%u:%u", b->file, in->line, in->col);
 	}
 	sz_hasher_finish(&h, content);
-	hash_text = sz_asprintf("%s %u:%u %s", content, (unsigned)uid, (unsigned)gid, dest);
+	hash_text =
+	    sz_asprintf("%s %u:%u %s%s", content, (unsigned)uid, (unsigned)gid, dest, into_dir ? "/" : "");
 	cache_key(b, "COPY", hash_text, key);
 	if (cache_lookup(b, key, diff, &size)) {
 		add_layer(b, diff, size);
@@ -815,6 +863,7 @@ static int step_copy(struct builder *b, const struct sz_instr *in, sz_error_t *e
 	return 0;
 }
 
+/* RUN [] has nothing to run; CMD [] and ENTRYPOINT [] clear. */
 static json_t *command_form(const struct sz_instr *in)
 {
 	return in->exec ? json_deep_copy(in->exec) : json_pack("[s, s, s]", "/bin/sh", "-c", in->args);
@@ -880,17 +929,27 @@ static int step(struct builder *b, const struct sz_instr *in, sz_error_t *err)
 		json_object_update(json_object_get(b->config, "Labels"), kv);
 		return 0;
 	case SZ_I_ARG: {
-		const char *eq = strchr(in->args, '=');
-		cleanup_free char *name =
-		    eq ? sz_asprintf("%.*s", (int)(eq - in->args), in->args) : sz_xstrdup(in->args);
-		const char *given = NULL;
-		size_t len = strlen(name);
+		cleanup_json json_t *w = words(in->args);
+		size_t i;
+		json_t *x;
 
-		for (size_t i = 0; b->o->build_args != NULL && b->o->build_args[i] != NULL; i++)
-			if (strncmp(b->o->build_args[i], name, len) == 0 && b->o->build_args[i][len] == '=')
-				given = b->o->build_args[i] + len + 1;
-		value = given ? sz_xstrdup(given) : eq ? expand(b, eq + 1) : sz_xstrdup("");
-		json_object_set_new(b->args, name, json_string(value));
+		/* ARG NAME, ARG NAME=default, several on a line; --build-arg wins. */
+		json_array_foreach (w, i, x) {
+			const char *arg = json_string_value(x);
+			const char *eq = strchr(arg, '=');
+			cleanup_free char *name =
+			    eq ? sz_asprintf("%.*s", (int)(eq - arg), arg) : sz_xstrdup(arg);
+			cleanup_free char *val = NULL;
+			const char *given = NULL;
+			size_t len = strlen(name);
+
+			for (size_t j = 0; b->o->build_args != NULL && b->o->build_args[j] != NULL; j++)
+				if (strncmp(b->o->build_args[j], name, len) == 0 &&
+				    b->o->build_args[j][len] == '=')
+					given = b->o->build_args[j] + len + 1;
+			val = given ? sz_xstrdup(given) : eq ? expand(b, eq + 1) : sz_xstrdup("");
+			json_object_set_new(b->args, name, json_string(val));
+		}
 		return 0;
 	}
 	case SZ_I_WORKDIR: {

@@ -50,7 +50,7 @@ static json_t *exec_form(const char *args)
 	if (args[0] != '[')
 		return NULL;
 	v = json_loads(args, JSON_REJECT_DUPLICATES, NULL);
-	if (!json_is_array(v) || json_array_size(v) == 0)
+	if (!json_is_array(v)) /* [] is an exec form: CMD [] clears CMD */
 		goto shell;
 	json_array_foreach (v, i, x)
 		if (!json_is_string(x))
@@ -129,26 +129,25 @@ int sz_containerfile_parse(const char *text, size_t len, const char *name, struc
 		}
 		while (*s == ' ' || *s == '\t')
 			s++;
-		if (*s == '#' || *s == '\0' || *s == '\r') {
+		/* Comment and blank lines are skipped, inside a continuation too. */
+		if (*s == '#' || *s == '\0' || (*s == '\r' && s[1] == '\0')) {
 			free(raw);
 			continue;
 		}
 		if (!continuing) {
 			start_line = line;
 			start_col = (unsigned)(s - raw) + 1;
+		} else {
+			s = raw; /* as written: only the backslash and the newline go, as Docker reads it */
 		}
 		sl = strlen(s);
-		while (sl > 0 && (s[sl - 1] == ' ' || s[sl - 1] == '\t' || s[sl - 1] == '\r'))
+		if (sl > 0 && s[sl - 1] == '\r')
 			s[--sl] = '\0';
 		continuing = sl > 0 && s[sl - 1] == '\\';
 		if (continuing)
 			s[--sl] = '\0';
-		while (continuing && sl > 0 && (s[sl - 1] == ' ' || s[sl - 1] == '\t'))
-			s[--sl] = '\0'; /* one blank joins a line and its continuation */
 		sz_buf_adds(&logical, s);
-		if (continuing) {
-			sz_buf_addch(&logical, ' ');
-		} else {
+		if (!continuing) {
 			r = add_instr(out, name, start_line, start_col, logical.buf, err);
 			sz_buf_reset(&logical);
 		}

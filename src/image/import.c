@@ -66,6 +66,7 @@ struct import {
 	const struct sz_import_options *o;
 	char *src;     /* the layout being imported */
 	char *scratch; /* <store>/tmp/import-<pid> */
+	json_t *links; /* an archive's symbolic links: path -> the path they lead to */
 };
 
 static void say(const struct import *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -122,44 +123,74 @@ static int write_entry(const struct sz_archive_api *ar, struct archive *a, int d
 	}
 }
 
-/* A symbolic link of the archive, kept only when its target is a relative
- * path that stays inside the archive; the import follows it only with
- * RESOLVE_BENEATH (open_beneath). */
-static int link_entry(const struct sz_archive_api *ar, struct archive_entry *e, int dir, const char *path,
-                      const char *archive, sz_error_t *err)
+/* "a/./b/../c" -> "a/c"; NULL when it is absolute, empty, or climbs out. */
+static char *clean_rel(const char *path)
 {
-	const char *target = ar->archive_entry_symlink(e);
 	cleanup_free char *copy = sz_xstrdup(path);
-	char *slash = strrchr(copy, '/');
-	int depth = 0;
+	struct sz_buf out;
+	char *save = NULL;
+	size_t depth = 0;
 
-	for (const char *c = path; *c != '\0'; c++)
-		depth += *c == '/';
-	for (const char *c = target; c != NULL && *c != '\0';
-	     c = strchr(c, '/') ? strchr(c, '/') + 1 : NULL) {
-		if (strncmp(c, "../", 3) == 0 || strcmp(c, "..") == 0)
+	if (path[0] == '/')
+		return NULL;
+	sz_buf_init(&out, strlen(path));
+	for (char *c = strtok_r(copy, "/", &save); c != NULL; c = strtok_r(NULL, "/", &save)) {
+		if (strcmp(c, ".") == 0)
+			continue;
+		if (strcmp(c, "..") == 0) {
+			char *slash;
+
+			if (depth == 0) {
+				sz_buf_release(&out);
+				return NULL;
+			}
 			depth--;
-		else if (c[0] != '/' && strncmp(c, "./", 2) != 0 && c[0] != '\0')
-			depth++;
-		if (depth < 0)
-			break;
+			slash = strrchr(out.buf, '/');
+			out.len = slash ? (size_t)(slash - out.buf) : 0;
+			out.buf[out.len] = '\0';
+			continue;
+		}
+		sz_buf_addf(&out, "%s%s", out.len ? "/" : "", c);
+		depth++;
 	}
-	if (target == NULL || target[0] == '/' || depth < 0)
+	if (out.len == 0) {
+		sz_buf_release(&out);
+		return NULL;
+	}
+	return sz_buf_detach(&out, NULL);
+}
+
+/*
+ * A symbolic link of the archive (docker save links each <id>/layer.tar to
+ * the blob beside it) is never made on disk, where a chain of links could
+ * lead a later entry's file out of the scratch directory: it is kept in
+ * im->links (its path -> its target as a path of the archive), and
+ * docker_blob follows it there. A target outside the archive is refused.
+ */
+static int link_entry(struct import *im, struct archive_entry *e, const char *path, const char *archive,
+                      sz_error_t *err)
+{
+	const char *target = im->ar->archive_entry_symlink(e);
+	cleanup_free char *dir = sz_xstrdup(path);
+	cleanup_free char *joined = NULL;
+	cleanup_free char *resolved = NULL;
+	char *slash = strrchr(dir, '/');
+
+	if (slash != NULL)
+		*slash = '\0';
+	if (target != NULL && target[0] != '/')
+		joined = slash != NULL ? sz_asprintf("%s/%s", dir, target) : sz_xstrdup(target);
+	resolved = joined != NULL ? clean_rel(joined) : NULL;
+	if (resolved == NULL)
 		return sz_error_make(err, 0, _("%s: link '%s' points outside the archive ('%s')"), archive,
 		                     path, target ? target : "");
-	if (slash != NULL) {
-		*slash = '\0';
-		if (sz_mkdir_p(copy, 0700, err) < 0)
-			return -1;
-	}
-	if (symlinkat(target, dir, path) < 0)
-		return sz_error_make(err, errno, _("%s: cannot make '%s'"), archive, path);
+	json_object_set_new(im->links, path, json_string(resolved));
 	return 0;
 }
 
 /* Only directories, regular files and links inside it, with plain relative
  * names: an image archive has nothing else, and nothing it holds is
- * trusted yet. */
+ * trusted yet. gzip or nothing: no external decompressor is ever started. */
 static int untar(struct import *im, int fd, const char *name, sz_error_t *err)
 {
 	const struct sz_archive_api *ar = im->ar;
@@ -169,7 +200,8 @@ static int untar(struct import *im, int fd, const char *name, sz_error_t *err)
 	struct archive_entry *e;
 	int r, ret = 0;
 
-	ar->archive_read_support_filter_all(a);
+	ar->archive_read_support_filter_gzip(a);
+	ar->archive_read_support_filter_none(a);
 	ar->archive_read_support_format_tar(a);
 	if (cwd < 0 || dir < 0 || fchdir(dir) < 0) {
 		ar->archive_read_free(a);
@@ -182,12 +214,16 @@ static int untar(struct import *im, int fd, const char *name, sz_error_t *err)
 	while ((r = ar->archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		const char *p = ar->archive_entry_pathname(e);
 		unsigned type = ar->archive_entry_filetype(e);
+		cleanup_free char *clean = NULL;
 
 		while (p != NULL && p[0] == '.' && p[1] == '/')
 			p += 2;
 		if (p != NULL && type == AE_IFDIR && (p[0] == '\0' || strcmp(p, ".") == 0))
 			continue; /* the archive's own top directory */
-		if (p == NULL || p[0] == '/' || strstr(p, "..") != NULL || p[0] == '\0') {
+		clean = p != NULL ? clean_rel(p) : NULL;
+		/* Plain: nothing that cleaning changes, but a directory's final '/'. */
+		if (clean == NULL || strncmp(clean, p, strlen(clean)) != 0 ||
+		    strspn(p + strlen(clean), "/") != strlen(p + strlen(clean))) {
 			ret =
 			    sz_error_make(err, 0, _("%s: entry '%s' is not a plain name inside the archive"),
 			                  name, p ? p : "");
@@ -195,15 +231,14 @@ static int untar(struct import *im, int fd, const char *name, sz_error_t *err)
 		}
 		if (type == AE_IFDIR)
 			continue;
-		if (type == AE_IFLNK) {
-			/* docker save links each <id>/layer.tar to the blob beside it. */
-			if (link_entry(ar, e, dir, p, name, err) < 0) {
+		if (type == AE_IFLNK && ar->archive_entry_hardlink(e) == NULL) {
+			if (link_entry(im, e, p, name, err) < 0) {
 				ret = -1;
 				goto out;
 			}
 			continue;
 		}
-		if (type != AE_IFREG) {
+		if (type != AE_IFREG || ar->archive_entry_hardlink(e) != NULL) {
 			ret = sz_error_make(
 			    err, 0, _("%s: entry '%s' is not a file: an image archive holds only files"),
 			    name, p);
@@ -300,7 +335,8 @@ static bool type_in(const char *type, const char *const *types, size_t n)
 	return false;
 }
 
-/* Copy (or move, from the scratch directory) a verified blob into the store. */
+/* Copy a verified blob into the store, hashing it again as it is copied:
+ * the source is a path, which may have changed since it was verified. */
 static int commit_blob(const struct import *im, const char *digest, sz_error_t *err)
 {
 	cleanup_free char *from = sz_asprintf("%s/blobs/sha256/%s", im->src, sz_digest_hex(digest));
@@ -308,18 +344,29 @@ static int commit_blob(const struct import *im, const char *digest, sz_error_t *
 	cleanup_free char *tmp = sz_asprintf("%s/blob-%s", im->scratch, sz_digest_hex(digest));
 	cleanup_close int in = -1;
 	cleanup_close int out = -1;
+	struct sz_hasher h;
+	char got[SZ_DIGEST_LEN];
+	char buf[65536];
 	ssize_t n;
 
 	if (access(to, F_OK) == 0)
 		return 0;
-	in = open(from, O_RDONLY | O_CLOEXEC);
+	in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (in < 0 || out < 0)
 		return sz_error_make(err, errno, _("cannot copy blob %s into the store"), digest);
-	while ((n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0)) > 0)
-		;
+	sz_hasher_init(&h);
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		sz_hasher_add(&h, buf, (size_t)n);
+		if (sz_write_all(out, buf, (size_t)n) < 0)
+			return sz_error_make(err, errno, _("cannot copy blob %s into the store"), digest);
+	}
+	sz_hasher_finish(&h, got);
 	if (n < 0 || fsync(out) < 0)
 		return sz_error_make(err, errno, _("cannot copy blob %s into the store"), digest);
+	if (strcmp(got, digest) != 0)
+		return sz_error_make(
+		    err, 0, _("blob %s changed while it was imported (its sha256 is now %s)"), digest, got);
 	if (rename(tmp, to) < 0)
 		return sz_error_make(err, errno, _("cannot add blob %s to the store"), digest);
 	return 0;
@@ -407,11 +454,11 @@ static const char *sniff_layer_type(int fd)
 	return "application/vnd.oci.image.layer.v1.tar";
 }
 
-/* rel under dir, following links only while they stay beneath it. */
+/* rel under dir, through no link (an archive's are not on disk: link_entry). */
 static int open_beneath(const char *dir, const char *rel)
 {
-	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
-	                       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+	struct open_how how = {.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC,
+	                       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
 	cleanup_close int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (dfd < 0)
@@ -422,32 +469,36 @@ static int open_beneath(const char *dir, const char *rel)
 /* Link the scratch file at rel as blobs/sha256/<its digest>; its descriptor. */
 static json_t *docker_blob(const struct import *im, const char *rel, const char *type, sz_error_t *err)
 {
-	cleanup_free char *path = NULL;
+	cleanup_free char *real = rel != NULL ? clean_rel(rel) : NULL;
 	cleanup_free char *dest = NULL;
+	cleanup_free char *from = NULL;
 	cleanup_close int fd = -1;
 	char digest[SZ_DIGEST_LEN];
-	char proc[64];
 	uint64_t size;
 
-	if (rel == NULL || rel[0] == '/' || strstr(rel, "..") != NULL) {
+	/* Through the archive's links (link_entry), a few at most. */
+	for (int hops = 0; real != NULL && hops < 8; hops++) {
+		const char *to = json_string_value(json_object_get(im->links, real));
+		if (to == NULL)
+			break;
+		free(real);
+		real = sz_xstrdup(to);
+	}
+	if (real == NULL) {
 		sz_error_make(err, 0, _("manifest.json names '%s', which is not a file of the archive"),
 		              rel ? rel : "");
 		return NULL;
 	}
-	path = sz_asprintf("%s/%s", im->scratch, rel);
-	fd = open_beneath(im->scratch, rel);
+	fd = open_beneath(im->scratch, real);
 	if (fd < 0 || sz_digest_fd(fd, digest, &size, err) < 0) {
 		if (fd < 0)
 			sz_error_make(err, errno,
 			              _("manifest.json names '%s', which the archive does not have"), rel);
 		return NULL;
 	}
+	from = sz_asprintf("%s/%s", im->scratch, real);
 	dest = sz_asprintf("%s/blobs/sha256/%s", im->scratch, sz_digest_hex(digest));
-	/* The file opened, which may be behind a link that link(2) would not
-	 * follow; through /proc, as AT_EMPTY_PATH needs a capability before
-	 * Linux 6.10. */
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if (linkat(AT_FDCWD, proc, AT_FDCWD, dest, AT_SYMLINK_FOLLOW) < 0 && errno != EEXIST) {
+	if (link(from, dest) < 0 && errno != EEXIST) {
 		sz_error_make(err, errno, _("cannot file '%s' by its digest"), rel);
 		return NULL;
 	}
@@ -522,7 +573,7 @@ static int docker_to_layout(struct import *im, sz_error_t *err)
 struct layer_work {
 	const char *digest;
 	const char *diff_id;
-	char dir[17];
+	char dir[SZ_LAYER_DIR_LEN];
 	bool present; /* already in the store */
 };
 
@@ -562,6 +613,7 @@ static int prepare_layer(struct import *im, json_t *desc, size_t i, size_t n, st
 	cleanup_close int fd = -1;
 	struct sz_unpack_stats st;
 	char diff[SZ_DIGEST_LEN];
+	enum sz_compression comp;
 
 	if (!type_in(type, layer_types, sizeof(layer_types) / sizeof(layer_types[0])))
 		return sz_error_make(err, 0,
@@ -571,7 +623,8 @@ static int prepare_layer(struct import *im, json_t *desc, size_t i, size_t n, st
 	fd = open_verified(im, desc, _("layer"), err);
 	if (fd < 0)
 		return -1;
-	if (sz_layer_diff_id(im->ar, fd, diff, err) < 0)
+	comp = sz_layer_compression(type);
+	if (sz_layer_diff_id(im->ar, fd, comp, diff, err) < 0)
 		return sz_error_wrap(err, _("layer %s"), w->digest);
 	if (strcmp(diff, w->diff_id) != 0)
 		return sz_error_make(err, 0,
@@ -588,8 +641,8 @@ static int prepare_layer(struct import *im, json_t *desc, size_t i, size_t n, st
 		if (strcmp(text, w->diff_id) != 0)
 			return sz_error_make(
 			    err, 0,
-			    _("layers %s and %s share their first 16 digits: stanza cannot hold both"), text,
-			    w->diff_id);
+			    _("layers %s and %s share their first %d digits: stanza cannot hold both"), text,
+			    w->diff_id, SZ_LAYER_DIR_LEN - 1);
 		w->present = true;
 		say(im, _("layer %zu/%zu %.19s… already in the store"), i + 1, n, w->digest);
 		return 0;
@@ -597,7 +650,7 @@ static int prepare_layer(struct import *im, json_t *desc, size_t i, size_t n, st
 	dir = sz_asprintf("%s/layer-%s/fs", im->scratch, w->dir);
 	if (sz_mkdir_p(dir, 0755, err) < 0)
 		return -1;
-	if (sz_layer_unpack(im->ar, fd, dir, im->store->rootless, w->digest, &st, err) < 0)
+	if (sz_layer_unpack(im->ar, fd, comp, dir, im->store->rootless, w->digest, &st, err) < 0)
 		return -1;
 	say(im, _("layer %zu/%zu %.19s… unpacked: %zu entries, %zu whiteouts, %zu opaque directories"), i + 1,
 	    n, w->digest, st.entries, st.whiteouts, st.opaque_dirs);
@@ -638,7 +691,8 @@ static int update_index(const struct import *im, json_t *desc, const char *ref, 
 		if (r != NULL && strcmp(r, ref) == 0)
 			json_array_remove(manifests, i);
 	}
-	entry = json_pack("{s:s, s:O, s:O, s:{s:s}}", "mediaType", MT_OCI_MANIFEST, "digest",
+	entry = json_pack("{s:s, s:O, s:O, s:{s:s}}", "mediaType",
+	                  json_string_value(json_object_get(desc, "mediaType")) ?: MT_OCI_MANIFEST, "digest",
 	                  json_object_get(desc, "digest"), "size", json_object_get(desc, "size"),
 	                  "annotations", SZ_REF_NAME, ref);
 	json_array_append_new(manifests, entry);
@@ -725,7 +779,7 @@ static int import_layout(struct import *im, struct sz_import_result *res, sz_err
 int sz_image_import(struct sz_store *s, const struct sz_import_options *o, struct sz_import_result *res,
                     sz_error_t *err)
 {
-	struct import im = {.store = s, .o = o};
+	struct import im = {.store = s, .o = o, .links = json_object()};
 	struct stat st;
 	int r = -1;
 
@@ -785,6 +839,7 @@ out:
 	}
 	free(im.scratch);
 	free(im.src);
+	json_decref(im.links);
 	return r;
 }
 

@@ -176,10 +176,10 @@ json_t *sz_store_read_json_blob(const struct sz_store *s, const char *digest, sz
 	return sz_json_parse(text, len, path, err);
 }
 
-void sz_layer_dir_name(const char *diff_id, char out[17])
+void sz_layer_dir_name(const char *diff_id, char out[SZ_LAYER_DIR_LEN])
 {
-	memcpy(out, sz_digest_hex(diff_id), 16);
-	out[16] = '\0';
+	memcpy(out, sz_digest_hex(diff_id), SZ_LAYER_DIR_LEN - 1);
+	out[SZ_LAYER_DIR_LEN - 1] = '\0';
 }
 
 /* The index entry for name, which is a reference or a digest's prefix. */
@@ -265,7 +265,7 @@ int sz_store_load_image(const struct sz_store *s, const char *name, struct sz_im
 	/* The manifest lists the base layer first; overlay wants the top first. */
 	json_array_foreach (diff_ids, i, l) {
 		const char *id = json_string_value(l);
-		char dir[17];
+		char dir[SZ_LAYER_DIR_LEN];
 		cleanup_free char *path = NULL;
 		struct stat st;
 
@@ -366,7 +366,7 @@ static int collect_used(const struct sz_store *s, json_t *used, sz_error_t *err)
 				json_object_set_new(used, sz_digest_hex(d), json_true());
 		}
 		json_array_foreach (json_object_get(json_object_get(config, "rootfs"), "diff_ids"), j, l) {
-			char dir[17];
+			char dir[SZ_LAYER_DIR_LEN];
 			if (!sz_digest_valid(json_string_value(l) ?: ""))
 				continue;
 			sz_layer_dir_name(json_string_value(l), dir);

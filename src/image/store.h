@@ -18,8 +18,8 @@
  *
  *	oci-layout, index.json     the OCI image layout (image-spec's image-layout.md)
  *	blobs/sha256/<hex>         manifests, configs and layers, named by digest
- *	layers/<16 hex>/fs         a layer unpacked, whiteouts made overlayfs's;
- *	layers/<16 hex>/diff-id    its full diff-id (the sha256 of the plain tar)
+ *	layers/<32 hex>/fs         a layer unpacked, whiteouts made overlayfs's;
+ *	layers/<32 hex>/diff-id    its full diff-id (the sha256 of the plain tar)
  *	tmp/                       work in progress, on the same file system
  *	.lock                      writers hold it (flock) while they change the store
  *
@@ -55,8 +55,11 @@ char *sz_store_blob_path(const struct sz_store *s, const char *digest);
 /* A blob's JSON, its digest checked again (a store can be damaged). */
 json_t *sz_store_read_json_blob(const struct sz_store *s, const char *digest, sz_error_t *err);
 
-/* The "<16 hex>" directory name of a layer under layers/, by diff-id. */
-void sz_layer_dir_name(const char *diff_id, char out[17]);
+/* The directory name of a layer under layers/: the first 32 hex digits of
+ * its diff-id (128 bits: no one makes two layers that share them; 60 such
+ * names, with "/fs", take 2.1 KB of the overlay's one page of options). */
+#define SZ_LAYER_DIR_LEN 33
+void sz_layer_dir_name(const char *diff_id, char out[SZ_LAYER_DIR_LEN]);
 
 /* An image of the store, ready to run. */
 struct sz_image {
@@ -65,7 +68,7 @@ struct sz_image {
 	json_t *manifest;
 	json_t *config;   /* the whole config blob */
 	char *layers_dir; /* <root>/layers */
-	char **layers;    /* "<16 hex>/fs", top layer first */
+	char **layers;    /* "<32 hex>/fs", top layer first */
 	size_t n_layers;
 };
 

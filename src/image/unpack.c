@@ -17,8 +17,25 @@
 #define WH_PREFIX ".wh."
 #define WH_OPAQUE ".wh..wh..opq"
 
-static struct archive *open_reader(const struct sz_archive_api *ar, int fd, bool raw, const char *name,
-                                   sz_error_t *err)
+int sz_layer_compression(const char *media_type)
+{
+	size_t n = media_type ? strlen(media_type) : 0;
+
+	if (n == 0 || (!sz_str_has_prefix(media_type, "application/vnd.oci.image.layer.") &&
+	               !sz_str_has_prefix(media_type, "application/vnd.docker.image.rootfs.")))
+		return -1;
+	if ((n > 5 && strcmp(media_type + n - 5, "+gzip") == 0) ||
+	    (n > 5 && strcmp(media_type + n - 5, ".gzip") == 0))
+		return SZ_COMP_GZIP;
+	if (n > 5 && strcmp(media_type + n - 5, "+zstd") == 0)
+		return SZ_COMP_ZSTD;
+	if (n > 4 && strcmp(media_type + n - 4, ".tar") == 0)
+		return SZ_COMP_NONE;
+	return -1;
+}
+
+static struct archive *open_reader(const struct sz_archive_api *ar, int fd, enum sz_compression comp,
+                                   bool raw, const char *name, sz_error_t *err)
 {
 	struct archive *a;
 
@@ -27,7 +44,12 @@ static struct archive *open_reader(const struct sz_archive_api *ar, int fd, bool
 		return NULL;
 	}
 	a = ar->archive_read_new();
-	ar->archive_read_support_filter_all(a);
+	if (comp == SZ_COMP_GZIP)
+		ar->archive_read_support_filter_gzip(a);
+	else if (comp == SZ_COMP_ZSTD)
+		ar->archive_read_support_filter_zstd(a);
+	else
+		ar->archive_read_support_filter_none(a);
 	if (raw)
 		ar->archive_read_support_format_raw(a);
 	else
@@ -40,9 +62,10 @@ static struct archive *open_reader(const struct sz_archive_api *ar, int fd, bool
 	return a;
 }
 
-int sz_layer_diff_id(const struct sz_archive_api *ar, int fd, char out[SZ_DIGEST_LEN], sz_error_t *err)
+int sz_layer_diff_id(const struct sz_archive_api *ar, int fd, enum sz_compression comp,
+                     char out[SZ_DIGEST_LEN], sz_error_t *err)
 {
-	struct archive *a = open_reader(ar, fd, true, "", err);
+	struct archive *a = open_reader(ar, fd, comp, true, "", err);
 	struct archive_entry *e;
 	struct sz_hasher h;
 	int r;
@@ -152,6 +175,51 @@ static int make_whiteout(int root, const char *path, bool rootless, struct sz_un
 	return 0;
 }
 
+/* A layer's trusted.overlay.* and user.overlay.* would be read by the
+ * overlay the layer is mounted in (a redirect, an opaque mark, an origin):
+ * only whiteouts made here say that. The other attributes stay. */
+static void drop_overlay_xattrs(const struct sz_archive_api *ar, struct archive_entry *e)
+{
+	struct kept {
+		const char *name;
+		const void *value;
+		size_t size;
+	} kept[64];
+	size_t n = 0;
+	bool drop = false;
+	const char *name;
+	const void *value;
+	size_t size;
+
+	if (ar->archive_entry_xattr_reset(e) == 0)
+		return;
+	while (ar->archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+		if (sz_str_has_prefix(name, "trusted.overlay.") || sz_str_has_prefix(name, "user.overlay."))
+			drop = true;
+		else if (n < sizeof(kept) / sizeof(kept[0]))
+			kept[n++] = (struct kept){name, value, size};
+	}
+	if (!drop)
+		return;
+	/* The names and values belong to the entry: copy them before clearing. */
+	{
+		char *names[64];
+		void *values[64];
+
+		for (size_t i = 0; i < n; i++) {
+			names[i] = sz_xstrdup(kept[i].name);
+			values[i] = sz_xmalloc(kept[i].size ? kept[i].size : 1);
+			memcpy(values[i], kept[i].value, kept[i].size);
+		}
+		ar->archive_entry_xattr_clear(e);
+		for (size_t i = 0; i < n; i++) {
+			ar->archive_entry_xattr_add_entry(e, names[i], values[i], kept[i].size);
+			free(names[i]);
+			free(values[i]);
+		}
+	}
+}
+
 static int copy_data(const struct sz_archive_api *ar, struct archive *in, struct archive *out)
 {
 	for (;;) {
@@ -193,6 +261,8 @@ static int unpack_entries(const struct sz_archive_api *ar, struct archive *in, s
 			continue;
 		stats->entries++;
 		base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		if (sz_str_has_prefix(base, ".wh..wh.") && strcmp(base, WH_OPAQUE) != 0)
+			continue; /* AUFS's hard link directory and the like */
 		if (sz_str_has_prefix(base, WH_PREFIX)) {
 			if (make_whiteout(root, path, rootless, stats, err) < 0)
 				return sz_error_wrap(err, _("layer %s"), name);
@@ -212,6 +282,8 @@ static int unpack_entries(const struct sz_archive_api *ar, struct archive *in, s
 			continue;
 		}
 		ar->archive_entry_set_pathname(e, path);
+		if (!rootless)
+			drop_overlay_xattrs(ar, e);
 		r = ar->archive_write_header(out, e);
 		if (r == ARCHIVE_OK && ar->archive_entry_size(e) > 0)
 			r = copy_data(ar, in, out);
@@ -226,8 +298,8 @@ static int unpack_entries(const struct sz_archive_api *ar, struct archive *in, s
 	return 0;
 }
 
-int sz_layer_unpack(const struct sz_archive_api *ar, int fd, const char *dir, bool rootless, const char *name,
-                    struct sz_unpack_stats *stats, sz_error_t *err)
+int sz_layer_unpack(const struct sz_archive_api *ar, int fd, enum sz_compression comp, const char *dir,
+                    bool rootless, const char *name, struct sz_unpack_stats *stats, sz_error_t *err)
 {
 	int flags = ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 	            ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME;
@@ -242,7 +314,7 @@ int sz_layer_unpack(const struct sz_archive_api *ar, int fd, const char *dir, bo
 		flags |= ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_XATTR;
 	if (cwd < 0 || root < 0 || fchdir(root) < 0)
 		return sz_error_make(err, errno, _("cannot enter '%s'"), dir);
-	in = open_reader(ar, fd, false, name, err);
+	in = open_reader(ar, fd, comp, false, name, err);
 	if (in != NULL) {
 		out = ar->archive_write_disk_new();
 		ar->archive_write_disk_set_options(out, flags);

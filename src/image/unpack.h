@@ -10,8 +10,15 @@
 #include "image/archive_dl.h"
 #include "image/digest.h"
 
+/* How a layer is compressed, from its media type; only that decompressor is
+ * enabled (libarchive's "all" would start external programs for lrzip,
+ * lzop or grzip data). -1 for a media type that is no layer. */
+enum sz_compression { SZ_COMP_NONE, SZ_COMP_GZIP, SZ_COMP_ZSTD };
+int sz_layer_compression(const char *media_type);
+
 /* The digest of the layer's uncompressed tar (its diff-id), from fd's start. */
-int sz_layer_diff_id(const struct sz_archive_api *ar, int fd, char out[SZ_DIGEST_LEN], sz_error_t *err);
+int sz_layer_diff_id(const struct sz_archive_api *ar, int fd, enum sz_compression comp,
+                     char out[SZ_DIGEST_LEN], sz_error_t *err);
 
 struct sz_unpack_stats {
 	size_t entries;
@@ -30,10 +37,12 @@ struct sz_unpack_stats {
  * the links' targets too; not ARCHIVE_EXTRACT_UNLINK, which would replace a
  * symbolic link in the way by a directory and go on). As root owners, modes
  * and extended attributes
- * are kept; rootless every file is the learner's (root in the container)
- * and device nodes are skipped. name is the blob, for messages.
+ * are kept (but a tar's trusted.overlay.* and user.overlay.*, which would
+ * speak to the overlay); rootless every file is the learner's (root in the
+ * container) and device nodes are skipped. AUFS's own ".wh..wh." entries
+ * are skipped, as Docker does. name is the blob, for messages.
  */
-int sz_layer_unpack(const struct sz_archive_api *ar, int fd, const char *dir, bool rootless, const char *name,
-                    struct sz_unpack_stats *stats, sz_error_t *err);
+int sz_layer_unpack(const struct sz_archive_api *ar, int fd, enum sz_compression comp, const char *dir,
+                    bool rootless, const char *name, struct sz_unpack_stats *stats, sz_error_t *err);
 
 #endif

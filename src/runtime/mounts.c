@@ -160,8 +160,13 @@ static int mount_layers(struct sz_container *c, sz_error_t *err)
 	sz_buf_adds(&opts, "lowerdir=");
 	for (size_t i = 0; i < spec->n_layers; i++)
 		sz_buf_addf(&opts, "%s%s", i > 0 ? ":" : "", spec->layers[i]);
+	/* An upper directory that becomes a layer as it is (a build's RUN) must
+	 * hold plain files and whiteouts only: no redirect of a renamed
+	 * directory, no metadata-only copy-up, no index (rootless userxattr
+	 * already means all three). */
 	if (!spec->read_only && spec->upper_dir != NULL)
-		sz_buf_addf(&opts, ",upperdir=%s,workdir=%s", spec->upper_dir, spec->work_dir);
+		sz_buf_addf(&opts, ",upperdir=%s,workdir=%s%s", spec->upper_dir, spec->work_dir,
+		            c->rootless ? "" : ",redirect_dir=off,metacopy=off,index=off");
 	else if (!spec->read_only)
 		sz_buf_addf(&opts, ",upperdir=%s/upper,workdir=%s/work", c->state_dir, c->state_dir);
 	if (c->rootless)

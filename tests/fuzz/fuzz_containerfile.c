@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_t *x;
 
 		expect(in->line >= 1 && in->col >= 1 && in->keyword != NULL && in->args[0] != '\0');
-		expect(in->exec == NULL || (command && json_array_size(in->exec) > 0));
+		expect(in->exec == NULL || (command && json_is_array(in->exec)));
 		json_array_foreach (in->exec, j, x)
 			expect(json_is_string(x));
 	}

@@ -208,6 +208,11 @@ bad "a tar that is neither archive" 'neither an OCI archive .* nor a docker arch
 ln -s ../../../etc/passwd "$W/hello-link"
 tar -C "$W" -cf "$W/linkin.tar" hello-link
 bad "an archive holding a link out of it" "link 'hello-link' points outside the archive" -- "$W/linkin.tar"
+bad "an archive whose chain of links leads out" "link '[a-z/]+' points outside the archive" -- "$FIX/archive-link-chain.tar"
+bad "an archive with a file written through one of its links" \
+	"is neither an OCI archive .* nor a docker archive" -- "$FIX/archive-link-then-file.tar"
+assert_true "no file of an archive was written outside the store" \
+	test ! -e "$SZIT_TMP/pwned" -a ! -e "$STANZA_STORE/pwned" -a ! -e "$STANZA_STORE/tmp/pwned"
 mkfifo "$W/fifo"
 tar -C "$W" -cf "$W/fifo.tar" fifo
 bad "an archive holding a fifo" "entry 'fifo' is not a file" -- "$W/fifo.tar"

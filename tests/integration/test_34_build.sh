@@ -90,6 +90,24 @@ echo new-secret >"$W/ctx/app/secret.txt"
 build -t app:2 --build-arg WHO=others "$W/ctx"
 assert_eq "a change in an ignored file changes nothing" 3 "$(grep -c '^--> cached' <<<"$OUT")"
 
+# ---- what Docker does with ARG, ENV and an empty CMD
+mkdir -p "$W/args"
+cat >"$W/args/Containerfile" <<'CF'
+FROM app:1
+USER 0
+ARG A="1.0" B=2 X=from-arg
+ENV X=from-env
+RUN echo "$A $B $X ${UNSET:-dflt} ${A:+alt}" >/args
+CMD []
+CF
+build -t args:1 "$W/args"
+assert_status 0 "a build with quoted and several ARGs ($(tail -1 "$W/err"))"
+run_stanza --image args:1 --entrypoint cat -- /args
+assert_eq "ARG quotes go, several ARGs on a line, ENV wins over ARG, \${V:-x} and \${V:+x}" \
+	"1.0 2 from-env dflt alt" "$OUT"
+run_stanza --image args:1
+assert_eq "CMD [] clears the CMD of the image below: the ENTRYPOINT alone" "$(printf 'hello learners from /app as 0: \nchanged')" "$OUT"
+
 # ---- FROM scratch: a static busybox copied in, then RUN with it
 mkdir -p "$W/scratch/bin"
 cp "$IMAGE_ROOTFS/bin/busybox" "$W/scratch/bin/busybox"
