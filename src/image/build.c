@@ -736,25 +736,125 @@ static char *source_path(const char *src)
 	return rel;
 }
 
-/* The directories of dest (absolute, in the image) made in the layer root. */
-static int open_dest_dir(int root, const char *dir, sz_error_t *err)
+/* path (absolute, with no link in it) as the image so far has it: an O_PATH
+ * descriptor of it in the topmost layer that has it (a link is not
+ * followed), with *st; -1 when none has it or a whiteout hides it. A layer
+ * where the path goes through a link of its own does not have it. */
+static int lower_open(const struct builder *b, const char *path, struct stat *st)
+{
+	for (size_t i = json_array_size(b->diff_ids); i-- > 0;) {
+		char name[SZ_LAYER_DIR_LEN];
+		cleanup_free char *fs = NULL;
+		cleanup_close int root = -1;
+		struct open_how how = {.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		                       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
+		int fd;
+
+		sz_layer_dir_name(json_string_value(json_array_get(b->diff_ids, i)), name);
+		fs = sz_asprintf("%s/layers/%s/fs", b->s->root, name);
+		root = open(fs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0)
+			continue;
+		fd = (int)syscall(SYS_openat2, root, path[1] ? path + 1 : ".", &how, sizeof(how));
+		if (fd < 0)
+			continue;
+		if (fstat(fd, st) < 0 || (S_ISCHR(st->st_mode) && st->st_rdev == 0)) {
+			close(fd);
+			return -1; /* a whiteout: deleted from here down */
+		}
+		return fd;
+	}
+	return -1;
+}
+
+/* path (absolute, clean) through the links the image so far has, inside
+ * the image's root, as a path with no link in it: where COPY writes. */
+static char *resolve_in_image(const struct builder *b, const char *path)
+{
+	cleanup_free char *todo = sz_xstrdup(path);
+	struct sz_buf done;
+	int hops = 0;
+
+	sz_buf_init(&done, 0);
+	for (char *rest = todo; *rest != '\0';) {
+		size_t n;
+		cleanup_free char *next = NULL;
+		struct stat st;
+		int fd;
+
+		while (*rest == '/')
+			rest++;
+		n = strcspn(rest, "/");
+		if (n == 0)
+			break;
+		next = sz_asprintf("%s/%.*s", done.buf, (int)n, rest);
+		rest += n;
+		fd = lower_open(b, next, &st);
+		if (fd >= 0 && S_ISLNK(st.st_mode) && hops++ < 40) {
+			char target[4096];
+			ssize_t len = readlinkat(fd, "", target, sizeof(target) - 1);
+			cleanup_free char *joined = NULL;
+
+			close(fd);
+			if (len > 0) {
+				target[len] = '\0';
+				joined = target[0] == '/' ? sz_asprintf("%s%s", target, rest)
+				                          : sz_asprintf("%s/%s%s", done.buf, target, rest);
+				free(todo);
+				todo = clean_path("/", joined);
+				sz_buf_reset(&done);
+				rest = todo;
+				continue;
+			}
+		} else if (fd >= 0) {
+			close(fd);
+		}
+		sz_buf_reset(&done);
+		sz_buf_adds(&done, next);
+	}
+	if (done.len == 0)
+		sz_buf_addch(&done, '/');
+	return sz_buf_detach(&done, NULL);
+}
+
+/* The directories of dir (absolute, with no link in it) made in the new
+ * layer's root, each with the mode and owner the image below gives it
+ * (0755, root's, where it has none): COPY x /tmp/x leaves /tmp 1777. */
+static int open_dest_dir(const struct builder *b, int root, const char *dir, sz_error_t *err)
 {
 	cleanup_free char *copy = sz_xstrdup(dir);
+	struct sz_buf sofar;
 	int fd = dup(root);
 	char *save = NULL;
 
+	sz_buf_init(&sofar, 0);
 	for (char *c = strtok_r(copy, "/", &save); c != NULL && fd >= 0; c = strtok_r(NULL, "/", &save)) {
-		int next;
+		struct stat st = {.st_mode = S_IFDIR | 0755};
+		int below, next = -1;
 
-		if (mkdirat(fd, c, 0755) < 0 && errno != EEXIST)
-			next = -1;
-		else
+		sz_buf_addf(&sofar, "/%s", c);
+		below = lower_open(b, sofar.buf, &st);
+		if (below >= 0)
+			close(below);
+		if (!S_ISDIR(st.st_mode))
+			st = (struct stat){.st_mode = S_IFDIR | 0755};
+		if (mkdirat(fd, c, 0700) == 0) {
 			next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (next >= 0 && ((!b->s->rootless && fchown(next, below >= 0 ? st.st_uid : 0,
+			                                             below >= 0 ? st.st_gid : 0) < 0) ||
+			                  fchmod(next, st.st_mode & 07777) < 0)) {
+				close(next);
+				next = -1;
+			}
+		} else if (errno == EEXIST) {
+			next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
 		close(fd);
 		fd = next;
 	}
 	if (fd < 0)
 		sz_error_make(err, errno, _("COPY: cannot make '%s' in the layer"), dir);
+	sz_buf_release(&sofar);
 	return fd;
 }
 
@@ -805,8 +905,19 @@ static int step_copy(struct builder *b, const struct sz_instr *in, sz_error_t *e
 		if (d[0] == '\0')
 			return sz_error_make(err, 0, _("%s:%u:%u: COPY needs a source and a destination"),
 			                     b->file, in->line, in->col);
-		dest = clean_path(json_string_value(json_object_get(b->config, "WorkingDir")) ?: "/", d);
-		into_dir = n > 2 || d[strlen(d) - 1] == '/' || strcmp(dest, "/") == 0;
+		cleanup_free char *asked =
+		    clean_path(json_string_value(json_object_get(b->config, "WorkingDir")) ?: "/", d);
+		struct stat st;
+		int below;
+
+		/* Through the image's own links (/bin -> usr/bin); into a directory
+		 * the image has, as Docker does, slash or not. */
+		dest = resolve_in_image(b, asked);
+		below = lower_open(b, dest, &st);
+		into_dir = n > 2 || d[strlen(d) - 1] == '/' || strcmp(dest, "/") == 0 ||
+		           (below >= 0 && S_ISDIR(st.st_mode));
+		if (below >= 0)
+			close(below);
 	}
 	/* The key: the sources' names, modes and contents, and where they go. */
 	sz_hasher_init(&h);
@@ -841,12 +952,12 @@ static int step_copy(struct builder *b, const struct sz_instr *in, sz_error_t *e
 			                     src);
 		if (S_ISDIR(st.st_mode) || into_dir) {
 			/* A directory's contents go into dest; a file into dest/. */
-			dir = open_dest_dir(rootfd, dest, err);
+			dir = open_dest_dir(b, rootfd, dest, err);
 			base = S_ISDIR(st.st_mode) ? "" : (strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel);
 		} else {
 			parent = sz_xstrdup(dest);
 			*strrchr(parent, '/') = '\0';
-			dir = open_dest_dir(rootfd, parent, err);
+			dir = open_dest_dir(b, rootfd, parent, err);
 			base = strrchr(dest, '/') + 1;
 		}
 		if (dir < 0 || copy_tree(b, rel, dir, base, NULL, uid, gid, err) < 0)

@@ -14,6 +14,7 @@ mkdir -p "$W/base/data" "$W/ctx/app/sub"
 cp -a "$IMAGE_ROOTFS/." "$W/base/" 2>/dev/null
 [[ -x $W/base/bin/busybox ]] || die "cannot copy the image's root to make a layer of it"
 echo kept >"$W/base/data/kept"
+ln -s data "$W/base/linked"
 "$SZIT_DIR/mkimage.sh" --name base:1 "$W/baseimg" "$W/base" || die "mkimage.sh failed"
 "$STANZA" image import "$W/baseimg" >/dev/null 2>"$W/err" || die "import of the base image failed: $(cat "$W/err")"
 
@@ -91,13 +92,17 @@ build -t app:2 --build-arg WHO=others "$W/ctx"
 assert_eq "a change in an ignored file changes nothing" 3 "$(grep -c '^--> cached' <<<"$OUT")"
 
 # ---- what Docker does with ARG, ENV and an empty CMD
-mkdir -p "$W/args"
+mkdir -p "$W/args/app"
+cp "$W/ctx/app/hello.sh" "$W/args/app/"
 cat >"$W/args/Containerfile" <<'CF'
 FROM app:1
 USER 0
 ARG A="1.0" B=2 X=from-arg
 ENV X=from-env
 RUN echo "$A $B $X ${UNSET:-dflt} ${A:+alt}" >/args
+COPY app/hello.sh /tmp/x
+COPY app/hello.sh /usr/bin
+COPY app/hello.sh /linked/
 CMD []
 CF
 build -t args:1 "$W/args"
@@ -105,6 +110,10 @@ assert_status 0 "a build with quoted and several ARGs ($(tail -1 "$W/err"))"
 run_stanza --image args:1 --entrypoint cat -- /args
 assert_eq "ARG quotes go, several ARGs on a line, ENV wins over ARG, \${V:-x} and \${V:+x}" \
 	"1.0 2 from-env dflt alt" "$OUT"
+run_stanza --image args:1 --entrypoint '' -- sh -c \
+	'stat -c %a /tmp; test -x /usr/bin/hello.sh -a -x /usr/bin/tail && echo into-dir; test -L /linked -a -f /data/hello.sh && echo through-link'
+assert_eq "COPY keeps the image's /tmp 1777, goes into an existing directory, and through the image's links" \
+	"$(printf '1777\ninto-dir\nthrough-link')" "$OUT"
 run_stanza --image args:1
 assert_eq "CMD [] clears the CMD of the image below: the ENTRYPOINT alone" "$(printf 'hello learners from /app as 0: \nchanged')" "$OUT"
 
