@@ -289,8 +289,8 @@ static int unpack_entries(const struct sz_archive_api *ar, struct archive *in, s
 			r = copy_data(ar, in, out);
 		if (r == ARCHIVE_OK || r == ARCHIVE_WARN)
 			r = ar->archive_write_finish_entry(out);
-		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-			return sz_error_make(err, 0, _("layer %s: entry '%s': %s"), name, raw,
+				if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+			return sz_error_make(err, ar->archive_errno(out), _("layer %s: entry '%s': %s"), name, raw,
 			                     ar->archive_error_string(out) ?: ar->archive_error_string(in) ?: "?");
 	}
 	if (r != ARCHIVE_EOF)
@@ -302,7 +302,8 @@ int sz_layer_unpack(const struct sz_archive_api *ar, int fd, enum sz_compression
                     bool rootless, const char *name, struct sz_unpack_stats *stats, sz_error_t *err)
 {
 	int flags = ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-	            ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME;
+	            ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
+	            ARCHIVE_EXTRACT_SPARSE; /* holes stay holes: a 2 GiB sparse file costs no 2 GiB */
 	cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cleanup_close int root = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct archive *in = NULL;

@@ -236,6 +236,29 @@ assert_match "two concurrent imports both land (par:a)" '(^|
 assert_match "two concurrent imports both land (par:b)" '(^|
 )par:b ' "$OUT"
 
+# ---- device nodes (root: made; rootless: skipped with a warning), setuid, a 2 GiB sparse file
+mkdir -p "$W/sparse"
+truncate -s 2G "$W/sparse/big-sparse"
+echo end >>"$W/sparse/big-sparse"
+tar --sparse -C "$W/sparse" -cf "$W/sparse.tar" big-sparse
+"$MK" --name odd:1 --compress none "$W/odd" "$L/base" "$FIX/layer-device-and-setuid.tar" "$W/sparse.tar"
+image import "$W/odd"
+assert_status 0 "a layer with a device node and a setuid file, and one with a 2 GiB sparse file"
+odd_dev=$(find "$STANZA_STORE/layers" -path '*/fs/dev/mynull' 2>/dev/null | head -1)
+odd_suid=$(find "$STANZA_STORE/layers" -path '*/fs/usr/suid' 2>/dev/null | head -1)
+odd_sparse=$(find "$STANZA_STORE/layers" -path '*/fs/big-sparse' 2>/dev/null | head -1)
+if ((ROOTLESS)); then
+	assert_match "rootless, a device node is skipped with a warning" 'device nodes skipped' "$ERR"
+	assert_eq "and is not in the layer" "" "$odd_dev"
+else
+	assert_eq "as root a device node is made as the tar says" "c 1:3" \
+		"$(stat -c '%F' "$odd_dev" 2>/dev/null | sed 's/character special file/c/') $(stat -c '%t:%T' "$odd_dev" 2>/dev/null)"
+	assert_eq "as root a setuid file keeps its bit (docs/images.md)" 4755 "$(stat -c %a "$odd_suid" 2>/dev/null)"
+fi
+assert_eq "the sparse file has its 2 GiB" 2147483652 "$(stat -c %s "$odd_sparse" 2>/dev/null)"
+assert_le "and takes less than 1 MiB of disk (its holes stay holes)" 1024 "$(du -k "$odd_sparse" 2>/dev/null | cut -f1)"
+image rm odd:1
+
 # ---- an import killed half way leaves nothing visible, and the next writer clears its work
 mkdir -p "$W/bigl"
 head -c 24M /dev/urandom >"$W/bigl/big"
@@ -254,12 +277,29 @@ assert_eq "after a SIGKILL during import no image, blob or layer of it is visibl
 image tag demo:1 demo:again
 assert_eq "the next writer empties tmp/" "" "$(ls -A "$STANZA_STORE/tmp")"
 
+# ---- a store on a small file system that fills up half way (root: a tmpfs of our own)
+if ((!ROOTLESS)); then
+	mkdir -p "$W/small"
+	if mount -t tmpfs -o size=12m tmpfs "$W/small" 2>/dev/null; then
+		STANZA_STORE=$W/small/store "$STANZA" image import "$W/demo" >/dev/null 2>&1
+		small_before=$(STANZA_STORE=$W/small/store store_state)
+		STANZA_STORE=$W/small/store "$STANZA" image import "$W/killed" >"$W/out" 2>"$W/err"
+		assert_eq "an import onto a full file system fails" 1 $?
+		assert_match "and says the disk is full, in one line" 'No space left on device' "$(cat "$W/err")"
+		assert_eq "its store is as before" "$small_before" "$(STANZA_STORE=$W/small/store store_state)"
+		assert_eq "and nothing is left in tmp/" "" "$(ls -A "$W/small/store/tmp")"
+		umount "$W/small"
+	else
+		fail "cannot mount a small tmpfs for the full-disk case"
+	fi
+fi
+
 # ---- rm and prune
 image rm many:60
 assert_status 0 "image rm many:60"
 image prune
 assert_status 0 "image prune"
-assert_match "prune removes what only many:60 used" 'removed [0-9]+ blobs and 59 layers' "$OUT"
+assert_match "prune removes what only many:60 and odd:1 used (59 and 2 layers)" 'removed [0-9]+ blobs and 61 layers' "$OUT"
 run_stanza --image demo:1 -- cat /data/b
 assert_eq "the images left still run" "b" "$OUT"
 image inspect demo:2
