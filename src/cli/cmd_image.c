@@ -57,30 +57,61 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
-static int image_import(struct sz_cli *cli, int argc, char **argv)
+/* The start of every sub-command: -h or --help anywhere shows the usage
+ * (SZ_EXIT_OK); a wrong count of arguments says wrong (SZ_EXIT_USAGE);
+ * else -1, and the sub-command goes on. */
+static int check_args(int argc, char **argv, bool count_ok, const char *wrong)
 {
-	static const struct option opts[] = {{"name", required_argument, NULL, 'n'}, {0}};
-	struct sz_import_options o = {.log = stdout};
-	struct sz_import_result res;
-	struct sz_store s;
-	sz_error_t err = NULL;
-	int opt, status = SZ_EXIT_FAIL;
+	if (wants_help(argc, argv)) {
+		usage(stdout);
+		return SZ_EXIT_OK;
+	}
+	if (!count_ok)
+		return bad_usage("%s", wrong);
+	return -1;
+}
+
+/* import's and export's command line: one operand and one option with a
+ * value (-n NAME, -o PATH), in any order. -1 and both set to go on, else
+ * the status to return. */
+static int operand_and_option(int argc, char **argv, const struct option *opt, const char *cmd, bool needed,
+                              const char *wrong, const char **operand, const char **value)
+{
+	const struct option opts[] = {*opt, {0}};
+	char shorts[4] = {':', (char)opt->val, ':', '\0'};
+	int c;
 
 	if (wants_help(argc, argv)) {
 		usage(stdout);
 		return SZ_EXIT_OK;
 	}
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":n:", opts, NULL)) != -1) {
-		if (opt == 'n')
-			o.name = optarg;
-		else
-			return bad_usage(_("image import: bad option '%s' (see 'stanza image --help')"),
+	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		if (c != opt->val)
+			return bad_usage(_("image %s: bad option '%s' (see 'stanza image --help')"), cmd,
 			                 argv[optind - 1]);
+		*value = optarg;
 	}
-	if (optind != argc - 1)
-		return bad_usage(_("image import: give one PATH (a directory, a tar, or - for stdin)"));
-	o.path = argv[optind];
+	if (optind != argc - 1 || (needed && *value == NULL))
+		return bad_usage("%s", wrong);
+	*operand = argv[optind];
+	return -1;
+}
+
+static int image_import(struct sz_cli *cli, int argc, char **argv)
+{
+	static const struct option name_opt = {"name", required_argument, NULL, 'n'};
+	struct sz_import_options o = {.log = stdout};
+	struct sz_import_result res;
+	struct sz_store s;
+	sz_error_t err = NULL;
+	int status = operand_and_option(argc, argv, &name_opt, "import", false,
+	                                _("image import: give one PATH (a directory, a tar, or - for stdin)"),
+	                                &o.path, &o.name);
+
+	if (status >= 0)
+		return status;
+	status = SZ_EXIT_FAIL;
 	if (sz_store_open(&s, NULL, true, &err) == 0 && sz_image_import(&s, &o, &res, &err) == 0) {
 		printf(_("imported %s (%.19s…): %zu layers, %zu new\n"), res.ref, res.manifest_digest,
 		       res.n_layers, res.new_layers);
@@ -100,12 +131,10 @@ static int image_ls(struct sz_cli *cli, int argc, char **argv)
 	size_t i;
 	json_t *m;
 
-	if (wants_help(argc, argv)) {
-		usage(stdout);
-		return SZ_EXIT_OK;
-	}
-	if (argc > 1)
-		return bad_usage(_("image ls takes no arguments"));
+	int r = check_args(argc, argv, argc == 1, _("image ls takes no arguments"));
+
+	if (r >= 0)
+		return r;
 	sz_store_open(&s, NULL, false, &err);
 	index = sz_store_index(&s, &err);
 	if (index == NULL) {
@@ -150,12 +179,10 @@ static int image_inspect(struct sz_cli *cli, int argc, char **argv)
 	json_t *layers, *l;
 	size_t i;
 
-	if (wants_help(argc, argv)) {
-		usage(stdout);
-		return SZ_EXIT_OK;
-	}
-	if (argc != 2)
-		return bad_usage(_("image inspect: give one NAME"));
+	int r = check_args(argc, argv, argc == 2, _("image inspect: give one NAME"));
+
+	if (r >= 0)
+		return r;
 	sz_store_open(&s, NULL, false, &err);
 	if (sz_store_load_image(&s, argv[1], &img, &err) < 0) {
 		sz_error_print_release(&err);
@@ -195,12 +222,10 @@ static int image_rm(struct sz_cli *cli, int argc, char **argv)
 	sz_error_t err = NULL;
 	int status = SZ_EXIT_OK;
 
-	if (wants_help(argc, argv)) {
-		usage(stdout);
-		return SZ_EXIT_OK;
-	}
-	if (argc < 2)
-		return bad_usage(_("image rm: give the NAME of at least one image"));
+	int r = check_args(argc, argv, argc >= 2, _("image rm: give the NAME of at least one image"));
+
+	if (r >= 0)
+		return r;
 	if (sz_store_open(&s, NULL, true, &err) < 0) {
 		sz_error_print_release(&err);
 		return SZ_EXIT_FAIL;
@@ -224,12 +249,10 @@ static int image_prune(struct sz_cli *cli, int argc, char **argv)
 	size_t blobs = 0, layers = 0;
 	int status = SZ_EXIT_FAIL;
 
-	if (wants_help(argc, argv)) {
-		usage(stdout);
-		return SZ_EXIT_OK;
-	}
-	if (argc > 1)
-		return bad_usage(_("image prune takes no arguments"));
+	int r = check_args(argc, argv, argc == 1, _("image prune takes no arguments"));
+
+	if (r >= 0)
+		return r;
 	if (sz_store_open(&s, NULL, true, &err) == 0 && sz_store_prune(&s, &blobs, &layers, &err) == 0) {
 		printf(_("removed %zu blobs and %zu layers no image uses\n"), blobs, layers);
 		status = SZ_EXIT_OK;
@@ -245,12 +268,10 @@ static int image_tag(struct sz_cli *cli, int argc, char **argv)
 	sz_error_t err = NULL;
 	int status = SZ_EXIT_FAIL;
 
-	if (wants_help(argc, argv)) {
-		usage(stdout);
-		return SZ_EXIT_OK;
-	}
-	if (argc != 3)
-		return bad_usage(_("image tag: give the image's NAME and its NEW name"));
+	int r = check_args(argc, argv, argc == 3, _("image tag: give the image's NAME and its NEW name"));
+
+	if (r >= 0)
+		return r;
 	if (sz_store_open(&s, NULL, true, &err) == 0 && sz_store_tag(&s, argv[1], argv[2], &err) == 0)
 		status = SZ_EXIT_OK;
 	sz_error_print_release(&err);
@@ -260,31 +281,21 @@ static int image_tag(struct sz_cli *cli, int argc, char **argv)
 
 static int image_export(struct sz_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"output", required_argument, NULL, 'o'}, {0}};
-	const char *out = NULL;
+	static const struct option output_opt = {"output", required_argument, NULL, 'o'};
+	const char *out = NULL, *name = NULL;
 	struct sz_store s;
 	sz_error_t err = NULL;
-	int opt, status = SZ_EXIT_FAIL;
+	int status = operand_and_option(
+	    argc, argv, &output_opt, "export", true,
+	    _("image export: give one NAME and -o PATH (a new directory, a .tar, or -)"), &name, &out);
 
-	if (wants_help(argc, argv)) {
-		usage(stdout);
-		return SZ_EXIT_OK;
-	}
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
-		if (opt == 'o')
-			out = optarg;
-		else
-			return bad_usage(_("image export: bad option '%s' (see 'stanza image --help')"),
-			                 argv[optind - 1]);
-	}
-	if (optind != argc - 1 || out == NULL)
-		return bad_usage(
-		    _("image export: give one NAME and -o PATH (a new directory, a .tar, or -)"));
+	if (status >= 0)
+		return status;
+	status = SZ_EXIT_FAIL;
 	sz_store_open(&s, NULL, false, &err);
-	if (sz_image_export(&s, argv[optind], out, &err) == 0) {
+	if (sz_image_export(&s, name, out, &err) == 0) {
 		if (strcmp(out, "-") != 0)
-			fprintf(stderr, _("exported %s to %s\n"), argv[optind], out);
+			fprintf(stderr, _("exported %s to %s\n"), name, out);
 		status = SZ_EXIT_OK;
 	}
 	sz_error_print_release(&err);
@@ -302,12 +313,10 @@ static int image_history(struct sz_cli *cli, int argc, char **argv)
 	json_t *history, *layers, *h;
 	size_t n, layer = 0, i;
 
-	if (wants_help(argc, argv)) {
-		usage(stdout);
-		return SZ_EXIT_OK;
-	}
-	if (argc != 2)
-		return bad_usage(_("image history: give one NAME"));
+	int r = check_args(argc, argv, argc == 2, _("image history: give one NAME"));
+
+	if (r >= 0)
+		return r;
 	sz_store_open(&s, NULL, false, &err);
 	if (sz_store_load_image(&s, argv[1], &img, &err) < 0) {
 		sz_error_print_release(&err);

@@ -289,7 +289,7 @@ static int unpack_entries(const struct sz_archive_api *ar, struct archive *in, s
 			r = copy_data(ar, in, out);
 		if (r == ARCHIVE_OK || r == ARCHIVE_WARN)
 			r = ar->archive_write_finish_entry(out);
-				if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 			return sz_error_make(err, ar->archive_errno(out), _("layer %s: entry '%s': %s"), name, raw,
 			                     ar->archive_error_string(out) ?: ar->archive_error_string(in) ?: "?");
 	}
