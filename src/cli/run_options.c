@@ -13,38 +13,6 @@
 #include "common/i18n.h"
 #include "common/util.h"
 
-/* Make a container path absolute and free of "." and ".." (lexically, like
- * Docker's filepath.Clean): "/../../tmp/x" becomes "/tmp/x". The runtime
- * also resolves symlinks inside the root, so neither can leave it. */
-char *sz_clean_container_path(const char *path)
-{
-	char *out = sz_xmalloc(strlen(path) + 2);
-	size_t len = 0;
-	const char *p = path;
-
-	while (*p != '\0') {
-		size_t n;
-		while (*p == '/')
-			p++;
-		n = strcspn(p, "/");
-		if (n == 0 || (n == 1 && p[0] == '.')) {
-			/* nothing */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (len > 0 && out[--len] != '/')
-				;
-		} else {
-			out[len++] = '/';
-			memcpy(out + len, p, n);
-			len += n;
-		}
-		p += n;
-	}
-	if (len == 0)
-		out[len++] = '/';
-	out[len] = '\0';
-	return out;
-}
-
 static int parse_volume(const char *arg, struct sz_volume *v, sz_error_t *err)
 {
 	cleanup_free char *copy = sz_xstrdup(arg);

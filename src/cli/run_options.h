@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "common/error.h"
+#include "common/util.h" /* sz_clean_container_path */
 #include "runtime/runtime.h"
 
 /*
@@ -29,9 +30,5 @@ struct sz_run_options {
  * paths are absolute (and cleaned), user and host name forms. */
 int sz_run_options_parse(struct sz_run_options *o, int argc, char **argv, sz_error_t *err);
 void sz_run_options_release(struct sz_run_options *o);
-
-/* "/../a/./b/" -> "/a/b": absolute, no "." or ".." (lexically, like Docker's
- * filepath.Clean). Returns a new string. */
-char *sz_clean_container_path(const char *path);
 
 #endif

@@ -486,3 +486,83 @@ bool sz_str_has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+/* Make a container path absolute and free of "." and ".." (lexically, like
+ * Docker's filepath.Clean): "/../../tmp/x" becomes "/tmp/x". The runtime
+ * also resolves symlinks inside the root, so neither can leave it. */
+char *sz_clean_container_path(const char *path)
+{
+	char *out = sz_xmalloc(strlen(path) + 2);
+	size_t len = 0;
+	const char *p = path;
+
+	while (*p != '\0') {
+		size_t n;
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[--len] != '/')
+				;
+		} else {
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **sz_read_dir_sorted(int dirfd, size_t *n, sz_error_t *err)
+{
+	int fd = dup(dirfd);
+	cleanup_dir DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	char **names = sz_xcalloc(1, sizeof(*names));
+	size_t cap = 1;
+	struct dirent *de;
+
+	*n = 0;
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		free(names);
+		sz_error_make(err, errno, _("cannot read a directory"));
+		return NULL;
+	}
+	rewinddir(d); /* the descriptor is shared with dirfd: its position too */
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (*n + 1 >= cap) {
+			cap *= 2;
+			names = sz_xrealloc(names, cap * sizeof(*names));
+		}
+		names[(*n)++] = sz_xstrdup(de->d_name);
+		names[*n] = NULL;
+	}
+	if (errno != 0) {
+		sz_error_make(err, errno, _("cannot read a directory"));
+		sz_free_names(names, *n);
+		return NULL;
+	}
+	qsort(names, *n, sizeof(*names), by_name);
+	return names;
+}
+
+void sz_free_names(char **names, size_t n)
+{
+	for (size_t i = 0; names != NULL && i < n; i++)
+		free(names[i]);
+	free(names);
+}

@@ -75,4 +75,14 @@ uint64_t sz_process_main_ns(void);
 
 bool sz_str_has_prefix(const char *s, const char *prefix);
 
+/* "/../a/./b/" -> "/a/b": absolute, no "." or ".." (lexically, like Docker's
+ * filepath.Clean; a relative path is taken from "/"). Returns a new string. */
+char *sz_clean_container_path(const char *path);
+
+/* The names in the directory dirfd, but "." and "..", sorted with strcmp
+ * (so that what is made from them does not depend on the directory's
+ * order); NULL-terminated, *n of them. Free with sz_free_names. */
+char **sz_read_dir_sorted(int dirfd, size_t *n, sz_error_t *err);
+void sz_free_names(char **names, size_t n);
+
 #endif

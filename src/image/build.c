@@ -48,20 +48,6 @@ struct builder {
 	unsigned seq;
 };
 
-static void say(const struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(const struct builder *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (b->o->log == NULL)
-		return;
-	va_start(ap, fmt);
-	vfprintf(b->o->log, fmt, ap);
-	va_end(ap);
-	fputc('\n', b->o->log);
-	fflush(b->o->log);
-}
-
 /* ---- values: $VAR and ${VAR} from ENV and ARG ---- */
 
 static const char *lookup(const struct builder *b, const char *name, size_t len)
@@ -191,33 +177,12 @@ static json_t *words(const char *text)
 	return list;
 }
 
-/* "/a/./b/../c" -> "/a/c", relative to cwd when not absolute. */
+/* path made absolute from cwd when it is not, and clean ("/a/./b/../c" -> "/a/c"). */
 static char *clean_path(const char *cwd, const char *path)
 {
 	cleanup_free char *joined = path[0] == '/' ? sz_xstrdup(path) : sz_asprintf("%s/%s", cwd, path);
-	json_t *parts = json_array();
-	struct sz_buf out;
-	char *save = NULL;
-	size_t i;
-	json_t *c;
 
-	for (char *t = strtok_r(joined, "/", &save); t != NULL; t = strtok_r(NULL, "/", &save)) {
-		if (strcmp(t, ".") == 0)
-			continue;
-		if (strcmp(t, "..") == 0) {
-			if (json_array_size(parts) > 0)
-				json_array_remove(parts, json_array_size(parts) - 1);
-			continue;
-		}
-		json_array_append_new(parts, json_string(t));
-	}
-	sz_buf_init(&out, 0);
-	json_array_foreach (parts, i, c)
-		sz_buf_addf(&out, "/%s", json_string_value(c));
-	if (out.len == 0)
-		sz_buf_addch(&out, '/');
-	json_decref(parts);
-	return sz_buf_detach(&out, NULL);
+	return sz_clean_container_path(joined);
 }
 
 /* ---- blobs and layers into the store ---- */
@@ -471,7 +436,8 @@ static int step_run(struct builder *b, const struct sz_instr *in, sz_error_t *er
 	}
 	if (cache_lookup(b, key, diff, &size)) {
 		add_layer(b, diff, size);
-		say(b, _("--> cached: layer %.19s… (the same RUN over the same layers)"), diff);
+		sz_image_log(b->o->log, _("--> cached: layer %.19s… (the same RUN over the same layers)"),
+		             diff);
 		return 0;
 	}
 	argv_c = string_list(argv);
@@ -525,7 +491,8 @@ static int step_run(struct builder *b, const struct sz_instr *in, sz_error_t *er
 		char text[32];
 		add_layer(b, diff, size);
 		cache_store(b, key, diff);
-		say(b, _("--> new layer %.19s… (%s)"), diff, sz_format_size(size, text, sizeof(text)));
+		sz_image_log(b->o->log, _("--> new layer %.19s… (%s)"), diff,
+		             sz_format_size(size, text, sizeof(text)));
 	}
 out:
 	for (i = 0; i < n; i++)
@@ -658,56 +625,31 @@ static int copy_tree(struct builder *b, const char *rel, int dst, const char *na
 	if (S_ISDIR(st.st_mode)) {
 		cleanup_close int dir = open_in_context(b, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 		cleanup_close int sub = -1;
-		cleanup_dir DIR *d = NULL;
-		struct dirent *de;
-		json_t *names = json_array();
-		size_t i;
-		json_t *nm;
+		/* In name order, so that the hash does not depend on the directory's order. */
+		char **names = NULL;
+		size_t n = 0;
 		int r = 0;
 
-		int dup_fd = dir >= 0 ? dup(dir) : -1;
-
-		if (dup_fd < 0 || (d = fdopendir(dup_fd)) == NULL) {
-			if (dup_fd >= 0)
-				close(dup_fd);
-			json_decref(names);
-			return sz_error_make(err, errno, _("COPY %s: cannot read it"), rel);
-		}
+		if (dir < 0 || (names = sz_read_dir_sorted(dir, &n, err)) == NULL)
+			return dir < 0 ? sz_error_make(err, errno, _("COPY %s: cannot read it"), rel)
+			               : sz_error_wrap(err, "COPY %s", rel);
 		if (h == NULL) {
-			if (name[0] != '\0' && mkdirat(dst, name, 0755) < 0 && errno != EEXIST) {
-				json_decref(names);
-				return sz_error_make(err, errno, _("COPY %s: cannot make the directory"),
-				                     rel);
-			}
-			sub = name[0] != '\0'
+			if (name[0] != '\0' && mkdirat(dst, name, 0755) < 0 && errno != EEXIST)
+				r = sz_error_make(err, errno, _("COPY %s: cannot make the directory"), rel);
+			sub = r < 0 ? -1
+			      : name[0] != '\0'
 			          ? openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 			          : dup(dst);
-			if (sub < 0 || (!b->s->rootless && fchown(sub, uid, gid) < 0)) {
-				json_decref(names);
-				return sz_error_make(err, errno, _("COPY %s: cannot make the directory"),
-				                     rel);
-			}
+			if (r == 0 && (sub < 0 || (!b->s->rootless && fchown(sub, uid, gid) < 0)))
+				r = sz_error_make(err, errno, _("COPY %s: cannot make the directory"), rel);
 		}
-		while ((de = readdir(d)) != NULL)
-			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-				json_array_append_new(names, json_string(de->d_name));
-		/* In name order, so that the hash does not depend on the directory's order. */
-		for (size_t a = 1; a < json_array_size(names); a++)
-			for (size_t c = a; c > 0 && strcmp(json_string_value(json_array_get(names, c - 1)),
-			                                   json_string_value(json_array_get(names, c))) > 0;
-			     c--) {
-				json_t *t = json_incref(json_array_get(names, c));
-				json_array_set(names, c, json_array_get(names, c - 1));
-				json_array_set_new(names, c - 1, t);
-			}
-		json_array_foreach (names, i, nm) {
+		for (size_t i = 0; i < n && r == 0; i++) {
 			cleanup_free char *child = strcmp(rel, ".") == 0
-			                               ? sz_xstrdup(json_string_value(nm))
-			                               : sz_asprintf("%s/%s", rel, json_string_value(nm));
-			if ((r = copy_tree(b, child, sub, json_string_value(nm), h, uid, gid, err)) < 0)
-				break;
+			                               ? sz_xstrdup(names[i])
+			                               : sz_asprintf("%s/%s", rel, names[i]);
+			r = copy_tree(b, child, sub, names[i], h, uid, gid, err);
 		}
-		json_decref(names);
+		sz_free_names(names, n);
 		/* Its mode last: a read-only directory can still be filled. */
 		if (r == 0 && h == NULL && fchmod(sub, st.st_mode & 07777) < 0)
 			r = sz_error_make(err, errno, _("COPY %s: cannot make the directory"), rel);
@@ -932,7 +874,8 @@ static int step_copy(struct builder *b, const struct sz_instr *in, sz_error_t *e
 	cache_key(b, "COPY", hash_text, key);
 	if (cache_lookup(b, key, diff, &size)) {
 		add_layer(b, diff, size);
-		say(b, _("--> cached: layer %.19s… (the same files to the same place)"), diff);
+		sz_image_log(b->o->log, _("--> cached: layer %.19s… (the same files to the same place)"),
+		             diff);
 		return 0;
 	}
 	root = sz_asprintf("%s/copy-%u", b->work, b->seq++);
@@ -969,7 +912,8 @@ static int step_copy(struct builder *b, const struct sz_instr *in, sz_error_t *e
 		char text[32];
 		add_layer(b, diff, size);
 		cache_store(b, key, diff);
-		say(b, _("--> new layer %.19s… (%s)"), diff, sz_format_size(size, text, sizeof(text)));
+		sz_image_log(b->o->log, _("--> new layer %.19s… (%s)"), diff,
+		             sz_format_size(size, text, sizeof(text)));
 	}
 	return 0;
 }
@@ -1195,7 +1139,7 @@ int sz_image_build(struct sz_store *s, const struct sz_build_options *o, char di
 		const struct sz_instr *in = &cf.v[i];
 		size_t before = json_array_size(b.diff_ids);
 
-		say(&b, "STEP %zu/%zu: %s %s", i + 1, cf.n, in->keyword, in->args);
+		sz_image_log(b.o->log, "STEP %zu/%zu: %s %s", i + 1, cf.n, in->keyword, in->args);
 		if (step(&b, in, err) < 0)
 			goto out;
 		if (in->kind != SZ_I_FROM && in->kind != SZ_I_ARG)

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/openat2.h>
@@ -68,19 +67,6 @@ struct import {
 	char *scratch; /* <store>/tmp/import-<pid> */
 	json_t *links; /* an archive's symbolic links: path -> the path they lead to */
 };
-
-static void say(const struct import *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(const struct import *im, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (im->o->log == NULL)
-		return;
-	va_start(ap, fmt);
-	vfprintf(im->o->log, fmt, ap);
-	va_end(ap);
-	fputc('\n', im->o->log);
-}
 
 /* ---- a tar (oci-archive, docker-archive) into the scratch directory ---- */
 
@@ -260,16 +246,25 @@ out:
 
 /* ---- blobs ---- */
 
-/* Open the source's blob for desc after checking its size and digest. */
+/* Open the source's blob for desc after checking its size and digest. What
+ * is checked is what is committed: a blob the store lacks is copied into the
+ * scratch directory as it is hashed (blob-<hex>, which commit_blob renames
+ * into the store), and the copy is returned, so a source that changes after
+ * the check changes nothing; one the store has is only hashed. */
 static int open_verified(const struct import *im, json_t *desc, const char *what, sz_error_t *err)
 {
 	const char *digest = json_string_value(json_object_get(desc, "digest"));
 	json_t *size = json_object_get(desc, "size");
 	cleanup_free char *path = NULL;
+	cleanup_free char *stored = NULL;
+	cleanup_free char *copy = NULL;
 	cleanup_close int fd = -1;
+	cleanup_close int out = -1;
+	struct sz_hasher h;
 	char got[SZ_DIGEST_LEN];
-	uint64_t got_size;
+	char buf[65536];
 	struct stat st;
+	ssize_t n;
 
 	if (digest == NULL || !json_is_integer(size) || json_integer_value(size) < 0)
 		return sz_error_make(err, 0, _("the %s's descriptor has no digest or no size"), what);
@@ -293,13 +288,31 @@ static int open_verified(const struct import *im, json_t *desc, const char *what
 		return sz_error_make(err, 0, _("the %s %s has %lld bytes where its descriptor says %lld"),
 		                     what, digest, (long long)st.st_size,
 		                     (long long)json_integer_value(size));
-	if (sz_digest_fd(fd, got, &got_size, err) < 0)
-		return sz_error_wrap(err, "%s", path);
+	stored = sz_store_blob_path(im->store, digest);
+	if (access(stored, F_OK) < 0) {
+		copy = sz_asprintf("%s/blob-%s", im->scratch, sz_digest_hex(digest));
+		out = open(copy, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (out < 0)
+			return sz_error_make(err, errno, _("cannot copy blob %s into the store"), digest);
+	}
+	sz_hasher_init(&h);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		sz_hasher_add(&h, buf, (size_t)n);
+		if (out >= 0 && sz_write_all(out, buf, (size_t)n) < 0)
+			return sz_error_make(err, errno, _("cannot copy blob %s into the store"), digest);
+	}
+	if (n < 0)
+		return sz_error_make(err, errno, _("cannot read '%s'"), path);
+	sz_hasher_finish(&h, got);
 	if (strcmp(got, digest) != 0)
 		return sz_error_make(err, 0,
 		                     _("the %s's content does not match its digest: %s is named %s but its "
 		                       "sha256 is %s"),
 		                     what, path, digest, got);
+	if (out >= 0) {
+		close(sz_steal_fd(&fd));
+		fd = sz_steal_fd(&out);
+	}
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return sz_error_make(err, errno, "lseek");
 	return sz_steal_fd(&fd);
@@ -335,39 +348,17 @@ static bool type_in(const char *type, const char *const *types, size_t n)
 	return false;
 }
 
-/* Copy a verified blob into the store, hashing it again as it is copied:
- * the source is a path, which may have changed since it was verified. */
+/* A verified blob into the store: the copy open_verified made, renamed. */
 static int commit_blob(const struct import *im, const char *digest, sz_error_t *err)
 {
-	cleanup_free char *from = sz_asprintf("%s/blobs/sha256/%s", im->src, sz_digest_hex(digest));
 	cleanup_free char *to = sz_store_blob_path(im->store, digest);
-	cleanup_free char *tmp = sz_asprintf("%s/blob-%s", im->scratch, sz_digest_hex(digest));
-	cleanup_close int in = -1;
-	cleanup_close int out = -1;
-	struct sz_hasher h;
-	char got[SZ_DIGEST_LEN];
-	char buf[65536];
-	ssize_t n;
+	cleanup_free char *copy = sz_asprintf("%s/blob-%s", im->scratch, sz_digest_hex(digest));
+	cleanup_close int fd = -1;
 
 	if (access(to, F_OK) == 0)
 		return 0;
-	in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (in < 0 || out < 0)
-		return sz_error_make(err, errno, _("cannot copy blob %s into the store"), digest);
-	sz_hasher_init(&h);
-	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		sz_hasher_add(&h, buf, (size_t)n);
-		if (sz_write_all(out, buf, (size_t)n) < 0)
-			return sz_error_make(err, errno, _("cannot copy blob %s into the store"), digest);
-	}
-	sz_hasher_finish(&h, got);
-	if (n < 0 || fsync(out) < 0)
-		return sz_error_make(err, errno, _("cannot copy blob %s into the store"), digest);
-	if (strcmp(got, digest) != 0)
-		return sz_error_make(
-		    err, 0, _("blob %s changed while it was imported (its sha256 is now %s)"), digest, got);
-	if (rename(tmp, to) < 0)
+	fd = open(copy, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0 || rename(copy, to) < 0)
 		return sz_error_make(err, errno, _("cannot add blob %s to the store"), digest);
 	return 0;
 }
@@ -644,7 +635,7 @@ static int prepare_layer(struct import *im, json_t *desc, size_t i, size_t n, st
 			    _("layers %s and %s share their first %d digits: stanza cannot hold both"), text,
 			    w->diff_id, SZ_LAYER_DIR_LEN - 1);
 		w->present = true;
-		say(im, _("layer %zu/%zu %.19s… already in the store"), i + 1, n, w->digest);
+		sz_image_log(im->o->log, _("layer %zu/%zu %.19s… already in the store"), i + 1, n, w->digest);
 		return 0;
 	}
 	dir = sz_asprintf("%s/layer-%s/fs", im->scratch, w->dir);
@@ -652,8 +643,9 @@ static int prepare_layer(struct import *im, json_t *desc, size_t i, size_t n, st
 		return -1;
 	if (sz_layer_unpack(im->ar, fd, comp, dir, im->store->rootless, w->digest, &st, err) < 0)
 		return -1;
-	say(im, _("layer %zu/%zu %.19s… unpacked: %zu entries, %zu whiteouts, %zu opaque directories"), i + 1,
-	    n, w->digest, st.entries, st.whiteouts, st.opaque_dirs);
+	sz_image_log(im->o->log,
+	             _("layer %zu/%zu %.19s… unpacked: %zu entries, %zu whiteouts, %zu opaque directories"),
+	             i + 1, n, w->digest, st.entries, st.whiteouts, st.opaque_dirs);
 	if (st.devices_skipped > 0 && im->o->log != NULL)
 		sz_error_say(_("layer %s: %zu device nodes skipped (without root they cannot be made)"),
 		             w->digest, st.devices_skipped);
@@ -749,8 +741,8 @@ static int import_layout(struct import *im, struct sz_import_result *res, sz_err
 	                 json_string_value(json_object_get(json_object_get(manifest, "config"), "digest")), n,
 	                 err) < 0)
 		return -1;
-	say(im, _("manifest %.19s… and config verified: %s, %zu layers"),
-	    json_string_value(json_object_get(desc, "digest")), ref, n);
+	sz_image_log(im->o->log, _("manifest %.19s… and config verified: %s, %zu layers"),
+	             json_string_value(json_object_get(desc, "digest")), ref, n);
 	work = sz_xcalloc(n, sizeof(*work));
 	json_array_foreach (layers, i, l) {
 		work[i].diff_id = json_string_value(

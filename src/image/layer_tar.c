@@ -2,7 +2,6 @@
 /* layer_tar.c - a directory tree to a reproducible layer tar, overlayfs whiteouts to OCI ones */
 #include "image/layer_tar.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -25,42 +24,6 @@ struct walk {
 	time_t clamp;   /* 0: none */
 	json_t *inodes; /* "dev:ino" -> the first path of a file with several links */
 };
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names in dir, sorted (caller frees each and the array). */
-static char **sorted_names(int dir, size_t *n, sz_error_t *err)
-{
-	int fd = dup(dir);
-	cleanup_dir DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	char **names = NULL;
-	size_t cap = 0;
-	struct dirent *de;
-
-	*n = 0;
-	if (d == NULL) {
-		if (fd >= 0)
-			close(fd);
-		sz_error_make(err, errno, _("cannot read a directory of the layer"));
-		return NULL;
-	}
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			names = sz_xrealloc(names, cap * sizeof(*names));
-		}
-		names[(*n)++] = sz_xstrdup(de->d_name);
-	}
-	if (*n > 0)
-		qsort(names, *n, sizeof(*names), by_name);
-	return names ? names : sz_xcalloc(1, sizeof(*names));
-}
 
 static bool is_opaque(int dir)
 {
@@ -123,7 +86,7 @@ static int add(struct walk *w, const char *name, const struct stat *st, const ch
 static int walk_dir(struct walk *w, int dir, const char *prefix, sz_error_t *err)
 {
 	size_t n = 0;
-	char **names = sorted_names(dir, &n, err);
+	char **names = sz_read_dir_sorted(dir, &n, err);
 	int r = 0;
 
 	if (names == NULL)
@@ -195,9 +158,7 @@ static int walk_dir(struct walk *w, int dir, const char *prefix, sz_error_t *err
 			                  _("cannot write '%s' into the layer: %s"), path,
 			                  w->ar->archive_error_string(w->a) ?: "?");
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	sz_free_names(names, n);
 	return r;
 }
 

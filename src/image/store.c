@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,4 +434,17 @@ int sz_store_tag(const struct sz_store *s, const char *name, const char *new_nam
 	}
 	json_array_append_new(manifests, copy);
 	return sz_store_write_index(s, index, err);
+}
+
+void sz_image_log(FILE *log, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log == NULL)
+		return;
+	va_start(ap, fmt);
+	vfprintf(log, fmt, ap);
+	va_end(ap);
+	fputc('\n', log);
+	fflush(log);
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -75,6 +76,10 @@ struct sz_image {
 /* Find name (or a digest's unique prefix of 12+ hex digits) in the store. */
 int sz_store_load_image(const struct sz_store *s, const char *name, struct sz_image *out, sz_error_t *err);
 void sz_image_release(struct sz_image *img);
+
+/* A line of an import's or a build's progress on log (a newline added,
+ * flushed: a RUN's output comes in between); nothing when log is NULL. */
+void sz_image_log(FILE *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Remove name from index.json (a digest's prefix: every name of that image).
  * Its blobs and layers stay until sz_store_prune. s open for writing. */
