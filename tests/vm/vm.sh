@@ -281,7 +281,9 @@ for c in "${REQUIRED_TOOLS[@]}" "${OPTIONAL_TOOLS[@]}"; do
 done
 PROGRAMS+=("$STANZA")
 # stanza loads libarchive with dlopen (image import), which ldd cannot see.
-LIBARCHIVE=$(ldconfig -p 2>/dev/null | awk '$1 == "libarchive.so.13" && /x86-64/ { print $NF; exit }')
+# (awk reads to the end: an early exit would leave ldconfig writing to a closed
+# pipe, a SIGPIPE that pipefail makes this script's failure.)
+LIBARCHIVE=$(ldconfig -p 2>/dev/null | awk '$1 == "libarchive.so.13" && /x86-64/ && !found { print $NF; found = 1 }')
 [[ -n $LIBARCHIVE ]] && PROGRAMS+=("$LIBARCHIVE")
 # Each at its host path; a link such as /usr/bin/awk -> /etc/alternatives/awk
 # -> /usr/bin/mawk becomes a copy of the program under the name the suite calls.
