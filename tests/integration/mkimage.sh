@@ -7,7 +7,8 @@
 #   LAYERDIR   a directory whose contents are one layer, base layer first; a
 #              file named .wh.NAME is a whiteout, .wh..wh..opq makes its
 #              directory opaque, as in the OCI image spec; or a .tar file,
-#              taken as it is (the broken layers of tests/fixtures/images)
+#              taken as it is (the layers tests/fixtures/images/broken/make-corpus.sh
+#              makes to break out, tests/fixtures/images/layer-device-and-setuid.tar)
 # options:
 #   --compress gzip|zstd|none   (default gzip)
 #   --arch A                    the config's architecture (default: this host's)
@@ -46,7 +47,7 @@ while [[ $# -gt 0 && $1 == --* ]]; do
 	esac
 	shift 2
 done
-[[ $# -ge 2 ]] || { sed -n '3,20p' "$0" >&2; exit 2; }
+[[ $# -ge 2 ]] || { sed -n '3,21p' "$0" >&2; exit 2; }
 out=$1; shift
 if [[ -z $arch ]]; then
 	case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
