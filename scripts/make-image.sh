@@ -4,7 +4,9 @@
 #
 # Usage: make-image.sh --out DIR --cache DIR [--busybox FILE] [--add FILE:/PATH]...
 #
-#   --out DIR        the image directory; DIR/rootfs and DIR/VERSION are written
+#   --out DIR        the image directory; DIR/rootfs, DIR/oci (the same files as
+#                    a one-layer OCI image layout, which stanza imports into its
+#                    store as busybox:builtin) and DIR/VERSION are written
 #   --cache DIR      where the busybox-static .deb is downloaded and unpacked
 #                    (kept between builds, so a rebuild needs no network)
 #   --busybox FILE   use this busybox binary (also: $STANZA_BUSYBOX); it must be
@@ -236,6 +238,69 @@ assemble() {
 		"home/app 1000 1000" >"$tmp/owners"
 	printf '%s\n' "$HASH" >"$tmp/VERSION"
 	VERSION_STR=$version
+	write_layout "$tmp" "$version"
+}
+
+# The OCI architecture of this machine, as stanza's sz_host_architecture() names it.
+oci_arch() {
+	case $(uname -m) in
+	x86_64) echo amd64 ;;
+	aarch64) echo arm64 ;;
+	armv7l | armv6l) echo arm ;;
+	i?86) echo 386 ;;
+	ppc64le) echo ppc64le ;;
+	s390x) echo s390x ;;
+	riscv64) echo riscv64 ;;
+	*) uname -m ;;
+	esac
+}
+
+# Move file $1 into the layout's blobs under its digest; print "sha256:<hex> <size>".
+add_blob() {
+	local hex size
+	hex=$(sha256sum <"$1" | cut -d' ' -f1)
+	size=$(stat -c %s "$1")
+	mv "$1" "$LAYOUT/blobs/sha256/$hex"
+	printf 'sha256:%s %s\n' "$hex" "$size"
+}
+
+# <tmp>/oci: rootfs as an OCI image layout of one uncompressed layer, the
+# image stanza runs by default (it imports it into the learner's store on
+# first use). Reproducible: sorted entries, numeric owners, every mtime
+# SOURCE_DATE_EPOCH (default 0), no atime or ctime. Every file is 0:0 but the
+# owners file's paths (empty directories), appended with their owners.
+write_layout() {
+	local tmp=$1 version=$2 epoch=${SOURCE_DATE_EPOCH:-0} layer created path uid gid
+	local cfg man diff cfg_size man_size layer_size
+	local -a tar_opts=(--format=posix --numeric-owner --sort=name "--mtime=@$epoch"
+		--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime)
+	local -a exclude=() owned=() top=()
+	LAYOUT=$tmp/oci
+	mkdir -p "$LAYOUT/blobs/sha256"
+	while read -r path uid gid; do
+		[[ -z "$path" || "$path" == \#* ]] && continue
+		exclude+=("--exclude=$path") owned+=("$path $uid $gid")
+	done <"$tmp/owners"
+	mapfile -t top < <(cd "$tmp/rootfs" && LC_ALL=C ls -A)
+	layer=$LAYOUT/layer.tar
+	LC_ALL=C tar -C "$tmp/rootfs" "${tar_opts[@]}" --owner=0 --group=0 --anchored "${exclude[@]}" \
+		-cf "$layer" -- "${top[@]}" || die "cannot write the image's layer"
+	for path in "${owned[@]}"; do
+		read -r path uid gid <<<"$path"
+		LC_ALL=C tar -C "$tmp/rootfs" "${tar_opts[@]}" --owner="$uid" --group="$gid" --no-recursion \
+			-rf "$layer" -- "$path" || die "cannot add '$path' to the image's layer"
+	done
+	read -r diff layer_size < <(add_blob "$layer")
+	created=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
+	printf '{"architecture":"%s","config":{"Cmd":["sh"],"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},"created":"%s","history":[{"created":"%s","created_by":"stanza scripts/make-image.sh: BusyBox %s, %d applets"}],"os":"linux","rootfs":{"diff_ids":["%s"],"type":"layers"}}' \
+		"$(oci_arch)" "$created" "$created" "$version" "$APPLETS" "$diff" >"$LAYOUT/config"
+	read -r cfg cfg_size < <(add_blob "$LAYOUT/config")
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"%s","size":%s}]}' \
+		"$cfg" "$cfg_size" "$diff" "$layer_size" >"$LAYOUT/manifest"
+	read -r man man_size < <(add_blob "$LAYOUT/manifest")
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"busybox:builtin"}}]}' \
+		"$man" "$man_size" >"$LAYOUT/index.json"
+	printf '{"imageLayoutVersion":"1.0.0"}' >"$LAYOUT/oci-layout"
 }
 
 BB=$(find_busybox)
@@ -249,7 +314,7 @@ HASH=$(content_hash)
 
 PARENT=$(dirname "$OUT") NAME=$(basename "$OUT")
 mkdir -p "$PARENT"
-if [[ -f "$OUT/VERSION" && -x "$OUT/rootfs/bin/busybox" && $(<"$OUT/VERSION") == "$HASH" ]]; then
+if [[ -f "$OUT/VERSION" && -x "$OUT/rootfs/bin/busybox" && -f "$OUT/oci/index.json" && $(<"$OUT/VERSION") == "$HASH" ]]; then
 	touch "$OUT/VERSION"
 	exit 0
 fi

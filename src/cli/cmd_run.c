@@ -15,7 +15,7 @@
 #include "common/i18n.h"
 #include "common/json.h"
 #include "common/util.h"
-#include "image/store.h"
+#include "image/builtin.h"
 #include "runtime/runtime.h"
 
 static void run_usage(FILE *out)
@@ -45,7 +45,7 @@ static void run_usage(FILE *out)
 	        "      --trace              print each setup step with its time on stderr\n"
 	        "      --image NAME|PATH    an image of the store (see 'stanza image'), a built-in\n"
 	        "                           image, or a root directory (default: busybox). With\n"
-	        "                           an image of the store COMMAND may be left out: its\n"
+	        "                           an image named, COMMAND may be left out: its\n"
 	        "                           Entrypoint and Cmd run, as with docker run\n"
 	        "      --entrypoint CMD     replace the image's Entrypoint ('' removes it)\n"
 	        "  -h, --help               show this help\n"
@@ -95,20 +95,11 @@ struct store_run {
 	const char **env;
 };
 
-/* Built-in images (a directory under the data dir) and root directories
- * keep their meaning; a name with a tag, or one no built-in image has, is
- * the store's. */
-static bool from_store(const struct sz_cli *cli, const char *image)
+/* A name is an image (built-in or the store's, image/builtin.h); a path
+ * ("/..." or "./...") is a root directory, run as it is. */
+static bool is_image_name(const char *image)
 {
-	cleanup_free char *dir = NULL;
-	struct stat st;
-
-	if (image[0] == '/' || image[0] == '.')
-		return false;
-	if (strchr(image, ':') != NULL)
-		return true;
-	dir = sz_asprintf("%s/%s/rootfs", cli->data.images, image);
-	return stat(dir, &st) < 0;
+	return image[0] != '/' && image[0] != '.';
 }
 
 static void push_strings(const char **list, size_t *n, json_t *array)
@@ -127,18 +118,14 @@ static void push_strings(const char **list, size_t *n, json_t *array)
  * replaces Entrypoint (and then Cmd is not used); Env comes before -e, which
  * overrides it; WorkingDir and User unless -w and --user say otherwise.
  */
-static int apply_store_image(struct sz_run_options *o, struct store_run *r, sz_error_t *err)
+static int apply_image(const struct sz_cli *cli, struct sz_run_options *o, struct store_run *r,
+                       sz_error_t *err)
 {
-	struct sz_store s;
 	json_t *cfg, *entry, *cmd, *env;
 	size_t n = 0, n_args = 0, n_env = 0;
 
-	sz_store_open(&s, NULL, false, err);
-	if (sz_store_load_image(&s, o->spec.image, &r->img, err) < 0) {
-		sz_store_close(&s);
+	if (sz_image_find(NULL, cli->data.images, o->spec.image, &r->img, err) < 0)
 		return -1;
-	}
-	sz_store_close(&s);
 	cfg = json_object_get(r->img.config, "config");
 	entry = json_object_get(cfg, "Entrypoint");
 	cmd = json_object_get(cfg, "Cmd");
@@ -197,8 +184,14 @@ int cmd_run(struct sz_cli *cli, int argc, char **argv)
 		status = SZ_EXIT_OK;
 		goto out;
 	}
-	if (o.image_given && from_store(cli, o.spec.image)) {
-		if (apply_store_image(&o, &store, &err) < 0)
+	/* With no --image, a command is needed: the default image's Cmd is not
+	 * run behind the learner's back. */
+	if (!o.image_given && o.spec.argv[0] == NULL) {
+		sz_error_make(&err, 0, _("no command given (try 'stanza run -- sh')"));
+		goto out;
+	}
+	if (is_image_name(o.spec.image)) {
+		if (apply_image(cli, &o, &store, &err) < 0)
 			goto out;
 	} else if (o.entrypoint != NULL || o.spec.argv[0] == NULL) {
 		sz_error_make(&err, 0,

@@ -21,6 +21,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "image/archive_dl.h"
+#include "image/builtin.h"
 #include "image/containerfile.h"
 #include "image/import.h"
 #include "image/layer_tar.h"
@@ -363,7 +364,7 @@ static int step_from(struct builder *b, const struct sz_instr *in, sz_error_t *e
 		b->config = json_object();
 		return 0;
 	}
-	if (sz_store_load_image(b->s, name, &img, err) < 0)
+	if (sz_image_find(b->s, b->o->images_dir, name, &img, err) < 0)
 		return sz_error_wrap(err, "%s:%u:%u: FROM", b->file, in->line, in->col);
 	b->config = json_deep_copy(json_object_get(img.config, "config")) ?: json_object();
 	if (!json_is_object(b->config)) {

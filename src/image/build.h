@@ -13,7 +13,7 @@ struct sz_build_options {
 	const char *file;        /* NULL: <context>/Containerfile, else <context>/Dockerfile */
 	const char *tag;         /* name[:tag] for the result; NULL: by digest only */
 	char *const *build_args; /* "K=V" for ARG, NULL-terminated; may be NULL */
-	const char *images_dir;  /* the built-in images (not used by FROM: store images only) */
+	const char *images_dir;  /* the built-in images: FROM busybox (image/builtin.h) */
 	FILE *log;               /* the steps and what each did */
 };
 

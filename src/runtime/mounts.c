@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
@@ -137,16 +138,21 @@ static int mount_volumes(const struct sz_container *c, int rootfd, sz_error_t *e
 	return 0;
 }
 
-/* An image's layers, top first, as the overlay's lower directories; named
- * relative to the store's layer directory, which the mount resolves from
- * this process's working directory (the names of 60 layers fit in the one
- * page the options may take, where their full paths would not). Read-only
- * without an upper directory; an overlay needs two lowers for that, so one
- * layer alone is bound instead. */
+/* An image's layers, top first, as the overlay's lower directories, by their
+ * full paths, as /proc/self/mountinfo then shows them. When those would not
+ * fit in the one page the options may take (60 layers of a store under a long
+ * path do not), by names relative to the store's layer directory, which the
+ * mount resolves from this process's working directory; so too when the
+ * store's path has a ',' or ':'. Read-only without an
+ * upper directory; an overlay needs two lowers for that, so one layer alone
+ * is bound instead. */
+#define LOWERDIR_ROOM 3072 /* of the page: upperdir, workdir and flags need the rest */
 static int mount_layers(struct sz_container *c, sz_error_t *err)
 {
 	const struct sz_spec *spec = c->spec;
 	struct sz_buf opts;
+	size_t room = 0;
+	bool relative;
 	int r;
 
 	if (spec->read_only && spec->n_layers == 1) {
@@ -156,10 +162,15 @@ static int mount_layers(struct sz_container *c, sz_error_t *err)
 			return -1;
 		return remount_ro(c, c->rootfs_dir, MS_NODEV, err);
 	}
+	for (size_t i = 0; i < spec->n_layers; i++)
+		room += strlen(spec->layers_dir) + strlen(spec->layers[i]) + 2;
+	/* A ',' or ':' in a path would split the option. */
+	relative = room > LOWERDIR_ROOM || strpbrk(spec->layers_dir, ",:") != NULL;
 	sz_buf_init(&opts, 0);
 	sz_buf_adds(&opts, "lowerdir=");
 	for (size_t i = 0; i < spec->n_layers; i++)
-		sz_buf_addf(&opts, "%s%s", i > 0 ? ":" : "", spec->layers[i]);
+		sz_buf_addf(&opts, "%s%s%s%s", i > 0 ? ":" : "", relative ? "" : spec->layers_dir,
+		            relative ? "" : "/", spec->layers[i]);
 	/* An upper directory that becomes a layer as it is (a build's RUN) must
 	 * hold plain files and whiteouts only: no redirect of a renamed
 	 * directory, no metadata-only copy-up, no index (rootless userxattr
@@ -171,7 +182,7 @@ static int mount_layers(struct sz_container *c, sz_error_t *err)
 		sz_buf_addf(&opts, ",upperdir=%s/upper,workdir=%s/work", c->state_dir, c->state_dir);
 	if (c->rootless)
 		sz_buf_adds(&opts, ",userxattr");
-	if (chdir(spec->layers_dir) < 0) {
+	if (relative && chdir(spec->layers_dir) < 0) {
 		sz_buf_release(&opts);
 		return sz_error_make(err, errno, _("cannot enter '%s'"), spec->layers_dir);
 	}
@@ -180,8 +191,24 @@ static int mount_layers(struct sz_container *c, sz_error_t *err)
 	sz_buf_release(&opts);
 	if (r < 0)
 		return -1;
-	sz_trace(c, "mount: %zu layers from %s, top first", spec->n_layers, spec->layers_dir);
-	return chdir("/") < 0 ? sz_error_make(err, errno, "chdir /") : 0;
+	sz_trace(c, "mount: %zu layers from %s, top first%s", spec->n_layers, spec->layers_dir,
+	         relative ? " (named relative to it)" : "");
+	return relative && chdir("/") < 0 ? sz_error_make(err, errno, "chdir /") : 0;
+}
+
+/* An overlay whose work directory the kernel cannot make mounts read-only
+ * rather than fail ("mounting read-only" in dmesg): say so here, where the
+ * cause is known, not at the container's first write. */
+static int check_writable(const struct sz_container *c, sz_error_t *err)
+{
+	struct statvfs st;
+
+	if (c->spec->read_only || statvfs(c->rootfs_dir, &st) < 0 || !(st.f_flag & ST_RDONLY))
+		return 0;
+	return sz_error_make(err, ENOSPC,
+	                     _("the overlay came up read-only: the kernel could not make its work "
+	                       "directory in '%s' (a full file system, or no inode left?)"),
+	                     c->state_dir);
 }
 
 static int mount_root(struct sz_container *c, sz_error_t *err)
@@ -192,7 +219,7 @@ static int mount_root(struct sz_container *c, sz_error_t *err)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return sz_error_make(err, errno, _("cannot make '/' private"));
 	if (spec->n_layers > 0)
-		return mount_layers(c, err);
+		return mount_layers(c, err) < 0 ? -1 : check_writable(c, err);
 	if (spec->read_only) {
 		/* Read-only from the first moment: nothing below may write the image. */
 		if (do_mount(c, c->image_rootfs, c->rootfs_dir, NULL, MS_BIND | MS_REC, NULL, err) < 0)
@@ -201,40 +228,9 @@ static int mount_root(struct sz_container *c, sz_error_t *err)
 	}
 	opts = sz_asprintf("lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", c->image_rootfs, c->state_dir,
 	                   c->state_dir, c->rootless ? ",userxattr" : "");
-	return do_mount(c, "overlay", c->rootfs_dir, "overlay", MS_NODEV, opts, err);
-}
-
-/* Apply the image's owners file ("path uid gid" lines) inside this container's
- * overlay: the image itself stays root's, so no host user owns a file every
- * container shares. A chown the namespace cannot map (rootless) is skipped. */
-static int apply_owners(const struct sz_container *c, int rootfd, sz_error_t *err)
-{
-	cleanup_free char *owners = NULL;
-	cleanup_file FILE *f = NULL;
-	char line[512];
-
-	if (c->spec->read_only || c->spec->n_layers > 0 || c->spec->image[0] == '/')
-		return 0;
-	owners = sz_asprintf("%s/../owners", c->image_rootfs);
-	f = fopen(owners, "re");
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-		char path[400];
-		unsigned uid, gid;
-		cleanup_close int fd = -1;
-
-		if (line[0] == '#' || sscanf(line, "%399s %u %u", path, &uid, &gid) != 3)
-			continue;
-		fd = sz_open_in_root(rootfd, path, true, err);
-		if (fd < 0)
-			return sz_error_wrap(err, _("image owners file '%s'"), owners);
-		if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) == 0)
-			sz_trace(c, "owners: /%s is %u:%u in this container's layer", path, uid, gid);
-		else if (errno == EINVAL || errno == EPERM)
-			sz_trace(c, "owners: /%s stays root's: %u:%u is not mapped here", path, uid, gid);
-		else
-			return sz_error_make(err, errno, _("cannot give '%s' to %u:%u"), path, uid, gid);
-	}
-	return 0;
+	if (do_mount(c, "overlay", c->rootfs_dir, "overlay", MS_NODEV, opts, err) < 0)
+		return -1;
+	return check_writable(c, err);
 }
 
 static int make_dev(const struct sz_container *c, const char *dev, int devfd, sz_error_t *err)
@@ -401,8 +397,6 @@ int sz_setup_rootfs(struct sz_container *c, sz_error_t *err)
 	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return sz_error_make(err, errno, _("cannot open '%s'"), root);
-	if (apply_owners(c, rootfd, err) < 0)
-		return -1;
 	if ((procfd = open_mount_target(rootfd, "proc", err)) < 0 ||
 	    (devfd = open_mount_target(rootfd, "dev", err)) < 0 ||
 	    (sysfd = open_mount_target(rootfd, "sys", err)) < 0)

@@ -21,7 +21,6 @@
 #include "common/i18n.h"
 #include "common/util.h"
 #include "runtime/container.h"
-#include "runtime/image.h"
 #include "runtime/probe.h"
 
 void sz_spec_init(struct sz_spec *spec)
@@ -127,23 +126,16 @@ static int resolve_image(const struct sz_spec *spec, const struct sz_paths *path
 		*out = NULL;
 		return 0;
 	}
-	if (spec->image[0] == '/')
-		dir = sz_xstrdup(spec->image);
-	else if (strchr(spec->image, '/') == NULL && spec->image[0] != '.')
-		dir = sz_asprintf("%s/%s/rootfs", paths->image_dir, spec->image);
-	else
-		return sz_error_make(err, 0, _("invalid image name '%s'"), spec->image);
+	/* Image names are image/'s business (image/builtin.h): here, a root
+	 * directory by its full path. */
+	if (spec->image[0] != '/')
+		return sz_error_make(err, 0, _("invalid image '%s': give a root directory's full path"),
+		                     spec->image);
+	dir = sz_xstrdup(spec->image);
 	if (strpbrk(dir, ",:") != NULL)
 		return sz_error_make(err, 0, _("image path '%s' may not contain ',' or ':'"), dir);
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return sz_error_make(err, 0,
-		                     _("image '%s' not found (looked in '%s'); run 'make' to build it"),
-		                     spec->image, dir);
-	if (geteuid() != 0 && spec->image[0] != '/') {
-		/* dir is <image_dir>/<name>/rootfs: copy <image_dir>/<name>. */
-		*strrchr(dir, '/') = '\0';
-		return sz_image_private_copy(dir, spec->image, out, err);
-	}
+		return sz_error_make(err, 0, _("image '%s' not found: no directory '%s'"), spec->image, dir);
 	*out = steal_pointer(&dir);
 	return 0;
 }

@@ -26,7 +26,7 @@ struct sz_volume {
  * the images are. Filled by sz_paths_default(). */
 struct sz_paths {
 	char *state_root; /* 0700 per-user directory: one subdirectory per container */
-	char *image_dir;  /* directory holding images by name (image_dir/<name>/rootfs) */
+	char *image_dir;  /* the built-in images (<name>/oci), for image/ to import */
 	char *state_note; /* why state_root is not the usual place, or NULL */
 };
 
@@ -35,11 +35,11 @@ struct sz_paths {
  * not parse options. Strings are borrowed, not owned.
  */
 struct sz_spec {
-	const char *image; /* name under paths.image_dir, or an absolute rootfs path */
+	const char *image; /* a root directory by its full path (names are image/'s) */
 	/* Or an image's layers (the image store's): directories under layers_dir,
 	 * named relative to it, top layer first, as overlay stacks them. With
-	 * n_layers > 0, image is ignored. Relative names keep the mount's options
-	 * short: 60 layers fit in its one page. */
+	 * n_layers > 0, image is ignored. The mount names them by full path when
+	 * that fits in the one page its options may take, relative otherwise. */
 	const char *layers_dir;
 	const char *const *layers;
 	size_t n_layers;

@@ -17,7 +17,8 @@
 # The same scripts run as root and as an unprivileged learner (rootless mode,
 # see docs/rootless.md); tests/rootless/run.sh runs them as a test user it
 # creates. lib.sh knows where each kind keeps things: STATE_ROOT (state
-# directories), PRIVATE_IMAGE (the learner's copy of the image), cgroup_base
+# directories), STORE_ROOT and BUILTIN_LAYER (the image store, and the
+# built-in busybox image's layer unpacked in it), cgroup_base
 # (where a container's cgroup goes), and ROOTLESS (0 or 1) for what differs.
 #
 # Every container run is counted (one line per run in $STANZA_BUILD_DIR/it-runs/runs)
@@ -70,15 +71,27 @@ state_root_for() { # XDG_RUNTIME_DIR-VALUE
 }
 STATE_ROOT=$(state_root_for "${XDG_RUNTIME_DIR:-}")
 
-# Rootless: the learner's private copy of the busybox image (made on first use).
-private_images_dir() {
-	if [[ ${XDG_DATA_HOME:-} == /* ]]; then echo "$XDG_DATA_HOME/stanza/images"
-	elif [[ ${HOME:-} == /* ]]; then echo "$HOME/.local/share/stanza/images"
-	else echo "/tmp/stanza-$LEARNER_UID/images"
+# The image store (src/image/store.h): root's, or the learner's own.
+store_root() {
+	if [[ -n ${STANZA_STORE:-} ]]; then echo "$STANZA_STORE"
+	elif ((LEARNER_UID == 0)); then echo /var/lib/stanza
+	elif [[ ${XDG_DATA_HOME:-} == /* ]]; then echo "$XDG_DATA_HOME/stanza"
+	else echo "${HOME:-/nonexistent}/.local/share/stanza"
 	fi
 }
+STORE_ROOT=$(store_root)
+# The built-in image's one layer as the store unpacks it (layers/<the first
+# 32 hex digits of its diff-id>/fs), there after the first run: the image
+# every container without --image runs on. Its layer is uncompressed, so its
+# digest is its diff-id.
+builtin_layer() {
+	local oci=$STANZA_BUILD_DIR/images/busybox/oci manifest
+	manifest=$(sed -n 's/.*"digest":"sha256:\([0-9a-f]*\)".*/\1/p' "$oci/index.json" 2>/dev/null)
+	sed -n 's/.*"layers":\[{[^}]*"digest":"sha256:\([0-9a-f]\{32\}\).*/\1/p' "$oci/blobs/sha256/$manifest" 2>/dev/null |
+		sed "s|^|$STORE_ROOT/layers/|; s|\$|/fs|"
+}
 # shellcheck disable=SC2034 # (used by the tests)
-PRIVATE_IMAGE=$(private_images_dir)/busybox
+BUILTIN_LAYER=$(builtin_layer)
 # Seconds a single stanza run may take before the test calls it hung and kills it.
 SZIT_GUARD=${SZIT_GUARD:-60}
 # Put in the argv of long-running containers, so leftovers can be found (pgrep -f).

@@ -1,36 +1,37 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# test_09_image.sh - point 9: writes in a container never reach the image (overlay); the next container does not see them
+# test_09_image.sh - point 9: the built-in image comes from the store; writes in a container never reach it (overlay); the next container does not see them
 . "$(dirname "$0")/lib.sh"
 
 [[ -d $IMAGE_ROOTFS ]] || die "no image at $IMAGE_ROOTFS"
-before=$(tree_fingerprint "$IMAGE_ROOTFS")
 r=$MARK-$RANDOM
 
-# Rootless, containers run on the learner's private copy of the image, made
-# on first use: owned by the learner (so root inside owns /etc), with the
-# installed image's VERSION.
+# A container without --image runs on the built-in image, which the first run
+# puts into the image store (root's, or the learner's own): its one layer
+# unpacked once, owned by the learner when rootless (so that root inside owns
+# /etc), by root otherwise, with /home/app the app user's as the layer says.
+run_stanza -- true
+assert_status 0 "a first run (imports the built-in image into the store if needed)"
+[[ -n $BUILTIN_LAYER ]] || die "no layer in the built-in image's layout under $STANZA_BUILD_DIR/images/busybox/oci"
+assert_true "the built-in image's layer is unpacked in the store ($BUILTIN_LAYER)" test -d "$BUILTIN_LAYER/etc"
 if ((ROOTLESS)); then
-	run_stanza -- true
-	assert_status 0 "a first run (makes the private copy if needed)"
-	assert_true "the private copy is in $PRIVATE_IMAGE" test -d "$PRIVATE_IMAGE/rootfs/etc"
-	assert_eq "the private copy is the learner's" "$LEARNER_UID" "$(stat -c %u "$PRIVATE_IMAGE/rootfs/etc/passwd" 2>/dev/null)"
-	assert_eq "the private copy has the image's VERSION" "$(cat "$IMAGE_ROOTFS/../VERSION" 2>/dev/null)" \
-		"$(cat "$PRIVATE_IMAGE/VERSION" 2>/dev/null)"
-	private_before=$(tree_fingerprint "$PRIVATE_IMAGE")
+	assert_eq "rootless, the layer is the learner's" "$LEARNER_UID" "$(stat -c %u "$BUILTIN_LAYER/etc/passwd" 2>/dev/null)"
+else
+	assert_eq "as root, the layer's files are root's" "0:0" "$(stat -c %u:%g "$BUILTIN_LAYER/etc/passwd" 2>/dev/null)"
+	assert_eq "and home/app is 1000:1000, as the layer's tar says" "1000:1000" "$(stat -c %u:%g "$BUILTIN_LAYER/home/app" 2>/dev/null)"
 fi
+assert_match "the store lists it as busybox:builtin" '(^|'$'\n'')busybox:builtin ' "$("$STANZA" image ls 2>&1)"
+before=$(tree_fingerprint "$BUILTIN_LAYER")
 
 # While a container runs, what it writes in /etc is in its own upper layer, in
-# its state directory: not in the image, not in the private copy, not on the
-# host's /etc.
+# its state directory: not in the image's layer, not on the host's /etc.
 mkfifo "$SZIT_TMP/hold"
 exec 7<>"$SZIT_TMP/hold"
 bg_start upper --stdin "$SZIT_TMP/hold" -- sh -c "echo $r >/etc/szit-upper && echo ready; read x" "$MARK"
 if wait_for_line "$SZIT_TMP/upper.out" '^ready$' 10 && id=$(state_id_of "$BG_PID"); then
 	assert_eq "the file written in /etc is in the container's upper layer ($STATE_ROOT/$id/upper)" \
 		"$r" "$(cat "$STATE_ROOT/$id/upper/etc/szit-upper" 2>/dev/null)"
-	assert_true "it is not in the image" test ! -e "$IMAGE_ROOTFS/etc/szit-upper"
-	((ROOTLESS)) && assert_true "it is not in the private copy" test ! -e "$PRIVATE_IMAGE/rootfs/etc/szit-upper"
+	assert_true "it is not in the image's layer" test ! -e "$BUILTIN_LAYER/etc/szit-upper"
 	assert_true "it is not in the host's /etc" test ! -e /etc/szit-upper
 else
 	fail "the container writing /etc/szit-upper did not start"
@@ -67,16 +68,12 @@ assert_match "nor /bin/szit-new" '/bin/szit-new: No such file' "$OUT"
 assert_match "nor /usr/szit" '/usr/szit: No such file' "$OUT"
 assert_match "/etc/passwd is as it was" $'\n0\n' "$OUT"
 assert_match "the deleted /etc/hostname is back" 'hostname-there' "$OUT"
-assert_match "/bin has its mode back" "$(stat -L -c %a "$IMAGE_ROOTFS/bin")\$" "$OUT"
+assert_match "/bin has its mode back" "$(stat -L -c %a "$BUILTIN_LAYER/bin")\$" "$OUT"
 
-assert_eq "the image on the host is unchanged (names, modes, sizes, mtimes, contents)" \
-	"$before" "$(tree_fingerprint "$IMAGE_ROOTFS")"
-assert_true "no marker in the image on the host" test ! -e "$IMAGE_ROOTFS/etc/marker"
+assert_eq "the image's layer on the host is unchanged (names, modes, sizes, mtimes, contents)" \
+	"$before" "$(tree_fingerprint "$BUILTIN_LAYER")"
+assert_true "no marker in the image's layer" test ! -e "$BUILTIN_LAYER/etc/marker"
 assert_true "no marker in the host's /etc" test ! -e /etc/marker
-if ((ROOTLESS)); then
-	assert_eq "the private copy is unchanged" "$private_before" "$(tree_fingerprint "$PRIVATE_IMAGE")"
-	assert_true "no marker in the private copy" test ! -e "$PRIVATE_IMAGE/rootfs/etc/marker"
-fi
 
 # Same with an image given by path.
 img=$SZIT_TMP/img
@@ -89,35 +86,45 @@ assert_match "the next container does not see /marker" 'No such file' "$OUT"
 assert_match "/etc is back" '^/etc$|'$'\n''/etc$' "$OUT"
 assert_eq "the image directory is unchanged" "$img_before" "$(tree_fingerprint "$img")"
 
-# Rootless: the private copy is refreshed when the installed image's VERSION
-# changes, and only then. An image directory of the test's own stands for the
-# installed one (STANZA_DATADIR), with a copy of its own (XDG_DATA_HOME).
-if ((ROOTLESS)); then
-	data=$SZIT_TMP/data
-	mkdir -p "$data/images/busybox"
-	copy_image "$data/images/busybox/rootfs" || die "cannot copy the image"
-	echo v1 >"$data/images/busybox/VERSION"
-	cp "$IMAGE_ROOTFS/../owners" "$data/images/busybox/owners" 2>/dev/null
-	echo one >"$data/images/busybox/rootfs/etc/szit-version"
-	export_copy=$SZIT_TMP/xdg
-	STANZA_DATADIR=$data XDG_DATA_HOME=$export_copy run_stanza -- cat /etc/szit-version
-	assert_status 0 "a run on a new installed image"
-	assert_eq "the first run copies it" one "$OUT"
-	assert_eq "the copy is in \$XDG_DATA_HOME/stanza/images/busybox" v1 "$(cat "$export_copy/stanza/images/busybox/VERSION" 2>/dev/null)"
-	echo two >"$data/images/busybox/rootfs/etc/szit-version"
-	STANZA_DATADIR=$data XDG_DATA_HOME=$export_copy run_stanza -- cat /etc/szit-version
-	assert_eq "a change without a new VERSION is not copied" one "$OUT"
-	echo v2 >"$data/images/busybox/VERSION"
-	STANZA_DATADIR=$data XDG_DATA_HOME=$export_copy run_stanza -- cat /etc/szit-version
-	assert_status 0 "a run after the VERSION changed"
-	assert_eq "a new VERSION refreshes the copy" two "$OUT"
-	assert_eq "the copy has the new VERSION" v2 "$(cat "$export_copy/stanza/images/busybox/VERSION" 2>/dev/null)"
-	assert_eq "no temporary copy is left beside it" "busybox" "$(ls "$export_copy/stanza/images")"
-fi
+# The built-in image is imported again when the data directory's layout has
+# another manifest (a new stanza installed), and only then. A data directory
+# and a store of the test's own stand for the installed ones.
+data=$SZIT_TMP/data
+mkdir -p "$data/images/busybox"
+copy_image "$SZIT_TMP/v1" || die "cannot copy the image"
+echo one >"$SZIT_TMP/v1/etc/szit-version"
+"$SZIT_DIR/mkimage.sh" --compress none --name busybox:builtin "$data/images/busybox/oci" "$SZIT_TMP/v1" ||
+	die "cannot make a layout of the image"
+mystore=$SZIT_TMP/store
+STANZA_DATADIR=$data STANZA_STORE=$mystore run_stanza -- cat /etc/szit-version
+assert_status 0 "a run on a new installed image"
+assert_eq "the first run imports it" one "$OUT"
+first=$(ls "$mystore/layers")
+STANZA_DATADIR=$data STANZA_STORE=$mystore run_stanza -- cat /etc/szit-version
+assert_eq "a second run uses the same layer, not imported again" "$first" "$(ls "$mystore/layers")"
+echo two >"$SZIT_TMP/v1/etc/szit-version"
+STANZA_DATADIR=$data STANZA_STORE=$mystore run_stanza -- cat /etc/szit-version
+assert_eq "a change of the files without a new layout is not seen" one "$OUT"
+rm -rf "$data/images/busybox/oci"
+"$SZIT_DIR/mkimage.sh" --compress none --name busybox:builtin "$data/images/busybox/oci" "$SZIT_TMP/v1" ||
+	die "cannot make a layout of the image"
+STANZA_DATADIR=$data STANZA_STORE=$mystore run_stanza -- cat /etc/szit-version
+assert_status 0 "a run after the layout changed"
+assert_eq "a new layout is imported" two "$OUT"
+assert_eq "busybox:builtin is still one image (the tag moved)" 1 \
+	"$(STANZA_DATADIR=$data STANZA_STORE=$mystore "$STANZA" image ls | grep -c '^busybox:builtin ')"
+assert_eq "no temporary file is left in the store" "" "$(ls -A "$mystore/tmp" 2>/dev/null)"
+rm -rf "$data/images/busybox/oci"
+mkdir -p "$data/images/busybox/oci"
+echo '{"schemaVersion":2,"manifests":[]}' >"$data/images/busybox/oci/index.json"
+STANZA_DATADIR=$data STANZA_STORE=$mystore run_stanza -- true
+assert_status 125 "a broken built-in layout is refused"
+assert_match "the message names the layout's index.json and the fix" "images/busybox/oci/index.json.*names no manifest; run 'make'" "$ERR"
+assert_one_error_line "a broken built-in layout"
 
 # --read-only: no overlay, writes to the root fail.
 run_stanza --read-only -- sh -c 'echo x >/etc/marker'
 assert_ne "--read-only: writing /etc fails" 0 "$STATUS"
 assert_match "--read-only: 'Read-only file system'" 'Read-only file system' "$ERR"
-assert_eq "the image is still unchanged" "$before" "$(tree_fingerprint "$IMAGE_ROOTFS")"
+assert_eq "the image's layer is still unchanged" "$before" "$(tree_fingerprint "$BUILTIN_LAYER")"
 finish

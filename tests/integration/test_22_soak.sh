@@ -170,8 +170,8 @@ max_of() { awk -v c="$1" -v a="$2" -v b="$3" '$1 >= a && $1 <= b && $c != "-" &&
 # The distinct values of column COL over runs FROM..TO ("-" left out), in order.
 values_of() { awk -v c="$1" -v a="$2" -v b="$3" '$1 >= a && $1 <= b && $c != "-" { print $c }' "$DATA" | sort -un | tr '\n' ' ' | sed 's/ $//'; }
 
-# A warm-up run, not counted: rootless, the first run makes the learner's
-# private copy of the image (a tree walk with a descriptor per level).
+# A warm-up run, not counted: the first run may import the built-in image
+# into the store (unpacking its layer).
 run_stanza -- true "$MARK"
 assert_status 0 "a warm-up run"
 mkdir -p "$RUNS_DIR"

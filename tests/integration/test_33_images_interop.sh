@@ -40,6 +40,14 @@ assert_true "umoci unpack unpacks it ($(tail -1 "$W/umoci.log"))" test -f "$W/bu
 assert_true "umoci applies the whiteouts stanza kept (/data/a and /keep gone)" \
 	test ! -e "$W/bundle/rootfs/data/a" -a ! -e "$W/bundle/rootfs/keep"
 
+# ---- the built-in image is a real OCI image: the build's layout, as the others see it
+bb=$STANZA_BUILD_DIR/images/busybox/oci
+inspect=$(skopeo inspect "oci:$bb:busybox:builtin" 2>&1)
+assert_match "skopeo inspect reads the built-in image's layout" '"Architecture": "'"$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')"'"' "$inspect"
+umoci unpack "${umoci_opts[@]}" --image "$bb:busybox:builtin" "$W/bbbundle" >"$W/umoci.log" 2>&1
+assert_true "umoci unpack unpacks it ($(tail -1 "$W/umoci.log"))" test -x "$W/bbbundle/rootfs/bin/busybox"
+((ROOTLESS)) || assert_eq "with /home/app 1000:1000, as its tar says" "1000:1000" "$(stat -c %u:%g "$W/bbbundle/rootfs/home/app" 2>/dev/null)"
+
 # ---- reproducible: export, import elsewhere, export again: the same digests, the same tar
 export SOURCE_DATE_EPOCH=1700000000
 "$STANZA" image export demo:1 -o "$W/one.tar" 2>/dev/null

@@ -132,6 +132,15 @@ assert_status 0 "FROM scratch, COPY a static busybox, RUN with it ($(tail -1 "$W
 run_stanza --image tiny:1
 assert_eq "the image built from scratch runs" "from scratch" "$OUT"
 
+# ---- FROM busybox: the built-in image, which the store takes in as busybox:builtin
+mkdir -p "$W/frombb"
+printf 'FROM busybox\nRUN echo built-on-busybox >/made\nCMD ["cat", "/made"]\n' >"$W/frombb/Containerfile"
+build -t onbb:1 "$W/frombb"
+assert_status 0 "FROM busybox builds on the built-in image ($(tail -1 "$W/err"))"
+run_stanza --image onbb:1
+assert_eq "and the image runs" "built-on-busybox" "$OUT"
+assert_match "the store lists the built-in image it used" '(^|'$'\n'')busybox:builtin ' "$("$STANZA" image ls)"
+
 # ---- the seed's story: an entrypoint script with Windows line endings
 mkdir -p "$W/crlf"
 printf '#!/bin/sh\r\necho entrypoint ran\r\n' >"$W/crlf/entrypoint.sh"

@@ -66,14 +66,19 @@ for f in hosts hostname os-release; do
 done
 [[ "$(stat -c %a "$rootfs/tmp")" == 1777 ]] || fail "tmp has mode $(stat -c %a "$rootfs/tmp"), want 1777"
 [[ "$(stat -c %a "$rootfs/root")" == 700 ]] || fail "root has mode $(stat -c %a "$rootfs/root"), want 700"
-# Nothing in the shared image may belong to a host user: owners inside a
-# container come from the owners file, applied in each container's layer.
+# Nothing in the shared image may belong to a host user: the owners file says
+# what the image's layer (oci/) gives to others than root, in its tar only.
 if [[ $(id -u) == 0 || -n "${SZIT_INSTALLED:-}" ]]; then
 	[[ -z "$(find "$rootfs" ! -uid 0 -print -quit 2>/dev/null)" ]] || fail "files in the installed image are not root's"
 fi
 grep -qx 'home/app 1000 1000' "$share/images/busybox/owners" || fail "the image's owners file does not give home/app to 1000"
 cmp -s "$share/images/busybox/VERSION" "$STANZA_BUILD_DIR/images/busybox/VERSION" ||
 	fail "installed image VERSION differs from the build tree's"
+# The same image as an OCI layout, which every run imports into the store.
+cmp -s "$share/images/busybox/oci/index.json" "$STANZA_BUILD_DIR/images/busybox/oci/index.json" ||
+	fail "the installed image's OCI layout (oci/index.json) differs from the build tree's"
+[[ $(ls "$share/images/busybox/oci/blobs/sha256" | wc -l) == 3 ]] ||
+	fail "the installed OCI layout has not its 3 blobs (manifest, config, layer)"
 
 # One catalog per language in i18n/LINGUAS.
 while read -r lang; do
@@ -106,15 +111,15 @@ if [[ -z "${SZIT_INSTALLED:-}" ]]; then
 		fail "the installed stanza lessons check does not name the planted term: $out"
 fi
 
-# An ordinary user runs the installed stanza rootless: it copies the
-# installed image (root's, with root's private /root) into a copy of its own,
-# and root inside is the user outside.
+# An ordinary user runs the installed stanza rootless: it imports the
+# installed image's layout into the user's own store, and root inside is the
+# user outside.
 if [[ $(id -u) != 0 ]]; then
 	out=$(env -u STANZA_DATADIR -u STANZA_LOCALEDIR "$usr/bin/stanza" run -- sh -c 'whoami; cat /proc/self/uid_map; touch /etc/x && echo wrote' 2>&1) ||
 		fail "the installed stanza cannot run a container rootless: $out"
 	[[ "$out" == root$'\n'*" 0 "*"$(id -u)"*$'\n'wrote ]] || fail "unexpected output of a rootless run of the installed stanza: $out"
-	copy=${XDG_DATA_HOME:-${HOME:-/nonexistent}/.local/share}/stanza/images/busybox
-	cmp -s "$copy/VERSION" "$share/images/busybox/VERSION" || fail "no private copy of the installed image in $copy"
+	out=$(env -u STANZA_DATADIR -u STANZA_LOCALEDIR "$usr/bin/stanza" image ls 2>&1)
+	[[ "$out" == *$'\n'"busybox:builtin "* ]] || fail "the installed image is not in the user's store: $out"
 fi
 
 echo "PASS: installed into $dest/usr: binary, image ($(find "$rootfs" -type l 2>/dev/null | wc -l) links), translations, vocabulary"

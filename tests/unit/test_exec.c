@@ -40,6 +40,8 @@
 
 struct fixture {
 	struct sz_paths paths;
+	char *rootfs; /* the build's busybox rootfs: the runtime takes a root directory */
+	bool rootfs_copied;
 	struct sz_container_handle *h;
 	bool rootless;
 	bool limits;
@@ -68,6 +70,7 @@ static void base_spec(struct sz_spec *spec, bool limits)
 	static char *const init[] = {"sleep", "2147483647", NULL};
 
 	sz_spec_init(spec);
+	spec->image = fx.rootfs;
 	spec->argv = init;
 	spec->hostname = "lab-box";
 	for (int i = 0; i < 3; i++)
@@ -398,6 +401,7 @@ static void test_hardening_same_as_run(void **state)
 	ssize_t n;
 
 	sz_spec_init(&spec);
+	spec.image = fx.rootfs;
 	spec.argv = argv;
 	spec.stdio[0] = fx.devnull;
 	spec.stdio[1] = spec.stdio[2] = fd;
@@ -951,12 +955,37 @@ static int group_setup(void **state)
 	fx.limits = limits != NULL ? strcmp(limits, "1") == 0 : !fx.rootless;
 	fx.devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	check(sz_paths_default(&fx.paths, images, &err), &err);
+	fx.rootfs = sz_asprintf("%s/busybox/rootfs", images);
+	if (fx.rootless) {
+		/* The build's files are not the learner's when another user built
+		 * them, and overlay cannot copy up what an unmapped user owns: a
+		 * copy of the learner's own (root's /root, unreadable, stays out). */
+		char tmpl[] = "/tmp/test-exec-rootfs.XXXXXX";
+		cleanup_free char *cmd = NULL;
+
+		if (mkdtemp(tmpl) == NULL) {
+			print_error("cannot make a directory for the image's copy\n");
+			return -1;
+		}
+		cmd = sz_asprintf("cp -a '%s/.' '%s/' 2>/dev/null", fx.rootfs, tmpl);
+		(void)!system(cmd);
+		free(fx.rootfs);
+		fx.rootfs = sz_xstrdup(tmpl);
+		fx.rootfs_copied = true;
+	}
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	sz_paths_release(&fx.paths);
+	if (fx.rootfs_copied) {
+		sz_error_t err = NULL;
+
+		if (sz_rm_rf_at(AT_FDCWD, fx.rootfs, &err) < 0)
+			sz_error_print_release(&err);
+	}
+	free(fx.rootfs);
 	if (fx.devnull >= 0)
 		close(fx.devnull);
 	return 0;
