@@ -88,6 +88,10 @@ int sz_image_find(struct sz_store *s, const char *images_dir, const char *name, 
 		ref = sz_asprintf("%s:%s", name, SZ_BUILTIN_TAG);
 		r = load_builtin(s ? s : &own, layout, ref, want, out, err);
 	}
+	if (r == 0 && sz_store_hold(s ? s : &own, out, err) < 0) {
+		sz_image_release(out);
+		r = -1;
+	}
 	if (s == NULL)
 		sz_store_close(&own);
 	return r;

@@ -18,7 +18,9 @@
  * directory's manifest is not the one the store has (a new stanza). Any other
  * name is looked up in the store. s is the store, open for writing (a build
  * holds its lock), or NULL: the default store is opened here, and locked only
- * when the built-in image has to be imported. out as sz_store_load_image.
+ * when the built-in image has to be imported. out as sz_store_load_image,
+ * and holding the store's .in-use lock until sz_image_release: run the
+ * container before releasing it.
  */
 int sz_image_find(struct sz_store *s, const char *images_dir, const char *name, struct sz_image *out,
                   sz_error_t *err);

@@ -299,7 +299,35 @@ void sz_image_release(struct sz_image *img)
 	for (size_t i = 0; img->layers != NULL && i < img->n_layers; i++)
 		free(img->layers[i]);
 	free(img->layers);
+	if (img->held)
+		close(img->hold_fd);
 	*img = (struct sz_image){0};
+}
+
+static int open_in_use(const struct sz_store *s, sz_error_t *err)
+{
+	cleanup_free char *path = sz_asprintf("%s/.in-use", s->root);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return sz_error_make(err, errno, _("cannot open '%s'"), path);
+	return fd;
+}
+
+int sz_store_hold(const struct sz_store *s, struct sz_image *img, sz_error_t *err)
+{
+	int fd = open_in_use(s, err);
+
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_SH) < 0)
+		if (errno != EINTR) {
+			close(fd);
+			return sz_error_make(err, errno, _("cannot lock '%s/.in-use'"), s->root);
+		}
+	img->held = true;
+	img->hold_fd = fd;
+	return 0;
 }
 
 int sz_store_forget(const struct sz_store *s, const char *name, sz_error_t *err)
@@ -400,7 +428,18 @@ int sz_store_prune(const struct sz_store *s, size_t *blobs, size_t *layers, sz_e
 	cleanup_free char *blob_dir = sz_asprintf("%s/blobs/sha256", s->root);
 	cleanup_free char *layer_dir = sz_asprintf("%s/layers", s->root);
 
+	cleanup_close int in_use = open_in_use(s, err);
+
 	*blobs = *layers = 0;
+	if (in_use < 0)
+		return -1;
+	if (flock(in_use, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			return sz_error_make(err, 0,
+			                     _("containers are running from images of this store: prune when "
+			                       "they have ended"));
+		return sz_error_make(err, errno, _("cannot lock '%s/.in-use'"), s->root);
+	}
 	if (collect_used(s, used, err) < 0)
 		return -1;
 	if (remove_unused(blob_dir, used, blobs, err) < 0)

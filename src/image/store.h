@@ -71,6 +71,8 @@ struct sz_image {
 	char *layers_dir; /* <root>/layers */
 	char **layers;    /* "<32 hex>/fs", top layer first */
 	size_t n_layers;
+	bool held; /* hold_fd holds the store's .in-use lock, shared */
+	int hold_fd;
 };
 
 /* Find name (or a digest's unique prefix of 12+ hex digits) in the store. */
@@ -87,9 +89,14 @@ int sz_store_forget(const struct sz_store *s, const char *name, sz_error_t *err)
 /* Give the image name also the name new_name (taken from any other image).
  * s open for writing. */
 int sz_store_tag(const struct sz_store *s, const char *name, const char *new_name, sz_error_t *err);
+/* While a container runs from an image, its stanza holds the store's
+ * .in-use lock, shared (sz_image_release lets it go): prune will not remove
+ * layers under a running container. */
+int sz_store_hold(const struct sz_store *s, struct sz_image *img, sz_error_t *err);
+
 /* Remove every blob and layer no image in index.json uses; how many of
- * each. s open for writing. A container already running from a removed
- * layer keeps the files it has open, not the others. */
+ * each. s open for writing. Refused while a container runs from the store
+ * (the .in-use lock is held). */
 int sz_store_prune(const struct sz_store *s, size_t *blobs, size_t *layers, sz_error_t *err);
 
 #endif

@@ -134,13 +134,13 @@ static int create_container(struct sz_lab_run *run, sz_error_t *err)
 	    [SZ_LIMIT_PIDS] = _("'pids' in the lab file"),
 	    [SZ_LIMIT_CPU] = _("'cpus' in the lab file"),
 	};
-	struct sz_image img = {0};
+	struct sz_image *img = &run->img;
 	struct sz_spec spec;
 	int r;
 
 	/* The lab's image (busybox: the built-in one) from the store, as stanza
 	 * run takes it; a root directory given by path as it is. */
-	if (lc->image[0] != '/' && sz_image_find(NULL, run->e->paths->image_dir, lc->image, &img, err) < 0) {
+	if (lc->image[0] != '/' && sz_image_find(NULL, run->e->paths->image_dir, lc->image, img, err) < 0) {
 		free(vols);
 		return sz_error_wrap(err, _("cannot start the lab's container"));
 	}
@@ -151,9 +151,9 @@ static int create_container(struct sz_lab_run *run, sz_error_t *err)
 	}
 	sz_spec_init(&spec);
 	spec.image = lc->image;
-	spec.layers_dir = img.layers_dir;
-	spec.layers = (const char *const *)img.layers;
-	spec.n_layers = img.n_layers;
+	spec.layers_dir = img->layers_dir;
+	spec.layers = (const char *const *)img->layers;
+	spec.n_layers = img->n_layers;
 	spec.argv = argv;
 	spec.init = true; /* PID 1 reaps what exec'd commands leave behind */
 	spec.hostname = lc->hostname;
@@ -166,7 +166,6 @@ static int create_container(struct sz_lab_run *run, sz_error_t *err)
 	spec.read_only = lc->read_only;
 	spec.stdio[0] = spec.stdio[1] = spec.stdio[2] = null;
 	r = sz_create(&spec, run->e->paths, &run->h, err);
-	sz_image_release(&img);
 	for (size_t i = 0; i < lc->n_volumes; i++)
 		free(vols[i].host);
 	free(vols);
@@ -214,6 +213,7 @@ int sz_lab_run_tear_down(struct sz_lab_run *run, sz_error_t *err)
 	if (run->h != NULL && sz_destroy(run->h, NULL, &local) < 0)
 		r = sz_error_wrap(&local, _("cannot remove the lab's container"));
 	run->h = NULL;
+	sz_image_release(&run->img); /* after the container: prune waits for it */
 	if (sz_workdir_remove(&run->wd, &wd_err) < 0 && r == 0) {
 		r = -1;
 		local = steal_pointer(&wd_err);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "image/store.h"
 #include "labs/checks.h"
 #include "labs/engine.h"
 #include "labs/kernel.h"
@@ -51,6 +52,7 @@ struct sz_lab_run {
 	const struct sz_lab *lab;
 	struct sz_workdir wd;
 	struct sz_container_handle *h;
+	struct sz_image img; /* the container's image, its store held (image/store.h) */
 	struct sz_session *session;
 	struct sz_lab_kernel kernel;
 	struct sz_check_env env;

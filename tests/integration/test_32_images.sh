@@ -248,9 +248,20 @@ if ((!ROOTLESS)); then
 	fi
 fi
 
-# ---- rm and prune
+# ---- rm and prune; no prune while a container runs from the store
+mkfifo "$W/hold"
+exec 7<>"$W/hold"
+bg_start held --stdin "$W/hold" --image many:60 -- sh -c 'echo ready; read x; ls /layers | wc -l' "$MARK"
+wait_for_line "$SZIT_TMP/held.out" '^ready$' 10 || fail "the container on many:60 did not start"
 image rm many:60
-assert_status 0 "image rm many:60"
+assert_status 0 "image rm many:60 while a container runs from it"
+image prune
+assert_status 1 "prune is refused while a container runs from the store"
+assert_match "and says why" 'containers are running from images of this store: prune when they have ended' "$ERR"
+echo go >&7
+bg_wait held 10
+exec 7>&-
+assert_eq "the container ran on, its layers all there" "$(printf 'ready\n59')" "$(cat "$SZIT_TMP/held.out")"
 image prune
 assert_status 0 "image prune"
 assert_match "prune removes what only many:60 and odd:1 used (59 and 2 layers)" 'removed [0-9]+ blobs and 61 layers' "$OUT"
