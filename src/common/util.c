@@ -269,6 +269,7 @@ static int rm_rf_dir(int parentfd, const char *name, dev_t dev, sz_error_t *err)
 	int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	cleanup_dir DIR *dir = NULL;
 	struct dirent *de;
+	struct stat st;
 
 	/* overlayfs leaves its work/work directory at mode 000: a user who owns
 	 * it may still remove it after giving themselves access. */
@@ -277,6 +278,10 @@ static int rm_rf_dir(int parentfd, const char *name, dev_t dev, sz_error_t *err)
 
 	if (fd < 0)
 		return errno == ENOENT ? 0 : sz_error_make(err, errno, _("cannot open '%s'"), name);
+	/* Nor can its entries go while it is read-only (an image's 0555 /usr/bin
+	 * unpacked without root): the owner may make it writable first. */
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 0300) != 0300)
+		(void)!fchmod(fd, (st.st_mode & 07777) | 0700);
 	dir = fdopendir(fd);
 	if (dir == NULL) {
 		close(fd);
