@@ -32,7 +32,7 @@ run: build
 	$(BUILD_DIR)/stanza $(ARGS)
 
 # Every tier this machine can run: the plain build, then the same suites under ASan+UBSan,
-# then libFuzzer on the loaders and the option parsers (make fuzz, about 2 minutes),
+# then libFuzzer on the loaders, the option parsers and the image documents (make fuzz, about 3 minutes),
 # then the pure cgroup v2 guest (label vm: a QEMU guest under emulation, about 9.5 minutes
 # idle and 14 under load, for the runtime's, the labs' and the escape suites as root and
 # rootless). The guest runs last and alone: it is timing-sensitive, and every core it

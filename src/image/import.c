@@ -18,28 +18,8 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "image/archive_dl.h"
+#include "image/oci_json.h"
 #include "image/unpack.h"
-
-#define MT_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
-#define MT_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"
-#define MT_OCI_CONFIG      "application/vnd.oci.image.config.v1+json"
-#define MT_DOCKER_LIST     "application/vnd.docker.distribution.manifest.list.v2+json"
-#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MT_DOCKER_CONFIG   "application/vnd.docker.container.image.v1+json"
-
-/* Manifests, configs and indexes are small; a bigger one is not what it says. */
-#define JSON_BLOB_MAX (4u << 20)
-
-static const char *const layer_types[] = {
-    "application/vnd.oci.image.layer.v1.tar",
-    "application/vnd.oci.image.layer.v1.tar+gzip",
-    "application/vnd.oci.image.layer.v1.tar+zstd",
-    "application/vnd.oci.image.layer.nondistributable.v1.tar",
-    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
-    "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
-    "application/vnd.docker.image.rootfs.diff.tar.gzip",
-    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
-};
 
 const char *sz_host_architecture(void)
 {
@@ -246,12 +226,13 @@ out:
 
 /* ---- blobs ---- */
 
-/* Open the source's blob for desc after checking its size and digest. What
- * is checked is what is committed: a blob the store lacks is copied into the
- * scratch directory as it is hashed (blob-<hex>, which commit_blob renames
- * into the store), and the copy is returned, so a source that changes after
- * the check changes nothing; one the store has is only hashed. */
-static int open_verified(const struct import *im, json_t *desc, const char *what, sz_error_t *err)
+/* Open the source's blob for desc (sz_oci_check_descriptor has accepted
+ * it) after checking its size and digest. What is checked is what is
+ * committed: a blob the store lacks is copied into the scratch directory as
+ * it is hashed (blob-<hex>, which commit_blob renames into the store), and
+ * the copy is returned, so a source that changes after the check changes
+ * nothing; one the store has is only hashed. */
+static int open_verified(const struct import *im, const json_t *desc, const char *what, sz_error_t *err)
 {
 	const char *digest = json_string_value(json_object_get(desc, "digest"));
 	json_t *size = json_object_get(desc, "size");
@@ -266,16 +247,6 @@ static int open_verified(const struct import *im, json_t *desc, const char *what
 	struct stat st;
 	ssize_t n;
 
-	if (digest == NULL || !json_is_integer(size) || json_integer_value(size) < 0)
-		return sz_error_make(err, 0, _("the %s's descriptor has no digest or no size"), what);
-	if (!sz_digest_valid(digest)) {
-		if (strncmp(digest, "sha256:", 7) != 0)
-			return sz_error_make(
-			    err, 0, _("the %s's digest '%s' is not sha256: stanza verifies sha256 only"),
-			    what, digest);
-		return sz_error_make(err, 0, _("the %s's digest '%s' is not 64 lowercase hex digits"), what,
-		                     digest);
-	}
 	path = sz_asprintf("%s/blobs/sha256/%s", im->src, sz_digest_hex(digest));
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -318,17 +289,15 @@ static int open_verified(const struct import *im, json_t *desc, const char *what
 	return sz_steal_fd(&fd);
 }
 
-static json_t *read_verified_json(const struct import *im, json_t *desc, const char *what, sz_error_t *err)
+/* The blob desc names, verified and parsed: import's sz_oci_blobs. */
+static json_t *read_verified_json(void *ctx, const json_t *desc, const char *what, sz_error_t *err)
 {
+	const struct import *im = ctx;
 	cleanup_close int fd = -1;
 	cleanup_free char *text = NULL;
 	size_t len = (size_t)json_integer_value(json_object_get(desc, "size"));
 	const char *digest = json_string_value(json_object_get(desc, "digest"));
 
-	if (json_is_integer(json_object_get(desc, "size")) && len > JSON_BLOB_MAX) {
-		sz_error_make(err, 0, _("the %s %s is %zu bytes: too big to be one"), what, digest, len);
-		return NULL;
-	}
 	fd = open_verified(im, desc, what, err);
 	if (fd < 0)
 		return NULL;
@@ -338,14 +307,6 @@ static json_t *read_verified_json(const struct import *im, json_t *desc, const c
 		return NULL;
 	}
 	return sz_json_parse(text, len, digest, err);
-}
-
-static bool type_in(const char *type, const char *const *types, size_t n)
-{
-	for (size_t i = 0; type != NULL && i < n; i++)
-		if (strcmp(type, types[i]) == 0)
-			return true;
-	return false;
 }
 
 /* A verified blob into the store: the copy open_verified made, renamed. */
@@ -361,73 +322,6 @@ static int commit_blob(const struct import *im, const char *digest, sz_error_t *
 	if (fd < 0 || fsync(fd) < 0 || rename(copy, to) < 0)
 		return sz_error_make(err, errno, _("cannot add blob %s to the store"), digest);
 	return 0;
-}
-
-/* ---- choosing the manifest ---- */
-
-static json_t *choose_manifest(const struct import *im, json_t *index, const char *where, int depth,
-                               sz_error_t *err);
-
-/* A new reference to the descriptor of the manifest for this host, looking
- * into the indexes an index names. */
-static json_t *pick_from(const struct import *im, json_t *manifests, const char *where, int depth,
-                         sz_error_t *err)
-{
-	const char *arch = sz_host_architecture();
-	struct sz_buf seen;
-	size_t i;
-	json_t *d;
-
-	if (json_array_size(manifests) == 0) {
-		sz_error_make(err, 0, _("%s lists no manifest"), where);
-		return NULL;
-	}
-	sz_buf_init(&seen, 0);
-	json_array_foreach (manifests, i, d) {
-		const char *type = json_string_value(json_object_get(d, "mediaType"));
-		json_t *platform = json_object_get(d, "platform");
-		const char *a = json_string_value(json_object_get(platform, "architecture"));
-		const char *os = json_string_value(json_object_get(platform, "os"));
-
-		if (platform != NULL &&
-		    (a == NULL || strcmp(a, arch) != 0 || os == NULL || strcmp(os, "linux") != 0)) {
-			sz_buf_addf(&seen, "%s%s/%s", seen.len ? ", " : "", os ? os : "?", a ? a : "?");
-			continue;
-		}
-		if (type != NULL && (strcmp(type, MT_OCI_INDEX) == 0 || strcmp(type, MT_DOCKER_LIST) == 0)) {
-			json_t *nested = read_verified_json(im, d, _("index"), err);
-			json_t *found;
-
-			if (nested == NULL) {
-				sz_buf_release(&seen);
-				return NULL;
-			}
-			found = choose_manifest(im, nested, json_string_value(json_object_get(d, "digest")),
-			                        depth + 1, err);
-			json_decref(nested);
-			sz_buf_release(&seen);
-			return found;
-		}
-		sz_buf_release(&seen);
-		return json_incref(d);
-	}
-	sz_error_make(
-	    err, 0,
-	    _("%s has no image for linux/%s, only for %s: its programs would fail with \"exec format "
-	      "error\", the kernel's word for machine code of another processor"),
-	    where, arch, seen.buf);
-	sz_buf_release(&seen);
-	return NULL;
-}
-
-static json_t *choose_manifest(const struct import *im, json_t *index, const char *where, int depth,
-                               sz_error_t *err)
-{
-	if (depth > 4) {
-		sz_error_make(err, 0, _("%s: indexes nested more than 4 deep"), where);
-		return NULL;
-	}
-	return pick_from(im, json_object_get(index, "manifests"), where, depth, err);
 }
 
 /* ---- docker-archive: manifest.json to an OCI layout ---- */
@@ -509,24 +403,17 @@ static int docker_to_layout(struct import *im, sz_error_t *err)
 	const char *tag;
 	size_t i;
 
-	if (list == NULL)
+	if (list == NULL || sz_docker_check_manifest(list, path, err) < 0)
 		return -1;
-	if (!json_is_array(list) || json_array_size(list) == 0)
-		return sz_error_make(err, 0,
-		                     _("%s: a docker archive's manifest.json lists its images; this one "
-		                       "lists none"),
-		                     path);
 	entry = json_array_get(list, 0);
 	if (sz_mkdir_p(blobs, 0700, err) < 0)
 		return -1;
-	config = docker_blob(im, json_string_value(json_object_get(entry, "Config")), MT_OCI_CONFIG, err);
+	config = docker_blob(im, json_string_value(json_object_get(entry, "Config")), SZ_MT_OCI_CONFIG, err);
 	if (config == NULL)
 		return -1;
-	manifest = json_pack("{s:i, s:s, s:o, s:[]}", "schemaVersion", 2, "mediaType", MT_OCI_MANIFEST,
+	manifest = json_pack("{s:i, s:s, s:o, s:[]}", "schemaVersion", 2, "mediaType", SZ_MT_OCI_MANIFEST,
 	                     "config", config, "layers");
 	layers = json_object_get(entry, "Layers");
-	if (!json_is_array(layers))
-		return sz_error_make(err, 0, _("%s: the image has no \"Layers\" list"), path);
 	json_array_foreach (layers, i, l) {
 		json_t *d = docker_blob(im, json_string_value(l), NULL, err);
 		if (d == NULL)
@@ -545,7 +432,7 @@ static int docker_to_layout(struct import *im, sz_error_t *err)
 		mpath = sz_asprintf("%s/%s", blobs, sz_digest_hex(digest));
 		if (sz_write_file(mpath, text, strlen(text), 0600, err) < 0)
 			return -1;
-		desc = json_pack("{s:s, s:s, s:I}", "mediaType", MT_OCI_MANIFEST, "digest", digest, "size",
+		desc = json_pack("{s:s, s:s, s:I}", "mediaType", SZ_MT_OCI_MANIFEST, "digest", digest, "size",
 		                 (json_int_t)strlen(text));
 	}
 	tag = json_string_value(json_array_get(json_object_get(entry, "RepoTags"), 0));
@@ -568,33 +455,8 @@ struct layer_work {
 	bool present; /* already in the store */
 };
 
-static int check_config(json_t *config, const char *digest, size_t n_layers, sz_error_t *err)
-{
-	const char *arch = json_string_value(json_object_get(config, "architecture"));
-	const char *os = json_string_value(json_object_get(config, "os"));
-	json_t *ids = json_object_get(json_object_get(config, "rootfs"), "diff_ids");
-	size_t i;
-	json_t *id;
-
-	if (os != NULL && strcmp(os, "linux") != 0)
-		return sz_error_make(err, 0, _("the image is for %s, not Linux"), os);
-	if (arch != NULL && strcmp(arch, sz_host_architecture()) != 0)
-		return sz_error_make(
-		    err, 0,
-		    _("the image is for %s, this machine is %s: its programs would fail with \"exec "
-		      "format error\", the kernel's word for machine code of another processor"),
-		    arch, sz_host_architecture());
-	if (!json_is_array(ids) || json_array_size(ids) != n_layers)
-		return sz_error_make(err, 0, _("the config %s lists %zu diff-ids for %zu layers"), digest,
-		                     json_array_size(ids), n_layers);
-	json_array_foreach (ids, i, id)
-		if (!json_is_string(id) || !sz_digest_valid(json_string_value(id)))
-			return sz_error_make(err, 0, _("the config %s has a bad diff-id at %zu"), digest, i);
-	return 0;
-}
-
-/* Verify layer i, then unpack it into the scratch directory unless the
- * store has it. */
+/* Verify layer i (its descriptor checked by sz_oci_check_manifest), then
+ * unpack it into the scratch directory unless the store has it. */
 static int prepare_layer(struct import *im, json_t *desc, size_t i, size_t n, struct layer_work *w,
                          sz_error_t *err)
 {
@@ -606,10 +468,6 @@ static int prepare_layer(struct import *im, json_t *desc, size_t i, size_t n, st
 	char diff[SZ_DIGEST_LEN];
 	enum sz_compression comp;
 
-	if (!type_in(type, layer_types, sizeof(layer_types) / sizeof(layer_types[0])))
-		return sz_error_make(err, 0,
-		                     _("layer %zu has media type '%s', which is not a layer stanza knows"),
-		                     i + 1, type ? type : "(none)");
 	w->digest = json_string_value(json_object_get(desc, "digest"));
 	fd = open_verified(im, desc, _("layer"), err);
 	if (fd < 0)
@@ -684,8 +542,8 @@ static int update_index(const struct import *im, json_t *desc, const char *ref, 
 			json_array_remove(manifests, i);
 	}
 	entry = json_pack("{s:s, s:O, s:O, s:{s:s}}", "mediaType",
-	                  json_string_value(json_object_get(desc, "mediaType")) ?: MT_OCI_MANIFEST, "digest",
-	                  json_object_get(desc, "digest"), "size", json_object_get(desc, "size"),
+	                  json_string_value(json_object_get(desc, "mediaType")) ?: SZ_MT_OCI_MANIFEST,
+	                  "digest", json_object_get(desc, "digest"), "size", json_object_get(desc, "size"),
 	                  "annotations", SZ_REF_NAME, ref);
 	json_array_append_new(manifests, entry);
 	return sz_store_write_index(im->store, index, err);
@@ -700,19 +558,17 @@ static int import_layout(struct import *im, struct sz_import_result *res, sz_err
 	cleanup_json json_t *config = NULL;
 	cleanup_free struct layer_work *work = NULL;
 	cleanup_free char *ref = NULL;
-	const char *type, *name;
+	const struct sz_oci_blobs blobs = {.read_json = read_verified_json, .ctx = im};
+	const char *arch = sz_host_architecture();
+	const char *name;
 	json_t *layers, *l;
 	size_t n, i;
 
 	if (index == NULL)
 		return -1;
-	desc = choose_manifest(im, index, index_path, 0, err);
+	desc = sz_oci_choose_manifest(index, index_path, arch, &blobs, err);
 	if (desc == NULL)
 		return -1;
-	type = json_string_value(json_object_get(desc, "mediaType"));
-	if (type == NULL || (strcmp(type, MT_OCI_MANIFEST) != 0 && strcmp(type, MT_DOCKER_MANIFEST) != 0))
-		return sz_error_make(err, 0, _("%s names a '%s', not an image manifest"), index_path,
-		                     type ? type : "(no media type)");
 	name = im->o->name
 	           ? im->o->name
 	           : json_string_value(json_object_get(json_object_get(desc, "annotations"), SZ_REF_NAME));
@@ -722,25 +578,10 @@ static int import_layout(struct import *im, struct sz_import_result *res, sz_err
 	ref = sz_image_ref(name, err);
 	if (ref == NULL)
 		return -1;
-	manifest = read_verified_json(im, desc, _("manifest"), err);
-	if (manifest == NULL)
+	if (sz_oci_read_image(desc, arch, &blobs, &manifest, &config, err) < 0)
 		return -1;
-	type = json_string_value(json_object_get(json_object_get(manifest, "config"), "mediaType"));
-	if (type == NULL || (strcmp(type, MT_OCI_CONFIG) != 0 && strcmp(type, MT_DOCKER_CONFIG) != 0))
-		return sz_error_make(err, 0,
-		                     _("the manifest's config has media type '%s', not an image config"),
-		                     type ? type : "(none)");
-	config = read_verified_json(im, json_object_get(manifest, "config"), _("config"), err);
 	layers = json_object_get(manifest, "layers");
-	if (config == NULL)
-		return -1;
 	n = json_array_size(layers);
-	if (n == 0)
-		return sz_error_make(err, 0, _("the manifest lists no layers"));
-	if (check_config(config,
-	                 json_string_value(json_object_get(json_object_get(manifest, "config"), "digest")), n,
-	                 err) < 0)
-		return -1;
 	sz_image_log(im->o->log, _("manifest %.19s… and config verified: %s, %zu layers"),
 	             json_string_value(json_object_get(desc, "digest")), ref, n);
 	work = sz_xcalloc(n, sizeof(*work));

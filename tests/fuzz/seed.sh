@@ -16,7 +16,7 @@ out=$2
 seeds=$out/seeds
 
 rm -rf "$seeds"
-mkdir -p "$seeds"/{lesson,lab,run_options,util_parse,containerfile}
+mkdir -p "$seeds"/{lesson,lab,run_options,util_parse,containerfile,image_json}
 
 # Copy each file to dir under a name made of its path, so that
 # lessons/en/01-kernel.yaml and lessons/it/01-kernel.yaml both stay.
@@ -73,6 +73,61 @@ for v in alpine alpine:3.19 localhost:5000/a/b:c docker.io/library/busybox:lates
 	printf 'N%s' "$v" >"$seeds/containerfile/seed-ref-$(printf %s "$v" | cksum | cut -d' ' -f1)"
 done
 
+# Image documents (fuzz_image_json.c): a byte choosing the kind (0 a layout: index.json, then
+# the blobs an import reads after it, a NUL before each; 1 a manifest; 2 a layer count, then a
+# config; 3 docker's manifest.json), then the text. Digests are real: a seed reads as an image.
+n=0
+doc() { # KIND DOCUMENT...: the documents with a NUL between them
+	{
+		printf "\\x$(printf %02x "$1")%s" "$2"
+		shift 2
+		(($# == 0)) || printf '\0%s' "$@"
+	} >"$seeds/image_json/seed-$((n += 1))"
+}
+hex() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
+desc() { # MEDIA-TYPE TEXT [MORE-MEMBERS]: the descriptor of TEXT
+	printf '{"mediaType":"%s","digest":"sha256:%s","size":%d%s}' "$1" "$(hex "$2")" "${#2}" "${3:-}"
+}
+mt=application/vnd.oci.image
+id1=sha256:$(hex one) id2=sha256:$(hex two)
+amd64='"platform":{"architecture":"amd64","os":"linux"}'
+named=',"annotations":{"org.opencontainers.image.ref.name":"alpine:3.19"}'
+config='{"architecture":"amd64","os":"linux","config":{"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":["'$id1'","'$id2'"]}}'
+layers='[{"mediaType":"'$mt'.layer.v1.tar+gzip","digest":"'$id1'","size":3028},{"mediaType":"'$mt'.layer.v1.tar","digest":"'$id2'","size":10240}]'
+manifest='{"schemaVersion":2,"mediaType":"'$mt'.manifest.v1+json","config":'$(desc $mt.config.v1+json "$config")',"layers":'$layers'}'
+index() { printf '{"schemaVersion":2,"mediaType":"%s.index.v1+json","manifests":[%s]}' $mt "$1"; }
+index_of() { index "$(desc $mt.manifest.v1+json "$manifest" "$1")"; }
+doc 0 "$(index_of "$named")" "$manifest" "$config"
+doc 0 "$(index "$(desc $mt.manifest.v1+json "$manifest" ',"platform":{"architecture":"arm64","os":"linux"}'),$(desc $mt.manifest.v1+json "$manifest" ",$amd64")")" "$manifest" "$config"
+nested=$(index "$(desc $mt.manifest.v1+json "$manifest" ",$amd64")")
+doc 0 "$(index "$(desc $mt.index.v1+json "$nested")")" "$nested" "$manifest" "$config"
+deep=$(index "$(desc $mt.index.v1+json "$nested")")
+doc 0 "$deep" "$deep" "$deep" "$deep" "$deep" "$deep" # nested too deep
+doc 0 "$(index "$(desc $mt.manifest.v1+json "$manifest" ',"platform":{"architecture":"s390x","os":"linux"}')")"
+doc 0 "$(index '')"
+doc 0 "$(index "$(desc $mt.config.v1+json "$config")")"
+doc 0 "$(index_of "" | sed 's/sha256:/sha512:/')" "$manifest" "$config"
+doc 0 "$(index_of "" | sed 's/sha256:./sha256:A/')" "$manifest" "$config"
+doc 0 "$(index_of "" | sed 's/"size":[0-9]*/"size":99999999/')" "$manifest" "$config"
+doc 0 "$(index_of "")" '{"schemaVersion":2,"config":{},"layers":[]}'
+doc 0 "$(index_of "")" "$manifest" "${config/amd64/arm64}"
+doc 1 "$manifest"
+doc 1 "${manifest/tar+gzip/tar+zstd}"
+doc 1 "$(printf %s "$manifest" | sed 's/oci.image.layer.v1.tar+gzip/docker.image.rootfs.diff.tar.gzip/; s/oci.image.config.v1+json/docker.container.image.v1+json/')"
+doc 1 "${manifest/tar+gzip/tar+bzip2}"
+doc 1 "${manifest/config.v1/example.v1}"
+doc 1 '{"schemaVersion":2,"config":'"$(desc $mt.config.v1+json "$config")"',"layers":[]}'
+printf '\x02\x02%s' "$config" >"$seeds/image_json/seed-$((n += 1))"
+printf '\x02\x01%s' "$config" >"$seeds/image_json/seed-$((n += 1))"
+printf '\x02\x02%s' "${config/\"linux\"/\"windows\"}" >"$seeds/image_json/seed-$((n += 1))"
+printf '\x02\x02%s' "${config/$id2/sha256:x}" >"$seeds/image_json/seed-$((n += 1))"
+docker='[{"Config":"'$(hex "$config")'.json","RepoTags":["localhost/fromdocker:v1"],"Layers":["0/layer.tar","1/layer.tar"]}]'
+doc 3 "$docker"
+doc 3 '[]'
+doc 3 '[{"Config":"c.json"}]'
+doc 3 '[{"Config":7,"Layers":[]}]'
+doc 3 '[{"Config":"c.json","Layers":["a/layer.tar",null]}]'
+
 # Dictionaries: the keys of the content, with YAML's own tokens; the options of run.
 # libFuzzer's dictionary format escapes only \\, \" and \xNN.
 yaml_tokens() {
@@ -86,4 +141,11 @@ keys() {
 { keys labs/*/*.yaml; yaml_tokens; } >"$out/lab.dict"
 grep -oE '\{"[a-z-]+", (required|no)_argument' src/cli/run_options.c | sed -E 's/^\{"([a-z-]+)".*/"--\1"/' >"$out/run_options.dict"
 printf '"%s"\n' -- -v -e -w -t -h :ro :rw = '\x00' >>"$out/run_options.dict"
+{
+	json_keys=(schemaVersion mediaType manifests config layers digest size platform architecture os
+		variant annotations org.opencontainers.image.ref.name rootfs diff_ids Config Layers RepoTags)
+	printf '"\\"%s\\""\n' "${json_keys[@]}" linux amd64 arm64
+	grep -ohE '"application/vnd[^"]*"' src/image/oci_json.[ch] | LC_ALL=C sort -u
+	printf '"%s"\n' 'sha256:' 'sha512:' '{' '}' '[' ']' ':' ',' '\"' 'null' 'true' '-1' '4194305' '\x00'
+} >"$out/image_json.dict"
 printf '"%s"\n' FROM RUN COPY ENV ARG WORKDIR USER LABEL EXPOSE ENTRYPOINT CMD ADD scratch '\\' '["' '"]' '--chown=' '#' '$' '${' >"$out/containerfile.dict"
