@@ -250,7 +250,7 @@ static int open_verified(const struct import *im, const json_t *desc, const char
 	path = sz_asprintf("%s/blobs/sha256/%s", im->src, sz_digest_hex(digest));
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return sz_error_make(err, errno,
+		return sz_error_make(err, errno == ENOENT ? 0 : errno,
 		                     _("the %s %s is missing from the image (no blobs/sha256/%.12s…)"), what,
 		                     digest, sz_digest_hex(digest));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
@@ -377,7 +377,7 @@ static json_t *docker_blob(const struct import *im, const char *rel, const char 
 	fd = open_beneath(im->scratch, real);
 	if (fd < 0 || sz_digest_fd(fd, digest, &size, err) < 0) {
 		if (fd < 0)
-			sz_error_make(err, errno,
+			sz_error_make(err, errno == ENOENT ? 0 : errno,
 			              _("manifest.json names '%s', which the archive does not have"), rel);
 		return NULL;
 	}
@@ -609,6 +609,29 @@ static int import_layout(struct import *im, struct sz_import_result *res, sz_err
 	return 0;
 }
 
+/* An archive is unpacked into the store's tmp/, gone once the import ends: a
+ * message naming a file there names it as the archive's member instead
+ * ("app.tar:index.json:1:32: ..."). */
+static void name_archive_members(const struct import *im, sz_error_t *err)
+{
+	cleanup_free char *prefix = sz_asprintf("%s/", im->scratch);
+	const char *archive = strcmp(im->o->path, "-") == 0 ? _("standard input") : im->o->path;
+	const char *msg = sz_error_msg(*err), *hit;
+	struct sz_buf out;
+
+	if (strstr(msg, prefix) == NULL)
+		return;
+	sz_buf_init(&out, 0);
+	while ((hit = strstr(msg, prefix)) != NULL) {
+		sz_buf_addf(&out, "%.*s%s:", (int)(hit - msg), msg, archive);
+		msg = hit + strlen(prefix);
+	}
+	sz_buf_adds(&out, msg);
+	sz_error_release(err);
+	sz_error_make(err, 0, "%s", out.buf);
+	sz_buf_release(&out);
+}
+
 int sz_image_import(struct sz_store *s, const struct sz_import_options *o, struct sz_import_result *res,
                     sz_error_t *err)
 {
@@ -657,14 +680,14 @@ int sz_image_import(struct sz_store *s, const struct sz_import_options *o, struc
 				    o->path);
 				goto out;
 			}
-			if (docker_to_layout(&im, err) < 0) {
-				sz_error_wrap(err, "%s", o->path);
+			if (docker_to_layout(&im, err) < 0)
 				goto out;
-			}
 		}
 	}
 	r = import_layout(&im, res, err);
 out:
+	if (r < 0 && im.scratch != NULL && *err != NULL)
+		name_archive_members(&im, err);
 	if (im.scratch != NULL) {
 		sz_error_t ignored = NULL;
 		sz_rm_rf_at(AT_FDCWD, im.scratch, &ignored);

@@ -55,7 +55,10 @@ static struct archive *open_reader(const struct sz_archive_api *ar, int fd, enum
 	else
 		ar->archive_read_support_format_tar(a);
 	if (ar->archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
-		sz_error_make(err, 0, _("blob %s: %s"), name, ar->archive_error_string(a));
+		if (name[0] == '\0') /* the caller names the blob */
+			sz_error_make(err, 0, "%s", ar->archive_error_string(a) ?: _("cannot decompress"));
+		else
+			sz_error_make(err, 0, _("blob %s: %s"), name, ar->archive_error_string(a));
 		ar->archive_read_free(a);
 		return NULL;
 	}

@@ -150,7 +150,8 @@ bad() { # DESCRIPTION ERE -- IMPORT-ARGS...
 }
 # The corpus, tests/fixtures/images/broken/ (its make-corpus.sh makes it): each
 # NAME.tar refused with the message NAME.expect's regular expression matches
-# (its first line, "# WHAT", says what is broken). An oci-archive's layout is
+# (its first line, "# WHAT", says what is broken; a file of the archive is
+# named as its member, "NAME.tar:index.json"). An oci-archive's layout is
 # imported as a directory too, the way a layout on disk is read.
 CORPUS=$FIX/broken
 cases=0
@@ -163,7 +164,8 @@ for expect in "$CORPUS"/*.expect; do
 	if tar -tf "$CORPUS/$name.tar" 2>/dev/null | grep -qx '\./index\.json'; then
 		mkdir "$W/layout-$name"
 		tar -C "$W/layout-$name" -xf "$CORPUS/$name.tar"
-		bad "${what:-$name} (its layout as a directory)" "$ere" -- "$W/layout-$name"
+		# A message naming a member as the archive's names the directory's file.
+		bad "${what:-$name} (its layout as a directory)" "${ere//"$name\\.tar:"/layout-$name/}" -- "$W/layout-$name"
 	fi
 	cases=$((cases + 1))
 done
