@@ -232,8 +232,8 @@ assemble() {
 	write_etc "$root/etc" "$version"
 	# Files in the image stay root's: a host user who happened to have uid 1000
 	# must not be able to write into an image every learner's container shares.
-	# Owners that differ inside a container are listed here, and the runtime
-	# applies them in each container's copy-on-write layer.
+	# Owners that differ inside a container are listed here, and given in the
+	# layer's tar only (write_layout).
 	printf '%s\n' "# path uid gid: applied by stanza in each container's overlay" \
 		"home/app 1000 1000" >"$tmp/owners"
 	printf '%s\n' "$HASH" >"$tmp/VERSION"
@@ -268,7 +268,8 @@ add_blob() {
 # image stanza runs by default (it imports it into the learner's store on
 # first use). Reproducible: sorted entries, numeric owners, every mtime
 # SOURCE_DATE_EPOCH (default 0), no atime or ctime. Every file is 0:0 but the
-# owners file's paths (empty directories), appended with their owners.
+# owners file's paths (empty directories), appended after the sorted rest with
+# their owners.
 write_layout() {
 	local tmp=$1 version=$2 epoch=${SOURCE_DATE_EPOCH:-0} layer created path uid gid
 	local cfg man diff cfg_size man_size layer_size
@@ -290,14 +291,18 @@ write_layout() {
 		LC_ALL=C tar -C "$tmp/rootfs" "${tar_opts[@]}" --owner="$uid" --group="$gid" --no-recursion \
 			-rf "$layer" -- "$path" || die "cannot add '$path' to the image's layer"
 	done
-	read -r diff layer_size < <(add_blob "$layer")
+	local blob
+	blob=$(add_blob "$layer")
+	read -r diff layer_size <<<"$blob"
 	created=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
 	printf '{"architecture":"%s","config":{"Cmd":["sh"],"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},"created":"%s","history":[{"created":"%s","created_by":"stanza scripts/make-image.sh: BusyBox %s, %d applets"}],"os":"linux","rootfs":{"diff_ids":["%s"],"type":"layers"}}' \
 		"$(oci_arch)" "$created" "$created" "$version" "$APPLETS" "$diff" >"$LAYOUT/config"
-	read -r cfg cfg_size < <(add_blob "$LAYOUT/config")
+	blob=$(add_blob "$LAYOUT/config")
+	read -r cfg cfg_size <<<"$blob"
 	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"%s","size":%s}]}' \
 		"$cfg" "$cfg_size" "$diff" "$layer_size" >"$LAYOUT/manifest"
-	read -r man man_size < <(add_blob "$LAYOUT/manifest")
+	blob=$(add_blob "$LAYOUT/manifest")
+	read -r man man_size <<<"$blob"
 	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"busybox:builtin"}}]}' \
 		"$man" "$man_size" >"$LAYOUT/index.json"
 	printf '{"imageLayoutVersion":"1.0.0"}' >"$LAYOUT/oci-layout"

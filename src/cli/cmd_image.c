@@ -135,8 +135,7 @@ static int image_ls(struct sz_cli *cli, int argc, char **argv)
 
 	if (r >= 0)
 		return r;
-	sz_store_open(&s, NULL, false, &err);
-	index = sz_store_index(&s, &err);
+	index = sz_store_open(&s, NULL, false, &err) == 0 ? sz_store_index(&s, &err) : NULL;
 	if (index == NULL) {
 		sz_error_print_release(&err);
 		sz_store_close(&s);
@@ -183,8 +182,7 @@ static int image_inspect(struct sz_cli *cli, int argc, char **argv)
 
 	if (r >= 0)
 		return r;
-	sz_store_open(&s, NULL, false, &err);
-	if (sz_store_load_image(&s, argv[1], &img, &err) < 0) {
+	if (sz_store_open(&s, NULL, false, &err) < 0 || sz_store_load_image(&s, argv[1], &img, &err) < 0) {
 		sz_error_print_release(&err);
 		sz_store_close(&s);
 		return SZ_EXIT_FAIL;
@@ -292,8 +290,7 @@ static int image_export(struct sz_cli *cli, int argc, char **argv)
 	if (status >= 0)
 		return status;
 	status = SZ_EXIT_FAIL;
-	sz_store_open(&s, NULL, false, &err);
-	if (sz_image_export(&s, name, out, &err) == 0) {
+	if (sz_store_open(&s, NULL, false, &err) == 0 && sz_image_export(&s, name, out, &err) == 0) {
 		if (strcmp(out, "-") != 0)
 			fprintf(stderr, _("exported %s to %s\n"), name, out);
 		status = SZ_EXIT_OK;
@@ -317,8 +314,7 @@ static int image_history(struct sz_cli *cli, int argc, char **argv)
 
 	if (r >= 0)
 		return r;
-	sz_store_open(&s, NULL, false, &err);
-	if (sz_store_load_image(&s, argv[1], &img, &err) < 0) {
+	if (sz_store_open(&s, NULL, false, &err) < 0 || sz_store_load_image(&s, argv[1], &img, &err) < 0) {
 		sz_error_print_release(&err);
 		sz_store_close(&s);
 		return SZ_EXIT_FAIL;

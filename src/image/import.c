@@ -623,13 +623,18 @@ static void name_archive_members(const struct import *im, sz_error_t *err)
 		return;
 	sz_buf_init(&out, 0);
 	while ((hit = strstr(msg, prefix)) != NULL) {
-		sz_buf_addf(&out, "%.*s%s:", (int)(hit - msg), msg, archive);
-		msg = hit + strlen(prefix);
+		const char *member = hit + strlen(prefix);
+
+		/* Only the archive's own files: not stanza's work beside them. */
+		if (sz_str_has_prefix(member, "layer-") || sz_str_has_prefix(member, "blob-"))
+			sz_buf_addf(&out, "%.*s", (int)(member - msg), msg);
+		else
+			sz_buf_addf(&out, "%.*s%s:", (int)(hit - msg), msg, archive);
+		msg = member;
 	}
 	sz_buf_adds(&out, msg);
-	sz_error_release(err);
-	sz_error_make(err, 0, "%s", out.buf);
-	sz_buf_release(&out);
+	free((*err)->msg); /* the message only: its errno stays */
+	(*err)->msg = sz_buf_detach(&out, NULL);
 }
 
 int sz_image_import(struct sz_store *s, const struct sz_import_options *o, struct sz_import_result *res,
@@ -686,7 +691,7 @@ int sz_image_import(struct sz_store *s, const struct sz_import_options *o, struc
 	}
 	r = import_layout(&im, res, err);
 out:
-	if (r < 0 && im.scratch != NULL && *err != NULL)
+	if (r < 0 && im.src != NULL && im.scratch != NULL && strcmp(im.src, im.scratch) == 0 && *err != NULL)
 		name_archive_members(&im, err);
 	if (im.scratch != NULL) {
 		sz_error_t ignored = NULL;

@@ -84,23 +84,30 @@ static int add(struct walk *w, const char *name, const struct stat *st, const ch
 }
 
 /* openat, and for a file or directory of the owner's own that its mode
- * keeps them out of (an image's 0000 /etc/shadow, built without root): read
- * access given for the open and the mode put back, as the tar records it. */
-static int open_own(int dir, const char *name, const struct stat *st, int flags)
+ * keeps them out of (an image's 0000 /etc/shadow, built without root):
+ * access given for the open, *opened_up set; the caller puts the mode back
+ * (a directory's after its walk, which needs the search bit), so that the
+ * tar records it as it was. */
+static int open_own(int dir, const char *name, const struct stat *st, int flags, bool *opened_up)
 {
 	int fd = openat(dir, name, flags | O_NOFOLLOW | O_CLOEXEC);
-	int saved;
 
-	if (fd >= 0 || errno != EACCES || st->st_uid != geteuid())
+	*opened_up = false;
+	if (fd >= 0 || errno != EACCES || st->st_uid != geteuid() || S_ISLNK(st->st_mode))
 		return fd;
 	if (fchmodat(dir, name, (st->st_mode & 07777) | (S_ISDIR(st->st_mode) ? 0500 : 0400), 0) < 0) {
 		errno = EACCES;
 		return -1;
 	}
 	fd = openat(dir, name, flags | O_NOFOLLOW | O_CLOEXEC);
-	saved = errno;
-	(void)!fchmodat(dir, name, st->st_mode & 07777, 0);
-	errno = saved;
+	if (fd < 0) {
+		int e = errno;
+
+		(void)!fchmodat(dir, name, st->st_mode & 07777, 0);
+		errno = e;
+		return -1;
+	}
+	*opened_up = true;
 	return fd;
 }
 
@@ -124,7 +131,9 @@ static int walk_dir(struct walk *w, int dir, const char *prefix, sz_error_t *err
 			cleanup_free char *wh = sz_asprintf("%s.wh.%s", prefix, names[i]);
 			r = add(w, wh, NULL, NULL, false, -1);
 		} else if (S_ISDIR(st.st_mode)) {
-			cleanup_close int sub = open_own(dir, names[i], &st, O_RDONLY | O_DIRECTORY);
+			bool opened_up;
+			cleanup_close int sub =
+			    open_own(dir, names[i], &st, O_RDONLY | O_DIRECTORY, &opened_up);
 			cleanup_free char *sub_prefix = sz_asprintf("%s/", path);
 
 			if (sub < 0) {
@@ -138,6 +147,8 @@ static int walk_dir(struct walk *w, int dir, const char *prefix, sz_error_t *err
 			}
 			if (r == 0)
 				r = walk_dir(w, sub, sub_prefix, err);
+			if (opened_up)
+				(void)!fchmod(sub, st.st_mode & 07777);
 		} else if (S_ISLNK(st.st_mode)) {
 			char target[4096];
 			ssize_t len = readlinkat(dir, names[i], target, sizeof(target) - 1);
@@ -158,7 +169,11 @@ static int walk_dir(struct walk *w, int dir, const char *prefix, sz_error_t *err
 			if (first != NULL) {
 				r = add(w, path, &st, json_string_value(first), true, -1);
 			} else {
-				cleanup_close int fd = open_own(dir, names[i], &st, O_RDONLY);
+				bool opened_up;
+				cleanup_close int fd = open_own(dir, names[i], &st, O_RDONLY, &opened_up);
+
+				if (opened_up && fd >= 0)
+					(void)!fchmod(fd, st.st_mode & 07777);
 
 				if (fd < 0) {
 					r = sz_error_make(err, errno, _("cannot read '%s' in the layer"),

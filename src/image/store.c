@@ -29,7 +29,9 @@ char *sz_store_default_root(void)
 		return sz_xstrdup("/var/lib/stanza");
 	if (xdg != NULL && xdg[0] == '/')
 		return sz_asprintf("%s/stanza", xdg);
-	return sz_asprintf("%s/.local/share/stanza", home != NULL ? home : "/nonexistent");
+	if (home != NULL && home[0] == '/')
+		return sz_asprintf("%s/.local/share/stanza", home);
+	return NULL;
 }
 
 static int make_dirs(const char *root, sz_error_t *err)
@@ -54,6 +56,14 @@ int sz_store_open(struct sz_store *s, const char *root, bool write, sz_error_t *
 	*s = (struct sz_store){.root = root ? sz_xstrdup(root) : sz_store_default_root(),
 	                       .lockfd = -1,
 	                       .rootless = geteuid() != 0};
+	/* Layers are named by full paths in the mount's options: no relative root. */
+	if (s->root == NULL)
+		return sz_error_make(err, 0,
+		                     _("no place for the image store: HOME is not set to a full path (set "
+		                       "HOME, XDG_DATA_HOME or STANZA_STORE)"));
+	if (s->root[0] != '/')
+		return sz_error_make(
+		    err, 0, _("the image store '%s' is not a full path (check STANZA_STORE)"), s->root);
 	if (!write)
 		return 0;
 	if (make_dirs(s->root, err) < 0)
@@ -304,13 +314,22 @@ void sz_image_release(struct sz_image *img)
 	*img = (struct sz_image){0};
 }
 
+/* The .in-use lock file: made when missing, read-only when the store is not
+ * the user's to write (flock needs no write access). -1 with errno ENOENT
+ * when the store itself is not there yet. */
 static int open_in_use(const struct sz_store *s, sz_error_t *err)
 {
 	cleanup_free char *path = sz_asprintf("%s/.in-use", s->root);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 
-	if (fd < 0)
-		return sz_error_make(err, errno, _("cannot open '%s'"), path);
+	if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		int e = errno;
+
+		sz_error_make(err, e, _("cannot open '%s'"), path);
+		errno = e;
+	}
 	return fd;
 }
 

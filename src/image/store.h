@@ -23,10 +23,11 @@
  *	layers/<32 hex>/diff-id    its full diff-id (the sha256 of the plain tar)
  *	tmp/                       work in progress, on the same file system
  *	.lock                      writers hold it (flock) while they change the store
+ *	.in-use                    runs hold it shared while their container lives
  *
  * Every file appears by rename(2) once it is complete, so a reader (a run)
- * needs no lock and a killed writer leaves nothing but tmp/, which the next
- * writer empties. A name ("alpine:3.19"; "latest" when no tag) maps to a
+ * needs no writer's lock and a killed writer leaves nothing but tmp/, which
+ * the next writer empties. A name ("alpine:3.19"; "latest" when no tag) maps to a
  * manifest through index.json's org.opencontainers.image.ref.name.
  */
 struct sz_store {

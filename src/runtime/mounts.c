@@ -146,12 +146,36 @@ static int mount_volumes(const struct sz_container *c, int rootfd, sz_error_t *e
  * store's path has a ',' or ':'. Read-only without an
  * upper directory; an overlay needs two lowers for that, so one layer alone
  * is bound instead. */
-#define LOWERDIR_ROOM 3072 /* of the page: upperdir, workdir and flags need the rest */
+/* The overlay's options for the image's layers, named by full path or
+ * relative to the store's layer directory. */
+static void layer_options(const struct sz_container *c, bool relative, struct sz_buf *opts)
+{
+	const struct sz_spec *spec = c->spec;
+
+	sz_buf_init(opts, 0);
+	sz_buf_adds(opts, "lowerdir=");
+	for (size_t i = 0; i < spec->n_layers; i++)
+		sz_buf_addf(opts, "%s%s%s%s", i > 0 ? ":" : "", relative ? "" : spec->layers_dir,
+		            relative ? "" : "/", spec->layers[i]);
+	/* An upper directory that becomes a layer as it is (a build's RUN) must
+	 * hold plain files and whiteouts only: no redirect of a renamed
+	 * directory, no metadata-only copy-up, no index (rootless userxattr
+	 * already means all three). */
+	if (!spec->read_only && spec->upper_dir != NULL)
+		sz_buf_addf(opts, ",upperdir=%s,workdir=%s%s", spec->upper_dir, spec->work_dir,
+		            c->rootless ? "" : ",redirect_dir=off,metacopy=off,index=off");
+	else if (!spec->read_only)
+		sz_buf_addf(opts, ",upperdir=%s/upper,workdir=%s/work", c->state_dir, c->state_dir);
+	if (c->rootless)
+		sz_buf_adds(opts, ",userxattr");
+}
+
 static int mount_layers(struct sz_container *c, sz_error_t *err)
 {
 	const struct sz_spec *spec = c->spec;
+	/* mount(2) copies one page of options, NUL included: the rest is lost. */
+	const size_t limit = (size_t)sysconf(_SC_PAGESIZE) - 1;
 	struct sz_buf opts;
-	size_t room = 0;
 	bool relative;
 	int r;
 
@@ -162,26 +186,24 @@ static int mount_layers(struct sz_container *c, sz_error_t *err)
 			return -1;
 		return remount_ro(c, c->rootfs_dir, MS_NODEV, err);
 	}
-	for (size_t i = 0; i < spec->n_layers; i++)
-		room += strlen(spec->layers_dir) + strlen(spec->layers[i]) + 2;
-	/* A ',' or ':' in a path would split the option. */
-	relative = room > LOWERDIR_ROOM || strpbrk(spec->layers_dir, ",:") != NULL;
-	sz_buf_init(&opts, 0);
-	sz_buf_adds(&opts, "lowerdir=");
-	for (size_t i = 0; i < spec->n_layers; i++)
-		sz_buf_addf(&opts, "%s%s%s%s", i > 0 ? ":" : "", relative ? "" : spec->layers_dir,
-		            relative ? "" : "/", spec->layers[i]);
-	/* An upper directory that becomes a layer as it is (a build's RUN) must
-	 * hold plain files and whiteouts only: no redirect of a renamed
-	 * directory, no metadata-only copy-up, no index (rootless userxattr
-	 * already means all three). */
-	if (!spec->read_only && spec->upper_dir != NULL)
-		sz_buf_addf(&opts, ",upperdir=%s,workdir=%s%s", spec->upper_dir, spec->work_dir,
-		            c->rootless ? "" : ",redirect_dir=off,metacopy=off,index=off");
-	else if (!spec->read_only)
-		sz_buf_addf(&opts, ",upperdir=%s/upper,workdir=%s/work", c->state_dir, c->state_dir);
-	if (c->rootless)
-		sz_buf_adds(&opts, ",userxattr");
+	/* A ',' or ':' in the store's path would split the option. */
+	relative = strpbrk(spec->layers_dir, ",:") != NULL;
+	layer_options(c, relative, &opts);
+	if (!relative && opts.len > limit) {
+		sz_buf_release(&opts);
+		relative = true;
+		layer_options(c, relative, &opts);
+	}
+	if (opts.len > limit) {
+		size_t len = opts.len;
+
+		sz_buf_release(&opts);
+		return sz_error_make(
+		    err, 0,
+		    _("the image's %zu layers do not fit in the overlay's options (%zu bytes, "
+		      "the kernel takes %zu)"),
+		    spec->n_layers, len, limit);
+	}
 	if (relative && chdir(spec->layers_dir) < 0) {
 		sz_buf_release(&opts);
 		return sz_error_make(err, errno, _("cannot enter '%s'"), spec->layers_dir);
@@ -198,17 +220,23 @@ static int mount_layers(struct sz_container *c, sz_error_t *err)
 
 /* An overlay whose work directory the kernel cannot make mounts read-only
  * rather than fail ("mounting read-only" in dmesg): say so here, where the
- * cause is known, not at the container's first write. */
+ * cause is known, not at the container's first write. A full file system is
+ * the usual cause, and the one named when the state root is full. */
 static int check_writable(const struct sz_container *c, sz_error_t *err)
 {
-	struct statvfs st;
+	const struct sz_spec *spec = c->spec;
+	cleanup_free char *work =
+	    spec->upper_dir != NULL ? sz_xstrdup(spec->work_dir) : sz_asprintf("%s/work", c->state_dir);
+	struct statvfs st, fs;
+	bool full;
 
-	if (c->spec->read_only || statvfs(c->rootfs_dir, &st) < 0 || !(st.f_flag & ST_RDONLY))
+	if (spec->read_only || statvfs(c->rootfs_dir, &st) < 0 || !(st.f_flag & ST_RDONLY))
 		return 0;
-	return sz_error_make(err, ENOSPC,
+	full = statvfs(work, &fs) == 0 && (fs.f_favail == 0 || fs.f_bavail == 0);
+	return sz_error_make(err, full ? ENOSPC : 0,
 	                     _("the overlay came up read-only: the kernel could not make its work "
-	                       "directory in '%s' (a full file system, or no inode left?)"),
-	                     c->state_dir);
+	                       "directory in '%s' (see dmesg)"),
+	                     work);
 }
 
 static int mount_root(struct sz_container *c, sz_error_t *err)

@@ -99,18 +99,18 @@ mystore=$SZIT_TMP/store
 STANZA_DATADIR=$data STANZA_STORE=$mystore run_stanza -- cat /etc/szit-version
 assert_status 0 "a run on a new installed image"
 assert_eq "the first run imports it" one "$OUT"
-first=$(ls "$mystore/layers")
+# index.json is replaced (a new inode) whenever an import writes it.
+first=$(stat -c %i "$mystore/index.json")
 STANZA_DATADIR=$data STANZA_STORE=$mystore run_stanza -- cat /etc/szit-version
-assert_eq "a second run uses the same layer, not imported again" "$first" "$(ls "$mystore/layers")"
+assert_eq "a second run does not import it again (index.json not rewritten)" "$first" "$(stat -c %i "$mystore/index.json")"
 echo two >"$SZIT_TMP/v1/etc/szit-version"
-STANZA_DATADIR=$data STANZA_STORE=$mystore run_stanza -- cat /etc/szit-version
-assert_eq "a change of the files without a new layout is not seen" one "$OUT"
 rm -rf "$data/images/busybox/oci"
 "$SZIT_DIR/mkimage.sh" --compress none --name busybox:builtin "$data/images/busybox/oci" "$SZIT_TMP/v1" ||
 	die "cannot make a layout of the image"
 STANZA_DATADIR=$data STANZA_STORE=$mystore run_stanza -- cat /etc/szit-version
 assert_status 0 "a run after the layout changed"
 assert_eq "a new layout is imported" two "$OUT"
+assert_ne "index.json was rewritten" "$first" "$(stat -c %i "$mystore/index.json")"
 assert_eq "busybox:builtin is still one image (the tag moved)" 1 \
 	"$(STANZA_DATADIR=$data STANZA_STORE=$mystore "$STANZA" image ls | grep -c '^busybox:builtin ')"
 assert_eq "no temporary file is left in the store" "" "$(ls -A "$mystore/tmp" 2>/dev/null)"
@@ -121,6 +121,20 @@ STANZA_DATADIR=$data STANZA_STORE=$mystore run_stanza -- true
 assert_status 125 "a broken built-in layout is refused"
 assert_match "the message names the layout's index.json and the fix" "images/busybox/oci/index.json.*names no manifest; run 'make'" "$ERR"
 assert_one_error_line "a broken built-in layout"
+rm -rf "$data/images/busybox/oci"
+STANZA_DATADIR=$data STANZA_STORE=$mystore run_stanza -- true
+assert_status 125 "a built-in image without its layout is refused"
+assert_match "the message says the layout is missing, and where" "no OCI layout \\('.*images/busybox/oci/index.json' is missing\\)" "$ERR"
+
+# Two first runs at once on a new store: both run, the image is imported once.
+"$STANZA" run -- true 2>/dev/null # (the default store has it: only the new one below is empty)
+for i in 1 2 3; do
+	STANZA_STORE=$SZIT_TMP/store2 "$STANZA" run -- echo "run $i" >"$SZIT_TMP/par$i.out" 2>&1 &
+done
+wait
+assert_eq "three first runs at once on an empty store all run" "run 1 run 2 run 3" \
+	"$(cat "$SZIT_TMP"/par{1,2,3}.out | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "and the store holds the image once" 1 "$(ls "$SZIT_TMP/store2/layers" | wc -l)"
 
 # --read-only: no overlay, writes to the root fail.
 run_stanza --read-only -- sh -c 'echo x >/etc/marker'

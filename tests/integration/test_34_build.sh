@@ -185,14 +185,14 @@ bad "an instruction without arguments" "Containerfile:2:1: RUN needs arguments" 
 assert_eq "no failed build changed the images" "$before" "$(cat "$STANZA_STORE/index.json")"
 assert_eq "no build left anything in tmp/" "" "$(ls -A "$STANZA_STORE/tmp")"
 
-# ---- modes that lock their owner out: a 0000 file, 0555 directories (rootless, the
+# ---- modes that lock their owner out: a 0000 file and directory, 0555 directories (rootless, the
 # learner owns them and must still read them into the layer, and remove them)
 mkdir -p "$W/modes"
-printf 'FROM base:1\nRUN echo secret >/etc/shadow && chmod 0000 /etc/shadow && mkdir -p /ro/sub && echo f >/ro/sub/f && chmod 0555 /ro/sub /ro\n' >"$W/modes/Containerfile"
+printf 'FROM base:1\nRUN echo secret >/etc/shadow && chmod 0000 /etc/shadow && mkdir -p /ro/sub /locked/in && echo f >/ro/sub/f && echo l >/locked/in/l && chmod 0555 /ro/sub /ro && chmod 0000 /locked\n' >"$W/modes/Containerfile"
 build -t modes:1 "$W/modes"
 assert_status 0 "a RUN leaving a 0000 file and 0555 directories builds ($(tail -1 "$W/err"))"
-run_stanza --image modes:1 -- sh -c 'stat -c %a /etc/shadow /ro /ro/sub; cat /ro/sub/f /etc/shadow'
-assert_eq "the layer keeps the modes and the contents" "$(printf '0\n555\n555\nf\nsecret')" "$OUT"
+run_stanza --image modes:1 -- sh -c 'stat -c %a /etc/shadow /ro /ro/sub /locked; cat /ro/sub/f /etc/shadow /locked/in/l'
+assert_eq "the layer keeps the modes and the contents (a 0000 directory too)" "$(printf '0\n555\n555\n0\nf\nsecret\nl')" "$OUT"
 "$STANZA" image rm modes:1 >/dev/null 2>&1
 "$STANZA" image prune >"$W/out" 2>"$W/err"
 assert_eq "prune removes the layer with the 0555 directories" "0 " \
