@@ -33,6 +33,7 @@ struct sz_cli {
 int cmd_run(struct sz_cli *cli, int argc, char **argv);
 int cmd_image(struct sz_cli *cli, int argc, char **argv);
 int cmd_build(struct sz_cli *cli, int argc, char **argv);
+int cmd_spec(struct sz_cli *cli, int argc, char **argv);
 int cmd_doctor(struct sz_cli *cli, int argc, char **argv);
 int cmd_lessons(struct sz_cli *cli, int argc, char **argv);
 int cmd_progress(struct sz_cli *cli, int argc, char **argv);

@@ -32,6 +32,7 @@ static const struct command commands[] = {
     {"run", cmd_run, N_("run a command in a new container (like docker run)")},
     {"image", cmd_image, N_("import, list, inspect, export and remove OCI images")},
     {"build", cmd_build, N_("build an image from a Containerfile (like docker build)")},
+    {"spec", cmd_spec, N_("write an OCI runtime config.json (like runc spec)")},
     {"doctor", cmd_doctor, N_("say what this host supports and what is missing")},
     {"help", cmd_help, NULL},
     {"version", cmd_version, NULL},

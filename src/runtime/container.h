@@ -120,6 +120,9 @@ int sz_drop_capabilities(struct sz_container *c, bool keep_root_set, sz_error_t 
  * mounts (sz_seccomp_compile: a memfd holding the BPF program) and loaded by
  * the child as its last step before execve (sz_load_seccomp reads it from
  * the sync socket). */
+/* Their halves of sz_runtime_profile (runtime.h). */
+void sz_mounts_profile(struct sz_runtime_profile *p);
+void sz_security_profile(struct sz_runtime_profile *p);
 int sz_seccomp_compile(sz_error_t *err);
 int sz_load_seccomp(struct sz_container *c, sz_error_t *err);
 /* Install the filter compiled into memfd fd (exec: inherited, not sent). */

@@ -439,3 +439,11 @@ int sz_setup_rootfs(struct sz_container *c, sz_error_t *err)
 		return -1;
 	return pivot(c, root, err);
 }
+
+void sz_mounts_profile(struct sz_runtime_profile *p)
+{
+	p->masked_paths = masked_paths;
+	p->n_masked_paths = sizeof(masked_paths) / sizeof(masked_paths[0]);
+	p->readonly_paths = readonly_paths;
+	p->n_readonly_paths = sizeof(readonly_paths) / sizeof(readonly_paths[0]);
+}

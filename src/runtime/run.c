@@ -460,3 +460,10 @@ int sz_run(const struct sz_spec *spec, const struct sz_paths *paths, struct sz_r
 		return -1;
 	return ret;
 }
+
+void sz_runtime_profile(struct sz_runtime_profile *p)
+{
+	*p = (struct sz_runtime_profile){0};
+	sz_mounts_profile(p);
+	sz_security_profile(p);
+}

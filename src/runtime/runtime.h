@@ -220,4 +220,24 @@ int sz_container_stats(const struct sz_container_handle *h, struct sz_cgroup_sta
  * caller does before and after sz_run. */
 void sz_trace_process(int fd, uint64_t when, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * What the runtime always does, for those who describe it (stanza spec
+ * writes it as a config.json): the paths it masks and makes read-only, the
+ * capabilities it keeps, the system calls its seccomp filter refuses with
+ * EPERM and the namespace flags clone(2) may not carry. Static storage.
+ */
+struct sz_runtime_profile {
+	const char *const *masked_paths;
+	size_t n_masked_paths;
+	const char *const *readonly_paths;
+	size_t n_readonly_paths;
+	const int *caps; /* cap_value_t */
+	size_t n_caps;
+	const char *const *denied_syscalls;
+	size_t n_denied_syscalls;
+	const unsigned long *clone_ns_flags;
+	size_t n_clone_ns_flags;
+};
+void sz_runtime_profile(struct sz_runtime_profile *p);
+
 #endif

@@ -212,3 +212,13 @@ int sz_load_seccomp(struct sz_container *c, sz_error_t *err)
 		return sz_error_make(err, n < 0 ? errno : EPROTO, _("cannot receive the seccomp filter"));
 	return sz_apply_seccomp(c, fd, err);
 }
+
+void sz_security_profile(struct sz_runtime_profile *p)
+{
+	p->caps = kept_caps;
+	p->n_caps = N_KEPT;
+	p->denied_syscalls = denied;
+	p->n_denied_syscalls = sizeof(denied) / sizeof(denied[0]);
+	p->clone_ns_flags = clone_ns_flags;
+	p->n_clone_ns_flags = sizeof(clone_ns_flags) / sizeof(clone_ns_flags[0]);
+}
