@@ -95,13 +95,6 @@ struct store_run {
 	const char **env;
 };
 
-/* A name is an image (built-in or the store's, image/builtin.h); a path
- * ("/..." or "./...") is a root directory, run as it is. */
-static bool is_image_name(const char *image)
-{
-	return image[0] != '/' && image[0] != '.';
-}
-
 static void push_strings(const char **list, size_t *n, json_t *array)
 {
 	size_t i;
@@ -190,7 +183,7 @@ int cmd_run(struct sz_cli *cli, int argc, char **argv)
 		sz_error_make(&err, 0, _("no command given (try 'stanza run -- sh')"));
 		goto out;
 	}
-	if (is_image_name(o.spec.image)) {
+	if (sz_image_is_name(o.spec.image)) {
 		if (apply_image(cli, &o, &store, &err) < 0)
 			goto out;
 	} else if (o.entrypoint != NULL || o.spec.argv[0] == NULL) {

@@ -91,6 +91,11 @@ static int load_builtin(struct sz_store *s, const char *layout, const char *ref,
 	return sz_store_load_image(s, ref, out, err);
 }
 
+bool sz_image_is_name(const char *image)
+{
+	return image[0] != '/' && image[0] != '.';
+}
+
 int sz_image_find(struct sz_store *s, const char *images_dir, const char *name, struct sz_image *out,
                   sz_error_t *err)
 {
@@ -99,10 +104,9 @@ int sz_image_find(struct sz_store *s, const char *images_dir, const char *name, 
 	cleanup_free char *ref = NULL;
 	struct sz_store own = {.lockfd = -1};
 	struct sz_store *st = s ? s : &own;
-	struct sz_image hold = {0};
 	sz_error_t no_store = NULL;
 	char want[SZ_DIGEST_LEN];
-	int r;
+	int hold, r;
 
 	*out = (struct sz_image){0};
 	if (layout != NULL && layout_manifest(layout, want, err) < 0)
@@ -114,7 +118,8 @@ int sz_image_find(struct sz_store *s, const char *images_dir, const char *name, 
 	/* Held before the image is read, so that no prune removes its layers
 	 * between the reading and the container's mount. A store not made
 	 * yet has nothing to prune: held once the import made it. */
-	if (sz_store_hold(st, &hold, &no_store) < 0 && errno != ENOENT) {
+	hold = sz_store_hold(st, &no_store);
+	if (hold < 0 && errno != ENOENT) {
 		*err = no_store;
 		sz_store_close(&own);
 		return -1;
@@ -126,16 +131,16 @@ int sz_image_find(struct sz_store *s, const char *images_dir, const char *name, 
 		ref = sz_asprintf("%s:%s", name, SZ_BUILTIN_TAG);
 		r = load_builtin(st, layout, ref, want, out, err);
 	}
-	if (r == 0 && !hold.held && sz_store_hold(st, &hold, err) < 0)
+	if (r == 0 && hold < 0 && (hold = sz_store_hold(st, err)) < 0)
 		r = -1;
 	if (r == 0) {
 		out->held = true;
-		out->hold_fd = hold.hold_fd;
-		hold.held = false;
+		out->hold_fd = hold;
 	} else {
 		sz_image_release(out);
+		if (hold >= 0)
+			close(hold);
 	}
-	sz_image_release(&hold);
 	if (s == NULL)
 		sz_store_close(&own);
 	return r;

@@ -22,6 +22,10 @@
  * and holding the store's .in-use lock until sz_image_release: run the
  * container before releasing it.
  */
+/* Whether image is a name for sz_image_find rather than a root directory
+ * for the runtime (which takes it by full path, and refuses "./x"). */
+bool sz_image_is_name(const char *image);
+
 int sz_image_find(struct sz_store *s, const char *images_dir, const char *name, struct sz_image *out,
                   sz_error_t *err);
 

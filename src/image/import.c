@@ -44,6 +44,8 @@ struct import {
 	const struct sz_archive_api *ar;
 	const struct sz_import_options *o;
 	char *src;     /* the layout being imported */
+	char *shown;   /* how messages name src's files: "DIR/" or, for an archive
+	                * unpacked into scratch (gone once the import ends), "app.tar:" */
 	char *scratch; /* <store>/tmp/import-<pid> */
 	json_t *links; /* an archive's symbolic links: path -> the path they lead to */
 };
@@ -276,10 +278,11 @@ static int open_verified(const struct import *im, const json_t *desc, const char
 		return sz_error_make(err, errno, _("cannot read '%s'"), path);
 	sz_hasher_finish(&h, got);
 	if (strcmp(got, digest) != 0)
-		return sz_error_make(err, 0,
-		                     _("the %s's content does not match its digest: %s is named %s but its "
-		                       "sha256 is %s"),
-		                     what, path, digest, got);
+		return sz_error_make(
+		    err, 0,
+		    _("the %s's content does not match its digest: %sblobs/sha256/%s is named "
+		      "%s but its sha256 is %s"),
+		    what, im->shown, sz_digest_hex(digest), digest, got);
 	if (out >= 0) {
 		close(sz_steal_fd(&fd));
 		fd = sz_steal_fd(&out);
@@ -391,11 +394,24 @@ static json_t *docker_blob(const struct import *im, const char *rel, const char 
 	                 "size", (json_int_t)size);
 }
 
+/* src's file rel (index.json, manifest.json), parsed; errors name it as shown. */
+static json_t *load_member(const struct import *im, const char *rel, sz_error_t *err)
+{
+	cleanup_free char *path = sz_asprintf("%s/%s", im->src, rel);
+	cleanup_free char *name = sz_asprintf("%s%s", im->shown, rel);
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+
+	if (sz_read_file(path, &text, &len, err) < 0)
+		return NULL;
+	return sz_json_parse(text, len, name, err);
+}
+
 static int docker_to_layout(struct import *im, sz_error_t *err)
 {
-	cleanup_free char *path = sz_asprintf("%s/manifest.json", im->scratch);
+	cleanup_free char *path = sz_asprintf("%smanifest.json", im->shown);
 	cleanup_free char *blobs = sz_asprintf("%s/blobs/sha256", im->scratch);
-	cleanup_json json_t *list = sz_json_load_file(path, err);
+	cleanup_json json_t *list = load_member(im, "manifest.json", err);
 	cleanup_json json_t *manifest = NULL;
 	cleanup_json json_t *index = NULL;
 	cleanup_free char *text = NULL;
@@ -551,8 +567,8 @@ static int update_index(const struct import *im, json_t *desc, const char *ref, 
 
 static int import_layout(struct import *im, struct sz_import_result *res, sz_error_t *err)
 {
-	cleanup_free char *index_path = sz_asprintf("%s/index.json", im->src);
-	cleanup_json json_t *index = sz_json_load_file(index_path, err);
+	cleanup_free char *index_path = sz_asprintf("%sindex.json", im->shown);
+	cleanup_json json_t *index = load_member(im, "index.json", err);
 	cleanup_json json_t *desc = NULL;
 	cleanup_json json_t *manifest = NULL;
 	cleanup_json json_t *config = NULL;
@@ -609,34 +625,6 @@ static int import_layout(struct import *im, struct sz_import_result *res, sz_err
 	return 0;
 }
 
-/* An archive is unpacked into the store's tmp/, gone once the import ends: a
- * message naming a file there names it as the archive's member instead
- * ("app.tar:index.json:1:32: ..."). */
-static void name_archive_members(const struct import *im, sz_error_t *err)
-{
-	cleanup_free char *prefix = sz_asprintf("%s/", im->scratch);
-	const char *archive = strcmp(im->o->path, "-") == 0 ? _("standard input") : im->o->path;
-	const char *msg = sz_error_msg(*err), *hit;
-	struct sz_buf out;
-
-	if (strstr(msg, prefix) == NULL)
-		return;
-	sz_buf_init(&out, 0);
-	while ((hit = strstr(msg, prefix)) != NULL) {
-		const char *member = hit + strlen(prefix);
-
-		/* Only the archive's own files: not stanza's work beside them. */
-		if (sz_str_has_prefix(member, "layer-") || sz_str_has_prefix(member, "blob-"))
-			sz_buf_addf(&out, "%.*s", (int)(member - msg), msg);
-		else
-			sz_buf_addf(&out, "%.*s%s:", (int)(hit - msg), msg, archive);
-		msg = member;
-	}
-	sz_buf_adds(&out, msg);
-	free((*err)->msg); /* the message only: its errno stays */
-	(*err)->msg = sz_buf_detach(&out, NULL);
-}
-
 int sz_image_import(struct sz_store *s, const struct sz_import_options *o, struct sz_import_result *res,
                     sz_error_t *err)
 {
@@ -661,6 +649,7 @@ int sz_image_import(struct sz_store *s, const struct sz_import_options *o, struc
 			goto out;
 		}
 		im.src = sz_xstrdup(o->path);
+		im.shown = sz_asprintf("%s/", o->path);
 	} else {
 		cleanup_close int fd =
 		    strcmp(o->path, "-") == 0 ? dup(0) : open(o->path, O_RDONLY | O_CLOEXEC);
@@ -673,6 +662,7 @@ int sz_image_import(struct sz_store *s, const struct sz_import_options *o, struc
 		if (untar(&im, fd, o->path, err) < 0)
 			goto out;
 		im.src = sz_xstrdup(im.scratch);
+		im.shown = sz_asprintf("%s:", strcmp(o->path, "-") == 0 ? _("standard input") : o->path);
 		has = sz_asprintf("%s/index.json", im.scratch);
 		if (access(has, F_OK) < 0) {
 			free(has);
@@ -691,8 +681,6 @@ int sz_image_import(struct sz_store *s, const struct sz_import_options *o, struc
 	}
 	r = import_layout(&im, res, err);
 out:
-	if (r < 0 && im.src != NULL && im.scratch != NULL && strcmp(im.src, im.scratch) == 0 && *err != NULL)
-		name_archive_members(&im, err);
 	if (im.scratch != NULL) {
 		sz_error_t ignored = NULL;
 		sz_rm_rf_at(AT_FDCWD, im.scratch, &ignored);
@@ -700,6 +688,7 @@ out:
 	}
 	free(im.scratch);
 	free(im.src);
+	free(im.shown);
 	json_decref(im.links);
 	return r;
 }

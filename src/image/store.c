@@ -333,7 +333,7 @@ static int open_in_use(const struct sz_store *s, sz_error_t *err)
 	return fd;
 }
 
-int sz_store_hold(const struct sz_store *s, struct sz_image *img, sz_error_t *err)
+int sz_store_hold(const struct sz_store *s, sz_error_t *err)
 {
 	int fd = open_in_use(s, err);
 
@@ -344,9 +344,7 @@ int sz_store_hold(const struct sz_store *s, struct sz_image *img, sz_error_t *er
 			close(fd);
 			return sz_error_make(err, errno, _("cannot lock '%s/.in-use'"), s->root);
 		}
-	img->held = true;
-	img->hold_fd = fd;
-	return 0;
+	return fd;
 }
 
 int sz_store_forget(const struct sz_store *s, const char *name, sz_error_t *err)

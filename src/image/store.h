@@ -91,9 +91,10 @@ int sz_store_forget(const struct sz_store *s, const char *name, sz_error_t *err)
  * s open for writing. */
 int sz_store_tag(const struct sz_store *s, const char *name, const char *new_name, sz_error_t *err);
 /* While a container runs from an image, its stanza holds the store's
- * .in-use lock, shared (sz_image_release lets it go): prune will not remove
- * layers under a running container. */
-int sz_store_hold(const struct sz_store *s, struct sz_image *img, sz_error_t *err);
+ * .in-use lock, shared: prune will not remove layers under a running
+ * container. The descriptor holding it, or -1 (errno ENOENT when the store
+ * is not made yet). */
+int sz_store_hold(const struct sz_store *s, sz_error_t *err);
 
 /* Remove every blob and layer no image in index.json uses; how many of
  * each. s open for writing. Refused while a container runs from the store

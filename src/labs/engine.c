@@ -140,7 +140,8 @@ static int create_container(struct sz_lab_run *run, sz_error_t *err)
 
 	/* The lab's image (busybox: the built-in one) from the store, as stanza
 	 * run takes it; a root directory given by path as it is. */
-	if (lc->image[0] != '/' && sz_image_find(NULL, run->e->paths->image_dir, lc->image, img, err) < 0) {
+	if (sz_image_is_name(lc->image) &&
+	    sz_image_find(NULL, run->e->paths->image_dir, lc->image, img, err) < 0) {
 		free(vols);
 		return sz_error_wrap(err, _("cannot start the lab's container"));
 	}

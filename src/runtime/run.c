@@ -135,7 +135,7 @@ static int resolve_image(const struct sz_spec *spec, const struct sz_paths *path
 	if (strpbrk(dir, ",:") != NULL)
 		return sz_error_make(err, 0, _("image path '%s' may not contain ',' or ':'"), dir);
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return sz_error_make(err, 0, _("image '%s' not found: no directory '%s'"), spec->image, dir);
+		return sz_error_make(err, 0, _("image '%s' is not a directory"), dir);
 	*out = steal_pointer(&dir);
 	return 0;
 }
