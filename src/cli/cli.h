@@ -31,6 +31,26 @@ struct sz_cli {
 };
 
 int cmd_run(struct sz_cli *cli, int argc, char **argv);
+/* runc's command line (cmd_oci.c): the OCI lifecycle on bundles. */
+int cmd_create(struct sz_cli *cli, int argc, char **argv);
+int cmd_start(struct sz_cli *cli, int argc, char **argv);
+int cmd_state(struct sz_cli *cli, int argc, char **argv);
+int cmd_kill(struct sz_cli *cli, int argc, char **argv);
+int cmd_delete(struct sz_cli *cli, int argc, char **argv);
+int cmd_list(struct sz_cli *cli, int argc, char **argv);
+/* `stanza run -b DIR ID` (cmd_run passes it on when it sees -b/--bundle). */
+int sz_oci_run(struct sz_cli *cli, int argc, char **argv);
+void sz_oci_run_usage(FILE *out);
+
+/* runc's global options, before the command (main.c fills them). */
+struct sz_oci_globals {
+	const char *root; /* --root: the state root */
+	const char *log;  /* --log FILE: errors (and with debug, trace lines) go there too */
+	bool log_json;    /* --log-format json */
+	bool debug;
+	bool trace;
+};
+extern struct sz_oci_globals sz_oci;
 int cmd_image(struct sz_cli *cli, int argc, char **argv);
 int cmd_build(struct sz_cli *cli, int argc, char **argv);
 int cmd_spec(struct sz_cli *cli, int argc, char **argv);

@@ -20,6 +20,8 @@
 
 static void run_usage(FILE *out)
 {
+	sz_oci_run_usage(out);
+	fputs("\n", out);
 	fputs(_("Usage: stanza run [OPTIONS] [--] COMMAND [ARG...]\n"
 	        "\n"
 	        "Run COMMAND in a new container: its own PID, mount, UTS, IPC, network and\n"
@@ -169,6 +171,10 @@ int cmd_run(struct sz_cli *cli, int argc, char **argv)
 	sz_error_t err = NULL;
 	int status = SZ_EXIT_STANZA;
 
+	/* runc's form, `run -b DIR ID`, is told apart by its -b/--bundle. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-b") == 0 || strncmp(argv[i], "--bundle", 8) == 0)
+			return sz_oci_run(cli, argc, argv);
 	sz_spec_init(&o.spec);
 	if (sz_run_options_parse(&o, argc, argv, &err) < 0)
 		goto out;

@@ -13,6 +13,7 @@
 #include "common/i18n.h"
 #include "common/util.h"
 #include "config.h"
+#include "oci/spec.h"
 
 struct command {
 	const char *name;
@@ -33,6 +34,12 @@ static const struct command commands[] = {
     {"image", cmd_image, N_("import, list, inspect, export and remove OCI images")},
     {"build", cmd_build, N_("build an image from a Containerfile (like docker build)")},
     {"spec", cmd_spec, N_("write an OCI runtime config.json (like runc spec)")},
+    {"create", cmd_create, N_("create a container from an OCI bundle (like runc create)")},
+    {"start", cmd_start, N_("start a created container")},
+    {"state", cmd_state, N_("print a container's OCI state")},
+    {"kill", cmd_kill, N_("send a signal to a container")},
+    {"delete", cmd_delete, N_("remove a container")},
+    {"list", cmd_list, N_("list the containers made with create or run -b")},
     {"doctor", cmd_doctor, N_("say what this host supports and what is missing")},
     {"help", cmd_help, NULL},
     {"version", cmd_version, NULL},
@@ -60,7 +67,9 @@ static void usage(FILE *out)
 	               "  --lang L       the language of the course and of stanza (default: $STANZA_LANG,\n"
 	               "                 else the locale's language if the course has it, else English)\n"
 	               "  --version      print stanza's version\n"
-	               "  -h, --help     show this help\n"));
+	               "  -h, --help     show this help\n"
+	               "\nrunc's global options, for the OCI commands (create ... list, run -b):\n"
+	               "  --root DIR, --log FILE, --log-format text|json, --debug, --trace\n"));
 	fprintf(out, _("\nRun 'stanza COMMAND --help' for a command's options.\n"));
 }
 
@@ -93,10 +102,29 @@ static int parse_global(int argc, char **argv, struct global_options *g)
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		int r;
 
+		const char *format = NULL;
+
 		if ((r = value_option(argc, argv, &i, "--content", &g->content)) != 0 ||
-		    (r = sz_cli_lang_option(argc, argv, &i, &g->lang)) != 0) {
+		    (r = sz_cli_lang_option(argc, argv, &i, &g->lang)) != 0 ||
+		    (r = value_option(argc, argv, &i, "--root", &sz_oci.root)) != 0 ||
+		    (r = value_option(argc, argv, &i, "--log", &sz_oci.log)) != 0 ||
+		    (r = value_option(argc, argv, &i, "--log-format", &format)) != 0) {
 			if (r < 0)
 				return -1;
+			if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "text") != 0) {
+				sz_error_say(_("--log-format '%s': give text or json"), format);
+				return -1;
+			}
+			if (format != NULL)
+				sz_oci.log_json = strcmp(format, "json") == 0;
+		} else if (strcmp(argv[i], "--debug") == 0) {
+			sz_oci.debug = true;
+		} else if (strcmp(argv[i], "--trace") == 0) {
+			sz_oci.trace = true;
+		} else if (strcmp(argv[i], "--systemd-cgroup") == 0) {
+			sz_error_say(_("--systemd-cgroup is not supported: stanza manages its cgroups itself "
+			               "(use podman's or containerd's cgroupfs manager)"));
+			return -1;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			g->help = true;
 		} else if (strcmp(argv[i], "--version") == 0) {
@@ -140,7 +168,7 @@ static int cmd_help(struct sz_cli *cli, int argc, char **argv)
 
 static int cmd_version(struct sz_cli *cli, int argc, char **argv)
 {
-	printf("stanza %s\n", STANZA_VERSION);
+	printf("stanza %s\nspec: %s\n", STANZA_VERSION, SZ_OCI_VERSION);
 	return SZ_EXIT_OK;
 }
 
@@ -175,7 +203,7 @@ int main(int argc, char **argv)
 	if (first < 0 || choose_content(&cli, g.content) < 0 || sz_cli_set_lang(&cli, g.lang) != 0)
 		goto out;
 	if (g.version) {
-		printf("stanza %s\n", STANZA_VERSION);
+		printf("stanza %s\nspec: %s\n", STANZA_VERSION, SZ_OCI_VERSION);
 		status = SZ_EXIT_OK;
 	} else if (!g.help && first == argc && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		status = cmd_tutor(&cli, 1, (char *[]){"tutor", NULL});

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -73,15 +74,19 @@ static int bring_up_loopback(struct sz_container *c, sz_error_t *err)
 static int enter_namespaces(struct sz_container *c, sz_error_t *err)
 {
 	const struct sz_spec *spec = c->spec;
-	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
+	int flags = (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP) & ~spec->keep_ns;
 	const char *hostname = spec->hostname ? spec->hostname : "stanza";
 
 	if (spec->net == SZ_NET_NONE)
 		flags |= CLONE_NEWNET;
 	if (unshare(flags) < 0)
 		return sz_error_make(err, errno, _("cannot create the container's namespaces"));
-	sz_trace(c, "unshare: CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWCGROUP%s",
+	sz_trace(c, "unshare: CLONE_NEWNS%s%s%s%s", flags & CLONE_NEWUTS ? "|CLONE_NEWUTS" : "",
+	         flags & CLONE_NEWIPC ? "|CLONE_NEWIPC" : "",
+	         flags & CLONE_NEWCGROUP ? "|CLONE_NEWCGROUP" : "",
 	         spec->net == SZ_NET_NONE ? "|CLONE_NEWNET" : "");
+	if (!(flags & CLONE_NEWUTS))
+		return spec->net == SZ_NET_NONE ? bring_up_loopback(c, err) : 0;
 	if (sethostname(hostname, strlen(hostname)) < 0)
 		return sz_error_make(err, errno, _("cannot set the host name '%s'"), hostname);
 	sz_trace(c, "uts: hostname %s", hostname);
@@ -142,12 +147,16 @@ static void group_lookup(const char *name, struct sz_identity *id)
 	}
 }
 
-static int resolve_user(const char *spec_user, struct sz_identity *id, sz_error_t *err)
+static int resolve_user(const struct sz_spec *spec, struct sz_identity *id, sz_error_t *err)
 {
+	const char *spec_user = spec->user;
+	bool groups_set = spec->groups_set;
 	char user[256];
 	char *colon;
 
 	*id = (struct sz_identity){.uid = 0, .gid = 0, .home = "/root"};
+	for (size_t i = 0; groups_set && i < spec->n_groups && id->n_groups < 64; i++)
+		id->groups[id->n_groups++] = spec->groups[i];
 	if (spec_user == NULL)
 		return 0;
 	snprintf(user, sizeof(user), "%s", spec_user);
@@ -155,7 +164,8 @@ static int resolve_user(const char *spec_user, struct sz_identity *id, sz_error_
 	if (colon != NULL)
 		*colon = '\0';
 	if (passwd_lookup(user, id)) {
-		group_lookup(user, id);
+		if (!groups_set)
+			group_lookup(user, id);
 	} else if (user[strspn(user, "0123456789")] == '\0' && user[0] != '\0') {
 		id->uid = (uid_t)strtoul(user, NULL, 10);
 		id->gid = id->uid;
@@ -267,10 +277,14 @@ static char **build_env(const struct sz_container *c, const struct sz_identity *
 	cap += n;
 	env = sz_xcalloc(cap, sizeof(char *));
 	n = 0;
-	env[n++] = sz_xstrdup("PATH=" DEFAULT_PATH);
+	/* An OCI process.env is the whole environment, but for HOME (runc adds
+	 * it from the user's entry when it is missing). */
+	if (!c->spec->exact_env)
+		env[n++] = sz_xstrdup("PATH=" DEFAULT_PATH);
 	env[n++] = sz_asprintf("HOME=%s", id->home);
-	env[n++] = sz_asprintf("HOSTNAME=%s", c->spec->hostname ? c->spec->hostname : "stanza");
-	if (c->spec->tty)
+	if (!c->spec->exact_env)
+		env[n++] = sz_asprintf("HOSTNAME=%s", c->spec->hostname ? c->spec->hostname : "stanza");
+	if (c->spec->tty && !c->spec->exact_env)
 		env[n++] = sz_asprintf("TERM=%s", getenv("TERM") ? getenv("TERM") : "xterm");
 	for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
 		size_t key = strcspn(extra[i], "=");
@@ -315,6 +329,22 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+static int set_rlimits(const struct sz_container *c, sz_error_t *err)
+{
+	for (size_t i = 0; i < c->spec->n_rlimits; i++) {
+		const struct sz_rlimit *r = &c->spec->rlimits[i];
+		struct rlimit rl = {.rlim_cur = r->soft, .rlim_max = r->hard};
+
+		if (setrlimit(r->resource, &rl) < 0)
+			return sz_error_make(err, errno, _("cannot set resource limit %d to %llu/%llu"),
+			                     r->resource, (unsigned long long)r->soft,
+			                     (unsigned long long)r->hard);
+		sz_trace(c, "rlimit: %d soft %llu hard %llu", r->resource, (unsigned long long)r->soft,
+		         (unsigned long long)r->hard);
+	}
+	return 0;
+}
+
 static int finish_setup(struct sz_container *c, const struct sz_identity *id, sz_error_t *err)
 {
 	if (c->rootless && (id->uid != 0 || id->gid != 0))
@@ -322,8 +352,20 @@ static int finish_setup(struct sz_container *c, const struct sz_identity *id, sz
 		                     _("--user %s: without root on the host the container has one user, root "
 		                       "(you, mapped); other users need stanza run as root"),
 		                     c->spec->user);
-	if (enter_workdir(c, err) < 0)
+	if (enter_workdir(c, err) < 0 || set_rlimits(c, err) < 0)
 		return -1;
+	if (c->spec->oom_set) {
+		char v[16];
+		snprintf(v, sizeof(v), "%d", c->spec->oom_score_adj);
+		if (sz_write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", v, strlen(v), err) < 0)
+			return sz_error_wrap(err, _("cannot set oom_score_adj to %d"),
+			                     c->spec->oom_score_adj);
+		sz_trace(c, "oom_score_adj: %d", c->spec->oom_score_adj);
+	}
+	if (c->spec->umask_set) {
+		umask((mode_t)c->spec->umask);
+		sz_trace(c, "umask: %04o", c->spec->umask);
+	}
 	if (sz_drop_capabilities(c, false, err) < 0 || switch_user(c, id, err) < 0)
 		return -1;
 	if (id->uid == 0 && sz_drop_capabilities(c, true, err) < 0)
@@ -331,8 +373,9 @@ static int finish_setup(struct sz_container *c, const struct sz_identity *id, sz
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return sz_error_make(err, errno, "PR_SET_NO_NEW_PRIVS");
 	sz_trace(c, "no_new_privs: set");
-	/* Credentials changed, which clears the parent-death signal: set it again. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+	/* Credentials changed, which clears the parent-death signal: set it
+	 * again (a detached container outlives its stanza). */
+	if (!c->spec->detached && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return sz_error_make(err, errno, "PR_SET_PDEATHSIG");
 	if (c->seccomp_fd >= 0)
 		return sz_apply_seccomp(c, c->seccomp_fd, err);
@@ -347,8 +390,9 @@ __attribute__((noreturn)) static void exec_into_command(struct sz_container *c, 
 	int code;
 
 	sz_trace(c, "exec: %s%s", c->spec->init && !c->joining ? "stanza-init -- " : "", c->spec->argv[0]);
-	/* Fails only when stanza is gone (a death signal set too late would miss it). */
-	if (sz_msg_send(c->sync_fd, SZ_MSG_EXEC, 0, NULL, -1) < 0)
+	/* Fails only when stanza is gone (a death signal set too late would miss
+	 * it); a detached container's stanza is gone by design. */
+	if (sz_msg_send(c->sync_fd, SZ_MSG_EXEC, 0, NULL, -1) < 0 && !c->spec->detached)
 		_exit(125);
 	reset_signals();
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -357,18 +401,52 @@ __attribute__((noreturn)) static void exec_into_command(struct sz_container *c, 
 	_exit(code == ENOENT ? 127 : 126);
 }
 
+/* A detached container's PID 1, set up: say so, then block until `start`
+ * opens the fifo for reading (as runc init does). The fifo is outside the
+ * new root: it is reached through the descriptor opened before pivot_root. */
+static void wait_for_start(struct sz_container *c)
+{
+	char path[64];
+	int fd;
+
+	if (sz_msg_send(c->sync_fd, SZ_MSG_READY, 0, NULL, -1) < 0)
+		_exit(125);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->fifo_fd);
+	do
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		_exit(125);
+	close(fd);
+	close(c->fifo_fd);
+}
+
 void sz_child_main(struct sz_container *c)
 {
 	sz_error_t err = NULL;
 	struct sz_identity id;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (!c->spec->detached)
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (wait_for_go(c, &err) < 0)
 		_exit(125);
-	if (enter_namespaces(c, &err) < 0 || sz_setup_rootfs(c, &err) < 0 || setup_stdio(c, &err) < 0)
+	if (c->spec->detached) {
+		cleanup_free char *fifo = NULL;
+		/* The lock is the stanza's that makes the container, not its own. */
+		if (c->lock_fd >= 0)
+			close(c->lock_fd);
+		fifo = sz_asprintf("%s/%s", c->state_dir, SZ_EXEC_FIFO);
+		c->fifo_fd = open(fifo, O_PATH | O_CLOEXEC);
+		if (c->fifo_fd < 0)
+			sz_error_make(&err, errno, _("cannot open '%s'"), fifo);
+	}
+	if (err != NULL || enter_namespaces(c, &err) < 0 || sz_setup_rootfs(c, &err) < 0 ||
+	    setup_stdio(c, &err) < 0)
 		child_fail(c, &err);
-	if (resolve_user(c->spec->user, &id, &err) < 0 || finish_setup(c, &id, &err) < 0)
+	if (resolve_user(c->spec, &id, &err) < 0 || finish_setup(c, &id, &err) < 0)
 		child_fail(c, &err);
+	if (c->spec->detached)
+		wait_for_start(c);
 	exec_into_command(c, &id);
 }
 
@@ -388,7 +466,7 @@ void sz_child_exec_main(struct sz_container *c)
 		sz_error_make(&err, errno, _("cannot enter the new root"));
 	if (err != NULL || setup_stdio(c, &err) < 0)
 		child_fail(c, &err);
-	if (resolve_user(c->spec->user, &id, &err) < 0 || finish_setup(c, &id, &err) < 0)
+	if (resolve_user(c->spec, &id, &err) < 0 || finish_setup(c, &id, &err) < 0)
 		child_fail(c, &err);
 	exec_into_command(c, &id);
 }

@@ -35,6 +35,8 @@ struct sz_container {
 	int sync_fd;       /* the child's end of the socket pair */
 	int seccomp_fd;    /* the compiled filter when the child inherits it, else -1 (sent over sync_fd) */
 	int init_fd;       /* a sealed copy of stanza-init, which executes the command (-1 until made) */
+	int lock_fd;       /* the state directory's lock (h->lockfd), which a detached PID 1 must not keep */
+	int fifo_fd;       /* detached: O_PATH of the exec fifo, opened for writing to wait for start */
 	bool joining;      /* an exec into a running container: the namespaces and root exist */
 	bool tty_noecho;   /* the pty starts without echo and output processing */
 	uint64_t t0;       /* sz_now_ns() when the run (or exec) started */
@@ -129,7 +131,16 @@ int sz_load_seccomp(struct sz_container *c, sz_error_t *err);
 int sz_apply_seccomp(struct sz_container *c, int fd, sz_error_t *err);
 
 /* State directories: per-user root, per-container directory with a held lock. */
-int sz_state_create(const char *state_root, char **id_out, char **dir_out, int *lock_fd_out, sz_error_t *err);
+/* want_id: the container's name (checked by sz_valid_id; one that exists is
+ * refused), or NULL for a random one. */
+int sz_state_create(const char *state_root, const char *want_id, char **id_out, char **dir_out,
+                    int *lock_fd_out, sz_error_t *err);
+/* Remove container id's cgroup (killing what it holds) and state directory,
+ * as the collector does, if no stanza holds its lock. */
+int sz_state_collect(const char *state_root, const char *id, sz_error_t *err);
+/* In a detached container's state directory (sz_create_detached): "PID START_TIME\n". */
+#define SZ_DETACHED_FILE "detached"
+#define SZ_EXEC_FIFO     "exec.fifo"
 int sz_state_remove(const char *state_root, const char *id, sz_error_t *err);
 
 /* Remove the empty stanza-self-<pid> leaves in dir (absolute) of stanzas

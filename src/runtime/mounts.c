@@ -248,11 +248,12 @@ static int mount_root(struct sz_container *c, sz_error_t *err)
 		return sz_error_make(err, errno, _("cannot make '/' private"));
 	if (spec->n_layers > 0)
 		return mount_layers(c, err) < 0 ? -1 : check_writable(c, err);
-	if (spec->read_only) {
-		/* Read-only from the first moment: nothing below may write the image. */
+	if (spec->read_only || spec->bind_root) {
+		/* Read-only from the first moment: nothing below may write the image.
+		 * An OCI bundle's root that is not read-only is written as it is. */
 		if (do_mount(c, c->image_rootfs, c->rootfs_dir, NULL, MS_BIND | MS_REC, NULL, err) < 0)
 			return -1;
-		return remount_ro(c, c->rootfs_dir, MS_NODEV, err);
+		return spec->read_only ? remount_ro(c, c->rootfs_dir, MS_NODEV, err) : 0;
 	}
 	opts = sz_asprintf("lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", c->image_rootfs, c->state_dir,
 	                   c->state_dir, c->rootless ? ",userxattr" : "");

@@ -14,6 +14,7 @@ enum sz_msg_type {
 	SZ_MSG_EXEC,       /* about to execve: everything is set up */
 	SZ_MSG_SECCOMP,    /* parent -> child: the compiled filter, in a memfd (SCM_RIGHTS) */
 	SZ_MSG_PID,        /* exec helper -> stanza: the host pid of the process it forked (text) */
+	SZ_MSG_READY,      /* a detached container's PID 1 is set up and waits on its exec fifo */
 };
 
 struct sz_msg {

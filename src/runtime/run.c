@@ -145,9 +145,9 @@ static int resolve_image(const struct sz_spec *spec, const struct sz_paths *path
 static int prepare_state(struct sz_container *c, const struct sz_paths *paths, int *lockfd, sz_error_t *err)
 {
 	static const char *const subdirs[] = {"rootfs", "upper", "work"};
-	size_t n = c->spec->read_only ? 1 : sizeof(subdirs) / sizeof(subdirs[0]);
+	size_t n = c->spec->read_only || c->spec->bind_root ? 1 : sizeof(subdirs) / sizeof(subdirs[0]);
 
-	if (sz_state_create(paths->state_root, &c->id, &c->state_dir, lockfd, err) < 0)
+	if (sz_state_create(paths->state_root, c->spec->id, &c->id, &c->state_dir, lockfd, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		cleanup_free char *p = sz_asprintf("%s/%s", c->state_dir, subdirs[i]);
@@ -177,6 +177,8 @@ int sz_container_follow_setup(int sock, int *master, struct sz_result *res, sz_e
 			res->exec_errno = msg.errno_ ? msg.errno_ : ENOENT;
 			return 1;
 		}
+		if (msg.type == SZ_MSG_READY)
+			return 0;
 	}
 }
 
@@ -388,6 +390,8 @@ int sz_container_prepare(struct sz_container_handle *h, const struct sz_spec *sp
 	c->sync_fd = -1;
 	c->seccomp_fd = -1;
 	c->init_fd = -1;
+	c->fifo_fd = -1;
+	c->lock_fd = -1;
 	c->rootless = geteuid() != 0;
 	c->host_uid = geteuid();
 	c->host_gid = getegid();
@@ -399,6 +403,7 @@ int sz_container_prepare(struct sz_container_handle *h, const struct sz_spec *sp
 	if (resolve_image(spec, paths, &c->image_rootfs, err) < 0 ||
 	    prepare_state(c, paths, &h->lockfd, err) < 0)
 		return -1;
+	c->lock_fd = h->lockfd;
 	return sz_make_cgroup(c, err);
 }
 

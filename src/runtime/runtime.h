@@ -67,7 +67,30 @@ struct sz_spec {
 	uint64_t timeout_ns; /* 0: none */
 	int trace_fd;        /* -1: no trace; else setup steps are written here */
 	int stdio[3];        /* the container's stdin/out/err (ignored with tty) */
+	/* What an OCI config.json may ask beyond the above (oci/config.c): */
+	const char *id; /* the container's name in the state root (sz_valid_id); NULL: 12 random hex digits */
+	bool bind_root; /* image is bound writable as it is, no overlay (OCI root.readonly false) */
+	bool exact_env; /* env is the whole environment (OCI process.env): no PATH, HOSTNAME added */
+	bool detached;  /* for sz_create_detached: PID 1 outlives stanza and waits for start */
+	int keep_ns;    /* of CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWCGROUP: those not to create */
+	const struct sz_rlimit *rlimits;
+	size_t n_rlimits;
+	const gid_t *groups; /* with groups_set: exactly these supplementary groups, not /etc/group's */
+	size_t n_groups;
+	bool groups_set;
+	bool umask_set; /* the command's umask (else stanza's own) */
+	unsigned int umask;
+	bool oom_set; /* /proc/self/oom_score_adj before the command (else inherited) */
+	int oom_score_adj;
 };
+
+struct sz_rlimit {
+	int resource; /* RLIMIT_* */
+	uint64_t soft, hard;
+};
+
+/* Whether id can name a container: 1 to 128 of [A-Za-z0-9_.-], not "." or "..", not starting with '.'. */
+bool sz_valid_id(const char *id);
 
 struct sz_result {
 	int exit_code;      /* WEXITSTATUS, or -1 when killed */
@@ -199,6 +222,35 @@ char *sz_exec_error_text(const struct sz_result *res, const char *command);
  * with its last process. Signals are held back as in sz_create.
  */
 int sz_destroy(struct sz_container_handle *h, struct sz_result *res, sz_error_t *err);
+
+/*
+ * Containers that outlive the stanza that made them: the OCI lifecycle
+ * (create, start, kill, delete), as runc's. sz_create_detached sets the
+ * container up (spec->id names it in paths->state_root) and returns once its
+ * PID 1 is ready and blocked before the command, waiting on the fifo
+ * <state dir>/exec.fifo: it is not stanza's child once stanza exits (it goes to
+ * the nearest subreaper, as runc's does), has no parent-death signal, and
+ * keeps running when stanza is gone. spec->tty must be false. *pid gets its
+ * host pid. sz_detached_start opens the fifo: the command is executed.
+ * sz_detached_remove kills every process (SIGKILL), waits for them to
+ * exit and removes the cgroup and the state directory. The collector of
+ * sz_collect_garbage leaves these containers alone.
+ */
+struct sz_detached {
+	pid_t pid;
+	unsigned long long start_time; /* /proc/PID/stat's field 22, against pid reuse */
+	bool created;                  /* the fifo is still there: not started */
+	bool alive;                    /* pid is the container's and has not exited */
+};
+int sz_create_detached(const struct sz_spec *spec, const struct sz_paths *paths, pid_t *pid, sz_error_t *err);
+/* Read the state of container id; -1 with errno ENOENT in *err when there is none. */
+int sz_detached_read(const struct sz_paths *paths, const char *id, struct sz_detached *d, sz_error_t *err);
+int sz_detached_start(const struct sz_paths *paths, const char *id, sz_error_t *err);
+/* Signal PID 1 (all: every process of the cgroup, or PID 1 alone without one). */
+int sz_detached_kill(const struct sz_paths *paths, const char *id, int sig, bool all, sz_error_t *err);
+int sz_detached_remove(const struct sz_paths *paths, const char *id, sz_error_t *err);
+/* The directory of container id in the state root (caller frees). */
+char *sz_detached_dir(const struct sz_paths *paths, const char *id);
 
 /* What a lab checks from outside, valid until sz_destroy. */
 pid_t sz_container_pid(const struct sz_container_handle *h); /* PID 1, as the host sees it */

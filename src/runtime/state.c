@@ -77,13 +77,25 @@ static char *random_id(void)
 	return id;
 }
 
-static int make_container_dir(int rootfd, const char *id, sz_error_t *err)
+bool sz_valid_id(const char *id)
+{
+	size_t n = strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
+
+	return n > 0 && n <= 128 && id[n] == '\0' && id[0] != '.';
+}
+
+/* *made tells the caller whether the directory is its own to remove. */
+static int make_container_dir(int rootfd, const char *id, bool *made, sz_error_t *err)
 {
 	cleanup_close int dfd = -1;
 	int lockfd;
 
 	if (mkdirat(rootfd, id, 0700) < 0)
-		return sz_error_make(err, errno, _("cannot create state directory '%s'"), id);
+		return sz_error_make(err, errno,
+		                     errno == EEXIST ? _("a container named '%s' exists already")
+		                                     : _("cannot create state directory '%s'"),
+		                     id);
+	*made = true;
 	dfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return sz_error_make(err, errno, _("cannot open state directory '%s'"), id);
@@ -97,25 +109,34 @@ static int make_container_dir(int rootfd, const char *id, sz_error_t *err)
 	return lockfd;
 }
 
-int sz_state_create(const char *state_root, char **id_out, char **dir_out, int *lock_fd_out, sz_error_t *err)
+int sz_state_create(const char *state_root, const char *want_id, char **id_out, char **dir_out,
+                    int *lock_fd_out, sz_error_t *err)
 {
-	cleanup_close int rootfd = sz_state_root_open(state_root, err);
+	cleanup_close int rootfd = -1;
 	cleanup_close int gcfd = -1;
 	cleanup_free char *id = NULL;
+	bool made = false;
 	int lockfd;
 
+	if (want_id != NULL && !sz_valid_id(want_id))
+		return sz_error_make(err, 0,
+		                     _("invalid container id '%s': use letters, digits, '_', '.' and '-', "
+		                       "not first '.', at most 128"),
+		                     want_id);
+	rootfd = sz_state_root_open(state_root, err);
 	if (rootfd < 0)
 		return -1;
 	gcfd = lock_gc(rootfd, LOCK_SH, err);
 	if (gcfd < 0)
 		return sz_error_wrap(err, "'%s'", state_root);
-	id = random_id();
-	lockfd = make_container_dir(rootfd, id, err);
+	id = want_id != NULL ? sz_xstrdup(want_id) : random_id();
+	lockfd = make_container_dir(rootfd, id, &made, err);
 	if (lockfd < 0) {
 		sz_error_t ignored = NULL;
-		sz_rm_rf_at(rootfd, id, &ignored);
+		if (made)
+			sz_rm_rf_at(rootfd, id, &ignored);
 		sz_error_release(&ignored);
-		return sz_error_wrap(err, "'%s'", state_root);
+		return want_id != NULL ? -1 : sz_error_wrap(err, "'%s'", state_root);
 	}
 	*dir_out = sz_asprintf("%s/%s", state_root, id);
 	*id_out = steal_pointer(&id);
@@ -218,6 +239,40 @@ static int collect_one(int rootfd, const char *id, const struct sz_cgroup_layout
 	return ret;
 }
 
+/* A container made by sz_create_detached: it lives on without its stanza,
+ * until sz_detached_remove. */
+static bool is_detached(int rootfd, const char *name)
+{
+	cleanup_free char *marker = sz_asprintf("%s/%s", name, SZ_DETACHED_FILE);
+
+	return faccessat(rootfd, marker, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int sz_state_collect(const char *state_root, const char *id, sz_error_t *err)
+{
+	struct sz_cgroup_layout layout;
+	cleanup_close int rootfd = open(state_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_close int gcfd = -1;
+	int r;
+
+	if (rootfd < 0)
+		return sz_error_make(err, errno, _("cannot open '%s'"), state_root);
+	gcfd = lock_gc(rootfd, LOCK_EX, err);
+	if (gcfd < 0)
+		return -1;
+	r = try_orphan_lock(rootfd, id);
+	if (r == 0)
+		return sz_error_make(err, EBUSY,
+		                     _("container '%s' is being created or removed by another stanza"), id);
+	if (r < 0)
+		return sz_error_make(err, errno, _("cannot open the state of container '%s'"), id);
+	if (sz_cgroup_layout_load(&layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
+		return -1;
+	r = collect_one(rootfd, id, &layout, err);
+	sz_cgroup_layout_release(&layout);
+	return r;
+}
+
 /* What collecting needs beyond the state directory: where the cgroups are.
  * Loaded only when there is something to collect. */
 struct gc_ctx {
@@ -261,7 +316,8 @@ int sz_collect_garbage(const struct sz_paths *paths, sz_error_t *err)
 	while (dir != NULL && (de = readdir(dir)) != NULL) {
 		sz_error_t one = NULL;
 
-		if (de->d_name[0] == '.' || try_orphan_lock(rootfd, de->d_name) != 1)
+		if (de->d_name[0] == '.' || is_detached(rootfd, de->d_name) ||
+		    try_orphan_lock(rootfd, de->d_name) != 1)
 			continue;
 		if (gc_load(&gc, err) < 0)
 			break;

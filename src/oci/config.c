@@ -1,0 +1,811 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* config.c - an OCI config.json into the runtime's spec: what stanza does, or an error naming the field */
+#include "oci/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/cleanup.h"
+#include "common/i18n.h"
+#include "common/util.h"
+#include "oci/spec.h"
+
+enum want { T_STR, T_UINT, T_INT, T_OBJ, T_ARR, T_BOOL };
+
+struct ctx {
+	const char *file;
+	bool rootless;
+	uid_t uid;
+	gid_t gid;
+	struct sz_oci_config *cfg;
+	json_t *defaults; /* sz_oci_default_spec: what stanza does */
+	sz_error_t *err;
+};
+
+static const char *found(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return _("an object");
+	case JSON_ARRAY: return _("an array");
+	case JSON_STRING: return _("a string");
+	case JSON_INTEGER: return json_integer_value(v) < 0 ? _("a negative number") : _("a number");
+	case JSON_REAL: return _("a number with a fraction");
+	case JSON_TRUE:
+	case JSON_FALSE: return _("true or false");
+	default: return _("null");
+	}
+}
+
+static const char *wanted(enum want w)
+{
+	switch (w) {
+	case T_STR: return _("a string");
+	case T_UINT: return _("a number of 0 or more");
+	case T_INT: return _("a whole number");
+	case T_OBJ: return _("an object");
+	case T_ARR: return _("an array");
+	default: return _("true or false");
+	}
+}
+
+static bool is(const json_t *v, enum want w)
+{
+	switch (w) {
+	case T_STR: return json_is_string(v);
+	case T_UINT: return json_is_integer(v) && json_integer_value(v) >= 0;
+	case T_INT: return json_is_integer(v);
+	case T_OBJ: return json_is_object(v);
+	case T_ARR: return json_is_array(v);
+	default: return json_is_boolean(v);
+	}
+}
+
+/* "config.json: process.user.uid: expected a number, found a string" */
+static int fail(struct ctx *x, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct ctx *x, const char *path, const char *fmt, ...)
+{
+	cleanup_free char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
+	va_end(ap);
+	return sz_error_make(x->err, 0, "%s: %s: %s", x->file, path, what ? what : "?");
+}
+
+/* obj.key into *out when present (NULL when absent or null); an error when
+ * it has another type, or is absent and required. */
+static int get(struct ctx *x, const json_t *obj, const char *path, const char *key, enum want w,
+               bool required, const json_t **out)
+{
+	const json_t *v = json_object_get(obj, key);
+	cleanup_free char *full = path[0] ? sz_asprintf("%s.%s", path, key) : sz_xstrdup(key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return required ? fail(x, full, _("missing: the runtime spec requires it")) : 0;
+	if (!is(v, w))
+		return fail(x, full, _("expected %s, found %s"), wanted(w), found(v));
+	*out = v;
+	return 0;
+}
+
+/* A field stanza does not do: an error when it is present and says something. */
+static int refuse(struct ctx *x, const json_t *obj, const char *path, const char *key, const char *why)
+{
+	const json_t *v = json_object_get(obj, key);
+	cleanup_free char *full = path[0] ? sz_asprintf("%s.%s", path, key) : sz_xstrdup(key);
+
+	if (v == NULL || json_is_null(v) || (json_is_object(v) && json_object_size(v) == 0) ||
+	    (json_is_array(v) && json_array_size(v) == 0) ||
+	    (json_is_string(v) && json_string_length(v) == 0))
+		return 0;
+	return fail(x, full, "%s", why != NULL ? why : _("not supported by stanza yet"));
+}
+
+static int refuse_all(struct ctx *x, const json_t *obj, const char *path, const char *const *keys)
+{
+	for (size_t i = 0; keys[i] != NULL; i++)
+		if (refuse(x, obj, path, keys[i], NULL) < 0)
+			return -1;
+	return 0;
+}
+
+/* An array of strings, NULL-terminated (the strings are the document's). */
+static int strings(struct ctx *x, const json_t *arr, const char *path, const char ***out)
+{
+	size_t i;
+	const json_t *v;
+
+	*out = sz_xcalloc(json_array_size(arr) + 1, sizeof(char *));
+	json_array_foreach (arr, i, v) {
+		if (!json_is_string(v)) {
+			cleanup_free char *p = sz_asprintf("%s[%zu]", path, i);
+			return fail(x, p, _("expected %s, found %s"), wanted(T_STR), found(v));
+		}
+		(*out)[i] = json_string_value(v);
+	}
+	return 0;
+}
+
+static bool has_string(const json_t *arr, const char *s)
+{
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach (arr, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+			return true;
+	return false;
+}
+
+/* arr must hold the strings of want, in any order, and nothing else. */
+static int same_set(struct ctx *x, const json_t *arr, const json_t *want, const char *path, const char *what)
+{
+	size_t i;
+	const json_t *v;
+	const char **list = NULL;
+
+	if (strings(x, arr, path, &list) < 0) {
+		free(list);
+		return -1;
+	}
+	free(list);
+	json_array_foreach (arr, i, v)
+		if (!has_string(want, json_string_value(v)))
+			return fail(x, path, _("%s is not one of %s (see 'stanza spec')"),
+			            json_string_value(v), what);
+	json_array_foreach (want, i, v)
+		if (!has_string(arr, json_string_value(v)))
+			return fail(x, path, _("%s is missing: stanza always has it (see 'stanza spec')"),
+			            json_string_value(v));
+	return 0;
+}
+
+static int parse_user(struct ctx *x, const json_t *process)
+{
+	struct sz_oci_config *cfg = x->cfg;
+	const json_t *user, *uid, *gid, *groups, *umask_;
+	size_t i;
+	const json_t *v;
+
+	if (get(x, process, "process", "user", T_OBJ, true, &user) < 0 ||
+	    get(x, user, "process.user", "uid", T_UINT, true, &uid) < 0 ||
+	    get(x, user, "process.user", "gid", T_UINT, true, &gid) < 0 ||
+	    get(x, user, "process.user", "additionalGids", T_ARR, false, &groups) < 0 ||
+	    get(x, user, "process.user", "umask", T_UINT, false, &umask_) < 0 ||
+	    refuse(x, user, "process.user", "username", _("a Windows field")) < 0)
+		return -1;
+	if (json_integer_value(uid) > UINT32_MAX - 1 || json_integer_value(gid) > UINT32_MAX - 1)
+		return fail(x, "process.user", _("uid and gid must be below 4294967295"));
+	if (x->rootless && (json_integer_value(uid) != 0 || json_integer_value(gid) != 0))
+		return fail(
+		    x, "process.user",
+		    _("without root the container has one user, root (you, mapped): uid and gid must be 0"));
+	cfg->user =
+	    sz_asprintf("%lld:%lld", (long long)json_integer_value(uid), (long long)json_integer_value(gid));
+	cfg->spec.user = cfg->user;
+	cfg->groups = sz_xcalloc(json_array_size(groups) + 1, sizeof(gid_t));
+	json_array_foreach (groups, i, v) {
+		if (!is(v, T_UINT) || json_integer_value(v) > UINT32_MAX - 1) {
+			cleanup_free char *p = sz_asprintf("process.user.additionalGids[%zu]", i);
+			return fail(x, p, _("expected %s, found %s"), wanted(T_UINT), found(v));
+		}
+		cfg->groups[i] = (gid_t)json_integer_value(v);
+	}
+	if (x->rootless && json_array_size(groups) > 0)
+		return fail(x, "process.user.additionalGids",
+		            _("without root the container has one group, root: no additional groups"));
+	cfg->spec.groups = cfg->groups;
+	cfg->spec.n_groups = json_array_size(groups);
+	cfg->spec.groups_set = true;
+	if (umask_ != NULL) {
+		if (json_integer_value(umask_) > 0777)
+			return fail(x, "process.user.umask", _("%lld is not a umask (0 to 0777)"),
+			            (long long)json_integer_value(umask_));
+		cfg->spec.umask_set = true;
+		cfg->spec.umask = (unsigned int)json_integer_value(umask_);
+	}
+	return 0;
+}
+
+static int parse_capabilities(struct ctx *x, const json_t *process)
+{
+	static const char *const sets[] = {"bounding", "effective", "permitted"};
+	const json_t *caps, *want, *v;
+	cleanup_free char *list = NULL;
+	struct sz_buf b;
+	size_t i;
+
+	if (get(x, process, "process", "capabilities", T_OBJ, false, &caps) < 0)
+		return -1;
+	want = json_object_get(json_object_get(json_object_get(x->defaults, "process"), "capabilities"),
+	                       "bounding");
+	sz_buf_init(&b, 0);
+	json_array_foreach (want, i, v)
+		sz_buf_addf(&b, "%s%s", i ? ", " : "", json_string_value(v));
+	list = sz_buf_detach(&b, NULL);
+	if (caps == NULL)
+		return fail(
+		    x, "process.capabilities",
+		    _("missing: stanza always keeps its capabilities (%s); write them in the bounding, "
+		      "effective and permitted sets"),
+		    list);
+	for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
+		cleanup_free char *path = sz_asprintf("process.capabilities.%s", sets[s]);
+		const json_t *arr;
+		if (get(x, caps, "process.capabilities", sets[s], T_ARR, false, &arr) < 0)
+			return -1;
+		if (arr == NULL)
+			return fail(x, path, _("missing: stanza always keeps %s"), list);
+		if (same_set(x, arr, want, path, list) < 0)
+			return -1;
+	}
+	if (refuse(x, caps, "process.capabilities", "inheritable",
+	           _("stanza keeps no inheritable capabilities: leave it empty")) < 0 ||
+	    refuse(x, caps, "process.capabilities", "ambient",
+	           _("stanza keeps no ambient capabilities: leave it empty")) < 0)
+		return -1;
+	return 0;
+}
+
+static int rlimit_resource(const char *name)
+{
+	static const struct {
+		const char *name;
+		int resource;
+	} names[] = {
+	    {"RLIMIT_AS", RLIMIT_AS},
+	    {"RLIMIT_CORE", RLIMIT_CORE},
+	    {"RLIMIT_CPU", RLIMIT_CPU},
+	    {"RLIMIT_DATA", RLIMIT_DATA},
+	    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+	    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+	    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+	    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+	    {"RLIMIT_NICE", RLIMIT_NICE},
+	    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+	    {"RLIMIT_NPROC", RLIMIT_NPROC},
+	    {"RLIMIT_RSS", RLIMIT_RSS},
+	    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+	    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+	    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+	    {"RLIMIT_STACK", RLIMIT_STACK},
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i].name) == 0)
+			return names[i].resource;
+	return -1;
+}
+
+static int parse_rlimits(struct ctx *x, const json_t *process)
+{
+	struct sz_oci_config *cfg = x->cfg;
+	const json_t *arr, *v;
+	size_t i;
+
+	if (get(x, process, "process", "rlimits", T_ARR, false, &arr) < 0)
+		return -1;
+	cfg->rlimits = sz_xcalloc(json_array_size(arr) + 1, sizeof(*cfg->rlimits));
+	json_array_foreach (arr, i, v) {
+		cleanup_free char *path = sz_asprintf("process.rlimits[%zu]", i);
+		const json_t *type, *soft, *hard;
+		int res;
+
+		if (!json_is_object(v))
+			return fail(x, path, _("expected %s, found %s"), wanted(T_OBJ), found(v));
+		if (get(x, v, path, "type", T_STR, true, &type) < 0 ||
+		    get(x, v, path, "soft", T_UINT, true, &soft) < 0 ||
+		    get(x, v, path, "hard", T_UINT, true, &hard) < 0)
+			return -1;
+		res = rlimit_resource(json_string_value(type));
+		if (res < 0)
+			return fail(x, path,
+			            _("unknown resource limit '%s' (RLIMIT_NOFILE, RLIMIT_NPROC, ...)"),
+			            json_string_value(type));
+		for (size_t j = 0; j < i; j++)
+			if (cfg->rlimits[j].resource == res)
+				return fail(x, path, _("%s is given twice"), json_string_value(type));
+		if (json_integer_value(soft) > json_integer_value(hard))
+			return fail(x, path, _("the soft limit is above the hard limit"));
+		cfg->rlimits[i] = (struct sz_rlimit){res, (uint64_t)json_integer_value(soft),
+		                                     (uint64_t)json_integer_value(hard)};
+	}
+	cfg->spec.rlimits = cfg->rlimits;
+	cfg->spec.n_rlimits = json_array_size(arr);
+	return 0;
+}
+
+static int parse_process(struct ctx *x, const json_t *process)
+{
+	static const char *const refused[] = {
+	    "apparmorProfile", "selinuxLabel",    "consoleSize", "ioPriority",
+	    "scheduler",       "execCPUAffinity", "commandLine", NULL};
+	struct sz_oci_config *cfg = x->cfg;
+	const json_t *args, *env, *cwd, *terminal, *nnp, *oom;
+
+	if (get(x, process, "process", "args", T_ARR, true, &args) < 0 ||
+	    strings(x, args, "process.args", &cfg->argv) < 0)
+		return -1;
+	if (cfg->argv[0] == NULL || cfg->argv[0][0] == '\0')
+		return fail(x, "process.args", _("empty: give the command to run"));
+	if (get(x, process, "process", "env", T_ARR, false, &env) < 0 ||
+	    strings(x, env, "process.env", &cfg->env) < 0)
+		return -1;
+	for (size_t i = 0; cfg->env[i] != NULL; i++)
+		if (strchr(cfg->env[i], '=') == NULL || cfg->env[i][0] == '=') {
+			cleanup_free char *p = sz_asprintf("process.env[%zu]", i);
+			return fail(x, p, _("'%s' is not KEY=VALUE"), cfg->env[i]);
+		}
+	if (get(x, process, "process", "cwd", T_STR, true, &cwd) < 0)
+		return -1;
+	if (json_string_value(cwd)[0] != '/')
+		return fail(x, "process.cwd", _("'%s' is not an absolute path"), json_string_value(cwd));
+	if (get(x, process, "process", "terminal", T_BOOL, false, &terminal) < 0 ||
+	    get(x, process, "process", "noNewPrivileges", T_BOOL, false, &nnp) < 0 ||
+	    get(x, process, "process", "oomScoreAdj", T_INT, false, &oom) < 0)
+		return -1;
+	if (!json_is_true(nnp))
+		return fail(
+		    x, "process.noNewPrivileges",
+		    _("stanza always sets no_new_privs: it must be true (as 'stanza spec' writes it)"));
+	if (oom != NULL) {
+		if (json_integer_value(oom) < -1000 || json_integer_value(oom) > 1000)
+			return fail(x, "process.oomScoreAdj", _("%lld is not between -1000 and 1000"),
+			            (long long)json_integer_value(oom));
+		cfg->spec.oom_set = true;
+		cfg->spec.oom_score_adj = (int)json_integer_value(oom);
+	}
+	cfg->terminal = json_is_true(terminal);
+	cfg->spec.argv = (char *const *)cfg->argv;
+	cfg->spec.env = (char *const *)cfg->env;
+	cfg->spec.exact_env = true;
+	cfg->spec.workdir = json_string_value(cwd);
+	if (parse_user(x, process) < 0 || parse_capabilities(x, process) < 0 || parse_rlimits(x, process) < 0)
+		return -1;
+	return refuse_all(x, process, "process", refused);
+}
+
+static int parse_root(struct ctx *x, const json_t *doc)
+{
+	struct sz_oci_config *cfg = x->cfg;
+	const json_t *root, *path, *ro;
+	const char *p;
+
+	if (get(x, doc, "", "root", T_OBJ, true, &root) < 0 ||
+	    get(x, root, "root", "path", T_STR, true, &path) < 0 ||
+	    get(x, root, "root", "readonly", T_BOOL, false, &ro) < 0)
+		return -1;
+	p = json_string_value(path);
+	if (p[0] == '\0')
+		return fail(x, "root.path", _("empty: name the root file system's directory"));
+	/* Relative to the bundle, as the spec allows. */
+	cfg->rootfs = p[0] == '/' ? sz_xstrdup(p) : sz_asprintf("%s/%s", cfg->bundle, p);
+	if (strpbrk(cfg->rootfs, ",:") != NULL)
+		return fail(x, "root.path", _("'%s' may not contain ',' or ':'"), cfg->rootfs);
+	cfg->spec.image = cfg->rootfs;
+	cfg->spec.read_only = json_is_true(ro);
+	cfg->spec.bind_root = !cfg->spec.read_only;
+	return 0;
+}
+
+/* What stanza mounts itself, by destination and type. */
+static const char *standard_type(const char *dest)
+{
+	static const char *const std[][2] = {
+	    {"/proc", "proc"},         {"/dev", "tmpfs"}, {"/dev/pts", "devpts"},       {"/dev/shm", "tmpfs"},
+	    {"/dev/mqueue", "mqueue"}, {"/sys", "sysfs"}, {"/sys/fs/cgroup", "cgroup"},
+	};
+
+	for (size_t i = 0; i < sizeof(std) / sizeof(std[0]); i++)
+		if (strcmp(dest, std[i][0]) == 0)
+			return std[i][1];
+	return NULL;
+}
+
+static int parse_bind(struct ctx *x, const json_t *m, const char *path, const char *dest, const json_t *opts)
+{
+	static const char *const allowed[] = {"bind", "rbind", "ro", "rw", "private", "rprivate", NULL};
+	struct sz_oci_config *cfg = x->cfg;
+	struct sz_volume *v = &cfg->volumes[cfg->n_volumes];
+	const json_t *src, *o;
+	size_t i;
+
+	if (get(x, m, path, "source", T_STR, true, &src) < 0)
+		return -1;
+	json_array_foreach (opts, i, o) {
+		size_t k;
+		for (k = 0; allowed[k] != NULL && strcmp(allowed[k], json_string_value(o)) != 0; k++)
+			;
+		if (allowed[k] == NULL)
+			return fail(x, path, _("option '%s' of a bind mount is not supported by stanza yet"),
+			            json_string_value(o));
+		if (strcmp(json_string_value(o), "ro") == 0)
+			v->read_only = true;
+		if (strcmp(json_string_value(o), "rw") == 0)
+			v->read_only = false;
+	}
+	v->host = json_string_value(src)[0] == '/'
+	              ? sz_xstrdup(json_string_value(src))
+	              : sz_asprintf("%s/%s", cfg->bundle, json_string_value(src));
+	v->container = sz_xstrdup(dest);
+	cfg->n_volumes++;
+	return 0;
+}
+
+/* Mounts: stanza's standard set it makes itself (each must be there, with
+ * its type), and bind mounts; anything else is refused by name. */
+static int parse_mounts(struct ctx *x, const json_t *doc)
+{
+	static const char *const required[] = {"/proc",       "/dev", "/dev/pts", "/dev/shm",
+	                                       "/dev/mqueue", "/sys", NULL};
+	struct sz_oci_config *cfg = x->cfg;
+	const json_t *mounts, *m;
+	size_t i;
+
+	if (get(x, doc, "", "mounts", T_ARR, false, &mounts) < 0)
+		return -1;
+	cfg->volumes = sz_xcalloc(json_array_size(mounts) + 1, sizeof(*cfg->volumes));
+	json_array_foreach (mounts, i, m) {
+		cleanup_free char *path = sz_asprintf("mounts[%zu]", i);
+		const json_t *dest, *type, *opts;
+		const char *d, *std;
+		bool bind;
+
+		if (!json_is_object(m))
+			return fail(x, path, _("expected %s, found %s"), wanted(T_OBJ), found(m));
+		if (get(x, m, path, "destination", T_STR, true, &dest) < 0 ||
+		    get(x, m, path, "type", T_STR, false, &type) < 0 ||
+		    get(x, m, path, "options", T_ARR, false, &opts) < 0)
+			return -1;
+		d = json_string_value(dest);
+		if (d[0] != '/')
+			return fail(x, path, _("destination '%s' is not an absolute path"), d);
+		if (strstr(d, "/../") != NULL || (strlen(d) >= 3 && strcmp(d + strlen(d) - 3, "/..") == 0))
+			return fail(x, path, _("destination '%s' has a '..' component"), d);
+		for (size_t k = 0; k < json_array_size(opts); k++)
+			if (!json_is_string(json_array_get(opts, k))) {
+				cleanup_free char *p = sz_asprintf("%s.options[%zu]", path, k);
+				return fail(x, p, _("expected %s, found %s"), wanted(T_STR),
+				            found(json_array_get(opts, k)));
+			}
+		bind = (type != NULL && strcmp(json_string_value(type), "bind") == 0) ||
+		       has_string(opts, "bind") || has_string(opts, "rbind");
+		std = standard_type(d);
+		if (bind && std == NULL) {
+			if (parse_bind(x, m, path, d, opts) < 0)
+				return -1;
+		} else if (std == NULL) {
+			return fail(x, path,
+			            _("a %s on %s: stanza mounts its own /proc, /dev, /sys and binds, not "
+			              "other file systems yet"),
+			            type ? json_string_value(type) : "?", d);
+		} else if (type == NULL || strcmp(json_string_value(type), std) != 0) {
+			return fail(x, path, _("%s must be of type %s: stanza mounts it so"), d, std);
+		}
+	}
+	for (i = 0; required[i] != NULL; i++) {
+		size_t k;
+		for (k = 0; k < json_array_size(mounts); k++)
+			if (strcmp(
+			        json_string_value(json_object_get(json_array_get(mounts, k), "destination")),
+			        required[i]) == 0)
+				break;
+		if (k == json_array_size(mounts))
+			return fail(x, "mounts",
+			            _("no entry for %s, which stanza always mounts (see 'stanza spec')"),
+			            required[i]);
+	}
+	cfg->spec.volumes = cfg->volumes;
+	cfg->spec.n_volumes = cfg->n_volumes;
+	return 0;
+}
+
+static int parse_namespaces(struct ctx *x, const json_t *lnx)
+{
+	static const struct {
+		const char *type;
+		int flag;
+	} kinds[] = {
+	    {"pid", CLONE_NEWPID},       {"network", CLONE_NEWNET}, {"mount", CLONE_NEWNS},
+	    {"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},     {"user", CLONE_NEWUSER},
+	    {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
+	};
+	struct sz_oci_config *cfg = x->cfg;
+	const json_t *arr, *n;
+	int flags = 0;
+	size_t i;
+
+	if (get(x, lnx, "linux", "namespaces", T_ARR, true, &arr) < 0)
+		return -1;
+	json_array_foreach (arr, i, n) {
+		cleanup_free char *path = sz_asprintf("linux.namespaces[%zu]", i);
+		const json_t *type, *p;
+		size_t k;
+
+		if (!json_is_object(n))
+			return fail(x, path, _("expected %s, found %s"), wanted(T_OBJ), found(n));
+		if (get(x, n, path, "type", T_STR, true, &type) < 0 ||
+		    get(x, n, path, "path", T_STR, false, &p) < 0)
+			return -1;
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]) &&
+		            strcmp(kinds[k].type, json_string_value(type)) != 0;
+		     k++)
+			;
+		if (k == sizeof(kinds) / sizeof(kinds[0]))
+			return fail(x, path, _("unknown namespace type '%s'"), json_string_value(type));
+		if (flags & kinds[k].flag)
+			return fail(x, path, _("the %s namespace is given twice"), kinds[k].type);
+		if (p != NULL)
+			return fail(x, path,
+			            _("joining an existing namespace (path) is not supported by stanza yet"));
+		if (kinds[k].flag == CLONE_NEWTIME)
+			return fail(x, path, _("a time namespace is not supported by stanza yet"));
+		flags |= kinds[k].flag;
+	}
+	if (!(flags & CLONE_NEWPID) || !(flags & CLONE_NEWNS))
+		return fail(x, "linux.namespaces",
+		            _("stanza always makes new pid and mount namespaces: both must be listed"));
+	if (x->rootless && !(flags & CLONE_NEWUSER))
+		return fail(
+		    x, "linux.namespaces",
+		    _("without root stanza needs a user namespace: add {\"type\": \"user\"} (stanza spec "
+		      "--rootless)"));
+	if (!x->rootless && (flags & CLONE_NEWUSER))
+		return fail(x, "linux.namespaces",
+		            _("a user namespace when run as root is not supported by stanza yet"));
+	cfg->spec.net = flags & CLONE_NEWNET ? SZ_NET_NONE : SZ_NET_HOST;
+	cfg->spec.keep_ns = (CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP) & ~flags;
+	return 0;
+}
+
+/* Rootless: the caller mapped to root, one id, as stanza does it; as root: none. */
+static int parse_mappings(struct ctx *x, const json_t *lnx, const char *key, unsigned long host)
+{
+	cleanup_free char *path = sz_asprintf("linux.%s", key);
+	const json_t *arr, *m;
+
+	if (get(x, lnx, "linux", key, T_ARR, false, &arr) < 0)
+		return -1;
+	if (!x->rootless)
+		return refuse(x, lnx, "linux", key,
+		              _("id mappings when run as root are not supported by stanza yet"));
+	m = json_array_get(arr, 0);
+	if (json_array_size(arr) != 1 || !json_is_object(m) ||
+	    json_integer_value(json_object_get(m, "containerID")) != 0 ||
+	    json_integer_value(json_object_get(m, "hostID")) != (json_int_t)host ||
+	    json_integer_value(json_object_get(m, "size")) != 1)
+		return fail(x, path,
+		            _("without root stanza maps you (%lu) to 0 and nothing else: one entry "
+		              "{\"containerID\": 0, \"hostID\": %lu, \"size\": 1}"),
+		            host, host);
+	return 0;
+}
+
+static int parse_resources(struct ctx *x, const json_t *lnx)
+{
+	static const char *const refused[] = {"hugepageLimits", "network", "blockIO",
+	                                      "rdma",           "unified", NULL};
+	static const char *const mem_refused[] = {"reservation", "kernel", "kernelTCP", "swappiness", NULL};
+	static const char *const cpu_refused[] = {
+	    "shares", "realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle", NULL};
+	struct sz_cgroup_limits *l = &x->cfg->spec.limits;
+	const json_t *res, *mem, *pids, *cpu, *devs, *v;
+
+	if (get(x, lnx, "linux", "resources", T_OBJ, false, &res) < 0 || res == NULL)
+		return 0;
+	if (get(x, res, "linux.resources", "memory", T_OBJ, false, &mem) < 0 ||
+	    get(x, res, "linux.resources", "pids", T_OBJ, false, &pids) < 0 ||
+	    get(x, res, "linux.resources", "cpu", T_OBJ, false, &cpu) < 0 ||
+	    get(x, res, "linux.resources", "devices", T_ARR, false, &devs) < 0 ||
+	    refuse_all(x, res, "linux.resources", refused) < 0)
+		return -1;
+	if (mem != NULL) {
+		const json_t *swap, *oom;
+		if (get(x, mem, "linux.resources.memory", "limit", T_INT, false, &v) < 0 ||
+		    get(x, mem, "linux.resources.memory", "swap", T_INT, false, &swap) < 0 ||
+		    get(x, mem, "linux.resources.memory", "disableOOMKiller", T_BOOL, false, &oom) < 0 ||
+		    refuse_all(x, mem, "linux.resources.memory", mem_refused) < 0)
+			return -1;
+		if (v != NULL && json_integer_value(v) > 0)
+			l->memory_bytes = (uint64_t)json_integer_value(v);
+		/* stanza's limit counts memory and swap together: swap cannot extend it. */
+		if (swap != NULL && json_integer_value(swap) != json_integer_value(v))
+			return fail(x, "linux.resources.memory.swap",
+			            _("stanza lets no swap extend the memory limit: swap must equal limit"));
+		if (json_is_true(oom))
+			return fail(x, "linux.resources.memory.disableOOMKiller",
+			            _("not supported by stanza yet"));
+	}
+	if (pids != NULL) {
+		if (get(x, pids, "linux.resources.pids", "limit", T_INT, true, &v) < 0)
+			return -1;
+		if (json_integer_value(v) > 0)
+			l->pids = (uint64_t)json_integer_value(v);
+	}
+	if (cpu != NULL) {
+		const json_t *period;
+		if (get(x, cpu, "linux.resources.cpu", "quota", T_INT, false, &v) < 0 ||
+		    get(x, cpu, "linux.resources.cpu", "period", T_UINT, false, &period) < 0 ||
+		    refuse_all(x, cpu, "linux.resources.cpu", cpu_refused) < 0)
+			return -1;
+		if (period != NULL && json_integer_value(period) != 100000)
+			return fail(
+			    x, "linux.resources.cpu.period",
+			    _("stanza's period is 100000 microseconds: give the quota for that period"));
+		if (v != NULL && json_integer_value(v) > 0)
+			l->cpu_milli = ((uint64_t)json_integer_value(v) + 50) / 100;
+	}
+	/* stanza's /dev holds null, zero, full, random, urandom and tty, and no
+	 * capability to make others: "deny all" is what it does. */
+	if (json_array_size(devs) > 1 ||
+	    (json_array_size(devs) == 1 &&
+	     (!json_is_false(json_object_get(json_array_get(devs, 0), "allow")) ||
+	      json_object_get(json_array_get(devs, 0), "type") != NULL ||
+	      json_object_get(json_array_get(devs, 0), "major") != NULL ||
+	      json_object_get(json_array_get(devs, 0), "minor") != NULL)))
+		return fail(x, "linux.resources.devices",
+		            _("stanza has no device cgroup rules yet: only [{\"allow\": false, \"access\": "
+		              "\"rwm\"}]"));
+	return 0;
+}
+
+static int parse_linux(struct ctx *x, const json_t *doc)
+{
+	static const char *const refused[] = {"cgroupsPath", "sysctl",      "devices",      "mountLabel",
+	                                      "intelRdt",    "personality", "memoryPolicy", NULL};
+	const json_t *lnx, *defaults = json_object_get(x->defaults, "linux"), *v, *prop;
+
+	if (get(x, doc, "", "linux", T_OBJ, true, &lnx) < 0 || parse_namespaces(x, lnx) < 0 ||
+	    parse_mappings(x, lnx, "uidMappings", x->uid) < 0 ||
+	    parse_mappings(x, lnx, "gidMappings", x->gid) < 0 || parse_resources(x, lnx) < 0 ||
+	    refuse_all(x, lnx, "linux", refused) < 0)
+		return -1;
+	if (get(x, lnx, "linux", "maskedPaths", T_ARR, false, &v) < 0 ||
+	    (v != NULL && same_set(x, v, json_object_get(defaults, "maskedPaths"), "linux.maskedPaths",
+	                           _("the paths stanza masks")) < 0))
+		return -1;
+	if (v == NULL)
+		return fail(x, "linux.maskedPaths",
+		            _("missing: stanza always masks its paths (see 'stanza spec')"));
+	if (get(x, lnx, "linux", "readonlyPaths", T_ARR, false, &v) < 0 ||
+	    (v != NULL && same_set(x, v, json_object_get(defaults, "readonlyPaths"), "linux.readonlyPaths",
+	                           _("the paths stanza makes read-only")) < 0))
+		return -1;
+	if (v == NULL)
+		return fail(x, "linux.readonlyPaths",
+		            _("missing: stanza always makes its paths read-only (see 'stanza spec')"));
+	if (get(x, lnx, "linux", "seccomp", T_OBJ, false, &v) < 0)
+		return -1;
+	if (!json_equal((json_t *)v, json_object_get(defaults, "seccomp")))
+		return fail(
+		    x, "linux.seccomp",
+		    _("stanza loads its own seccomp filter only: keep the profile 'stanza spec' writes"));
+	if (get(x, lnx, "linux", "rootfsPropagation", T_STR, false, &prop) < 0)
+		return -1;
+	if (prop != NULL && strcmp(json_string_value(prop), "private") != 0 &&
+	    strcmp(json_string_value(prop), "rprivate") != 0)
+		return fail(x, "linux.rootfsPropagation",
+		            _("stanza makes the root rprivate; '%s' is not supported yet"),
+		            json_string_value(prop));
+	return 0;
+}
+
+static int parse_doc(struct ctx *x, const json_t *doc)
+{
+	static const char *const refused[] = {"domainname", "hooks", NULL};
+	struct sz_oci_config *cfg = x->cfg;
+	const json_t *version, *process, *hostname, *ann, *v;
+	const char *key;
+
+	if (!json_is_object(doc))
+		return sz_error_make(x->err, 0, _("%s: expected an object, found %s"), x->file, found(doc));
+	if (get(x, doc, "", "ociVersion", T_STR, true, &version) < 0)
+		return -1;
+	if (strncmp(json_string_value(version), "1.", 2) != 0)
+		return fail(x, "ociVersion",
+		            _("'%s': stanza reads version 1 of the runtime spec (1.0.0 to 1.x)"),
+		            json_string_value(version));
+	if (get(x, doc, "", "process", T_OBJ, true, &process) < 0 || parse_process(x, process) < 0 ||
+	    parse_root(x, doc) < 0 || parse_mounts(x, doc) < 0 || parse_linux(x, doc) < 0 ||
+	    refuse_all(x, doc, "", refused) < 0)
+		return -1;
+	if (get(x, doc, "", "hostname", T_STR, false, &hostname) < 0 ||
+	    get(x, doc, "", "annotations", T_OBJ, false, &ann) < 0)
+		return -1;
+	if (hostname != NULL && json_string_length(hostname) > 0) {
+		if (cfg->spec.keep_ns & CLONE_NEWUTS)
+			return fail(x, "hostname", _("a host name needs a uts namespace of its own"));
+		if (json_string_length(hostname) > 64)
+			return fail(x, "hostname", _("longer than 64 bytes"));
+		cfg->spec.hostname = json_string_value(hostname);
+	}
+	json_object_foreach ((json_t *)ann, key, v)
+		if (!json_is_string(v)) {
+			cleanup_free char *p = sz_asprintf("annotations.%s", key);
+			return fail(x, p, _("expected %s, found %s"), wanted(T_STR), found(v));
+		}
+	cfg->annotations = ann;
+	return 0;
+}
+
+int sz_oci_config_parse(const char *text, size_t len, const char *file, const char *bundle, bool rootless,
+                        uid_t uid, gid_t gid, struct sz_oci_config *cfg, sz_error_t *err)
+{
+	struct ctx x = {.file = file, .rootless = rootless, .uid = uid, .gid = gid, .cfg = cfg, .err = err};
+	json_error_t jerr;
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	sz_spec_init(&cfg->spec);
+	cfg->bundle = sz_xstrdup(bundle);
+	cfg->doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (cfg->doc == NULL) {
+		sz_error_make(err, 0, _("%s:%d:%d: not valid JSON: %s"), file, jerr.line, jerr.column,
+		              jerr.text);
+		sz_oci_config_release(cfg);
+		return -1;
+	}
+	x.defaults = sz_oci_default_spec(rootless, uid, gid);
+	ret = parse_doc(&x, cfg->doc);
+	json_decref(x.defaults);
+	if (ret < 0)
+		sz_oci_config_release(cfg);
+	return ret;
+}
+
+int sz_oci_config_load(const char *bundle, struct sz_oci_config *cfg, sz_error_t *err)
+{
+	cleanup_free char *abs = realpath(bundle, NULL);
+	cleanup_free char *file = NULL;
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+	struct stat st;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (abs == NULL)
+		return sz_error_make(err, errno, _("the bundle '%s' is not a directory"), bundle);
+	file = sz_asprintf("%s/config.json", abs);
+	if (sz_read_file_at(AT_FDCWD, file, &text, &len, err) < 0)
+		return -1;
+	if (len > SZ_OCI_CONFIG_MAX)
+		return sz_error_make(err, EFBIG, _("'%s' is bigger than %u bytes"), file, SZ_OCI_CONFIG_MAX);
+	if (sz_oci_config_parse(text, len, file, abs, geteuid() != 0, geteuid(), getegid(), cfg, err) < 0)
+		return -1;
+	if (stat(cfg->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		sz_error_make(err, 0, _("%s: root.path: '%s' is not a directory"), file, cfg->rootfs);
+		sz_oci_config_release(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+void sz_oci_config_release(struct sz_oci_config *cfg)
+{
+	json_decref(cfg->doc);
+	free(cfg->bundle);
+	free(cfg->rootfs);
+	free(cfg->argv);
+	free(cfg->env);
+	free(cfg->user);
+	free(cfg->groups);
+	free(cfg->rlimits);
+	for (size_t i = 0; i < cfg->n_volumes; i++) {
+		free(cfg->volumes[i].host);
+		free(cfg->volumes[i].container);
+	}
+	free(cfg->volumes);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* detached.c - containers that outlive their stanza: create, start on the exec fifo, kill, remove (the OCI
+ * lifecycle) */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/i18n.h"
+#include "common/util.h"
+#include "runtime/container.h"
+
+/* How long sz_detached_remove waits for the killed processes to exit. */
+#define REMOVE_WAIT_MS 10000
+
+char *sz_detached_dir(const struct sz_paths *paths, const char *id)
+{
+	return sz_asprintf("%s/%s", paths->state_root, id);
+}
+
+/* Field 22 of /proc/PID/stat (the start time in clock ticks) and the state
+ * letter; -1 when the process does not exist. */
+static int proc_stat(pid_t pid, unsigned long long *start_time, char *state)
+{
+	char path[64];
+	cleanup_free char *text = NULL;
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (sz_read_file_at(AT_FDCWD, path, &text, NULL, NULL) < 0)
+		return -1;
+	p = strrchr(text, ')'); /* the command name may hold spaces and parentheses */
+	if (p == NULL ||
+	    sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+	           state, start_time) != 2)
+		return -1;
+	return 0;
+}
+
+/* Clone PID 1 and follow its setup until it waits on the fifo. */
+static int launch(struct sz_container_handle *h, sz_error_t *err)
+{
+	struct sz_result res = {0};
+	cleanup_close int master = -1;
+	int pair[2];
+	int ret;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+		return sz_error_make(err, errno, "socketpair");
+	h->c.sync_fd = pair[1];
+	ret = sz_container_launch(h, pair[0], err);
+	close(pair[1]);
+	h->c.sync_fd = -1;
+	if (ret == 0)
+		ret = sz_container_follow_setup(pair[0], &master, &res, err);
+	close(pair[0]);
+	if (ret > 0)
+		return sz_error_make(err, res.exec_errno, _("the container's process could not be started"));
+	return ret;
+}
+
+/* "PID START_TIME\n" in <dir>/detached, by rename: the collector skips the
+ * directory from then on. */
+static int write_marker(struct sz_container_handle *h, sz_error_t *err)
+{
+	unsigned long long start_time;
+	char state, text[64];
+	cleanup_free char *path = sz_asprintf("%s/%s", h->c.state_dir, SZ_DETACHED_FILE);
+
+	if (proc_stat(h->pid, &start_time, &state) < 0)
+		return sz_error_make(err, ESRCH, _("the container's process is gone"));
+	snprintf(text, sizeof(text), "%ld %llu\n", (long)h->pid, start_time);
+	return sz_write_file_atomic(path, text, strlen(text), 0600, err);
+}
+
+int sz_create_detached(const struct sz_spec *spec, const struct sz_paths *paths, pid_t *pid, sz_error_t *err)
+{
+	struct sz_container_handle h = {.state_root = paths->state_root};
+	cleanup_free char *fifo = NULL;
+	sz_error_t ignored = NULL;
+	sigset_t old;
+	int ret;
+
+	if (spec->tty || !spec->detached || spec->id == NULL)
+		return sz_error_make(err, EINVAL, "sz_create_detached: an id, detached, no tty");
+	sz_hold_signals(&old);
+	ret = sz_container_prepare(&h, spec, paths, err);
+	if (ret == 0) {
+		fifo = sz_asprintf("%s/%s", h.c.state_dir, SZ_EXEC_FIFO);
+		if (mkfifo(fifo, 0600) < 0)
+			ret = sz_error_make(err, errno, _("cannot create '%s'"), fifo);
+	}
+	if (ret == 0)
+		ret = launch(&h, err);
+	if (ret == 0)
+		ret = write_marker(&h, err);
+	if (ret == 0 && sz_stop_pending(&old))
+		ret = sz_error_make(err, 0, _("interrupted while the container was being created"));
+	if (ret < 0 && h.pid > 0) {
+		kill(h.pid, SIGKILL);
+		while (waitpid(h.pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (ret < 0) {
+		/* The marker is the last step: without it the directory goes. */
+		sz_container_teardown(&h, &ignored);
+		sz_error_release(&ignored);
+	} else {
+		*pid = h.pid;
+		sz_trace(&h.c, "created: PID 1 is host pid %ld, blocked on %s until start", (long)h.pid,
+		         fifo);
+		sz_cgroup_release(&h.c.cgroup);
+		free(h.c.id);
+		free(h.c.state_dir);
+		free(h.c.rootfs_dir);
+		free(h.c.image_rootfs);
+		if (h.lockfd >= 0)
+			close(h.lockfd);
+		if (h.seccomp_fd >= 0)
+			close(h.seccomp_fd);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+/* The container's directory, open, with its lock held (every lifecycle step
+ * on one container is one at a time). */
+static int open_locked(const struct sz_paths *paths, const char *id, int *lockfd, sz_error_t *err)
+{
+	cleanup_free char *dir = NULL;
+	int dfd;
+
+	if (!sz_valid_id(id))
+		return sz_error_make(err, EINVAL, _("invalid container id '%s'"), id);
+	dir = sz_detached_dir(paths, id);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0 || faccessat(dfd, SZ_DETACHED_FILE, F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (dfd >= 0)
+			close(dfd);
+		return sz_error_make(err, ENOENT, _("container '%s' does not exist"), id);
+	}
+	*lockfd = openat(dfd, "lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (*lockfd < 0 || flock(*lockfd, LOCK_EX) < 0) {
+		int e = errno;
+		close(dfd);
+		return sz_error_make(err, e, _("cannot lock the state of container '%s'"), id);
+	}
+	return dfd;
+}
+
+static int read_at(int dfd, const char *id, struct sz_detached *d, sz_error_t *err)
+{
+	cleanup_free char *text = NULL;
+	unsigned long long start_time = 0;
+	long pid = 0;
+	char state = 0;
+
+	memset(d, 0, sizeof(*d));
+	if (sz_read_file_at(dfd, SZ_DETACHED_FILE, &text, NULL, err) < 0)
+		return -1;
+	if (sscanf(text, "%ld %llu", &pid, &d->start_time) != 2 || pid <= 0)
+		return sz_error_make(err, EINVAL, _("the state of container '%s' is damaged"), id);
+	d->pid = (pid_t)pid;
+	d->alive = proc_stat(d->pid, &start_time, &state) == 0 && start_time == d->start_time &&
+	           state != 'Z' && state != 'X';
+	d->created = faccessat(dfd, SZ_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	return 0;
+}
+
+int sz_detached_read(const struct sz_paths *paths, const char *id, struct sz_detached *d, sz_error_t *err)
+{
+	cleanup_close int lockfd = -1;
+	cleanup_close int dfd = open_locked(paths, id, &lockfd, err);
+
+	if (dfd < 0)
+		return -1;
+	return read_at(dfd, id, d, err);
+}
+
+/* PID 1's pidfd, once it is sure to be the container's (not a reused pid). */
+static int open_pid(const struct sz_detached *d)
+{
+	unsigned long long start_time;
+	char state;
+	int fd = (int)syscall(SYS_pidfd_open, d->pid, 0);
+
+	if (fd >= 0 && (proc_stat(d->pid, &start_time, &state) < 0 || start_time != d->start_time)) {
+		close(fd);
+		errno = ESRCH;
+		return -1;
+	}
+	return fd;
+}
+
+int sz_detached_start(const struct sz_paths *paths, const char *id, sz_error_t *err)
+{
+	cleanup_close int lockfd = -1;
+	cleanup_close int dfd = open_locked(paths, id, &lockfd, err);
+	cleanup_close int fifo = -1;
+	cleanup_close int pidfd = -1;
+	struct sz_detached d;
+	char byte;
+
+	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
+		return -1;
+	if (!d.created)
+		return sz_error_make(err, 0, _("container '%s' has already been started"), id);
+	if (!d.alive || (pidfd = open_pid(&d)) < 0)
+		return sz_error_make(err, 0, _("container '%s' has stopped: it cannot be started"), id);
+	fifo = openat(dfd, SZ_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0)
+		return sz_error_make(err, errno, _("cannot open the exec fifo of container '%s'"), id);
+	for (;;) {
+		struct pollfd p[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+		ssize_t n;
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return sz_error_make(err, errno, "poll");
+		}
+		n = read(fifo, &byte, 1);
+		if (n == 1)
+			break;
+		if (p[1].revents != 0)
+			return sz_error_make(err, 0,
+			                     _("the process of container '%s' exited before it started"), id);
+	}
+	if (unlinkat(dfd, SZ_EXEC_FIFO, 0) < 0)
+		return sz_error_make(err, errno, _("cannot remove the exec fifo of container '%s'"), id);
+	return 0;
+}
+
+/* Send sig to every process in the PID namespace of d's PID 1. */
+static int kill_namespace(const struct sz_detached *d, int sig)
+{
+	char path[64];
+	struct stat ns, st;
+	cleanup_dir DIR *dir = NULL;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "/proc/%ld/ns/pid", (long)d->pid);
+	if (stat(path, &ns) < 0)
+		return -1;
+	dir = opendir("/proc");
+	while (dir != NULL && (de = readdir(dir)) != NULL) {
+		long pid = strtol(de->d_name, NULL, 10);
+
+		if (pid <= 0 || pid == d->pid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
+		if (stat(path, &st) == 0 && st.st_ino == ns.st_ino && st.st_dev == ns.st_dev)
+			kill((pid_t)pid, sig);
+	}
+	return 0;
+}
+
+int sz_detached_kill(const struct sz_paths *paths, const char *id, int sig, bool all, sz_error_t *err)
+{
+	cleanup_close int lockfd = -1;
+	cleanup_close int dfd = open_locked(paths, id, &lockfd, err);
+	cleanup_close int pidfd = -1;
+	struct sz_detached d;
+
+	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
+		return -1;
+	if (!d.alive || (pidfd = open_pid(&d)) < 0)
+		return sz_error_make(err, ESRCH, _("container '%s' is not running"), id);
+	if (all)
+		kill_namespace(&d, sig);
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
+		return sz_error_make(err, errno, _("cannot send signal %d to container '%s'"), sig, id);
+	return 0;
+}
+
+int sz_detached_remove(const struct sz_paths *paths, const char *id, sz_error_t *err)
+{
+	int lockfd = -1;
+	cleanup_close int dfd = open_locked(paths, id, &lockfd, err);
+	cleanup_close int pidfd = -1;
+	struct sz_detached d;
+
+	if (dfd < 0)
+		return -1;
+	if (read_at(dfd, id, &d, err) < 0) {
+		close(lockfd);
+		return -1;
+	}
+	if (d.alive && (pidfd = open_pid(&d)) >= 0) {
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
+
+		/* PID 1's end ends every other process of its namespace. */
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		while (poll(&p, 1, REMOVE_WAIT_MS) < 0 && errno == EINTR)
+			;
+		if (!(p.revents & POLLIN)) {
+			close(lockfd);
+			return sz_error_make(err, ETIMEDOUT, _("the process of container '%s' did not exit"),
+			                     id);
+		}
+	}
+	close(lockfd);
+	return sz_state_collect(paths->state_root, id, err);
+}
