@@ -32,7 +32,7 @@ endif()
 # are held to STANZA_WERROR as in the gcc builds: clang's must be fixed too.
 set(STANZA_FUZZ_FLAGS -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined)
 
-foreach(lib stanza_common stanza_runtime stanza_image stanza_course stanza_labs stanza_tui stanza_shell stanza_cli)
+foreach(lib stanza_common stanza_runtime stanza_image stanza_oci stanza_course stanza_labs stanza_tui stanza_shell stanza_cli)
   target_compile_options(${lib} PRIVATE ${STANZA_FUZZ_FLAGS} -fsanitize=fuzzer-no-link)
 endforeach()
 

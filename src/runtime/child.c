@@ -404,10 +404,28 @@ __attribute__((noreturn)) static void exec_into_command(struct sz_container *c, 
 /* A detached container's PID 1, set up: say so, then block until `start`
  * opens the fifo for reading (as runc init does). The fifo is outside the
  * new root: it is reached through the descriptor opened before pivot_root. */
+static void stop_waiting(int sig)
+{
+	_exit(128 + sig);
+}
+
 static void wait_for_start(struct sz_container *c)
 {
+	static const int stops[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+	struct sigaction sa = {.sa_handler = stop_waiting};
+	sigset_t set;
 	char path[64];
 	int fd;
+
+	/* As its namespace's PID 1 it gets only the signals it handles: a
+	 * created container that is killed before start ends (runc's Go init
+	 * does the same). They were held back while stanza made it. */
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		sigaction(stops[i], &sa, NULL);
+		sigaddset(&set, stops[i]);
+	}
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 
 	if (sz_msg_send(c->sync_fd, SZ_MSG_READY, 0, NULL, -1) < 0)
 		_exit(125);

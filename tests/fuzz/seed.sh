@@ -16,7 +16,7 @@ out=$2
 seeds=$out/seeds
 
 rm -rf "$seeds"
-mkdir -p "$seeds"/{lesson,lab,run_options,util_parse,containerfile,image_json}
+mkdir -p "$seeds"/{lesson,lab,run_options,util_parse,containerfile,image_json,oci_config}
 
 # Copy each file to dir under a name made of its path, so that
 # lessons/en/01-kernel.yaml and lessons/it/01-kernel.yaml both stay.
@@ -128,6 +128,20 @@ doc 3 '[{"Config":"c.json"}]'
 doc 3 '[{"Config":7,"Layers":[]}]'
 doc 3 '[{"Config":"c.json","Layers":["a/layer.tar",null]}]'
 
+# config.json (fuzz_oci_config.c): stanza spec's own, root and rootless, after the byte that
+# says which, written by the plain build's stanza when there is one (the fuzz build links
+# no stanza: its libraries are instrumented for libFuzzer only).
+STANZA=${STANZA:-$src/build/stanza}
+if [[ -x $STANZA ]]; then
+	for r in 0 1; do
+		d=$(mktemp -d)
+		"$STANZA" spec $( ((r)) && echo --rootless) -b "$d" >/dev/null
+		{ printf "\\x0$r"; cat "$d/config.json"; } >"$seeds/oci_config/spec-$r"
+		rm -rf "$d"
+	done
+fi
+printf '\x00{"ociVersion":"1.0.2","process":{"args":["sh"],"cwd":"/","user":{"uid":0,"gid":0}},"root":{"path":"r"}}' >"$seeds/oci_config/short"
+
 # Dictionaries: the keys of the content, with YAML's own tokens; the options of run.
 # libFuzzer's dictionary format escapes only \\, \" and \xNN.
 yaml_tokens() {
@@ -148,4 +162,6 @@ printf '"%s"\n' -- -v -e -w -t -h :ro :rw = '\x00' >>"$out/run_options.dict"
 	grep -ohE '"application/vnd[^"]*"' src/image/oci_json.[ch] | LC_ALL=C sort -u
 	printf '"%s"\n' 'sha256:' 'sha512:' '{' '}' '[' ']' ':' ',' '\"' 'null' 'true' '-1' '4194305' '\x00'
 } >"$out/image_json.dict"
+grep -ohE '"[a-zA-Z]+", T_' src/oci/config.c | sed -E 's/^"([a-zA-Z]+)".*/"\\"\1\\""/' | LC_ALL=C sort -u >"$out/oci_config.dict"
+printf '"%s"\n' '{' '}' '[' ']' ':' ',' 'null' 'true' 'false' '"/proc"' '"bind"' '"rbind"' '"pid"' '"mount"' '"user"' >>"$out/oci_config.dict"
 printf '"%s"\n' FROM RUN COPY ENV ARG WORKDIR USER LABEL EXPOSE ENTRYPOINT CMD ADD scratch '\\' '["' '"]' '--chown=' '#' '$' '${' >"$out/containerfile.dict"

@@ -1,0 +1,260 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test_41_oci_lifecycle.sh - an OCI bundle run by stanza with runc's command line: run -b, create/start/state/kill/delete/list, the runtime spec's MUSTs on operations, and bad bundles refused by field name leaving nothing behind
+. "$(dirname "$0")/lib.sh"
+
+W=$SZIT_TMP/oci41
+mkdir -p "$W"
+ROOT=$W/state
+B=$W/b
+sz() { # ARGS...: `stanza --root ROOT ARGS`, sets OUT ERR STATUS
+	"$STANZA" --root "$ROOT" "$@" >"$W/out" 2>"$W/err" </dev/null
+	STATUS=$?
+	OUT=$(<"$W/out")
+	ERR=$(<"$W/err")
+}
+# The container's own output goes to a file: a created container keeps
+# create's standard descriptors.
+create() { # ID [OPTIONS...]
+	local id=$1
+	shift
+	"$STANZA" --root "$ROOT" create -b "$B" "$@" "$id" >"$W/$id.out" 2>"$W/$id.err" </dev/null
+	STATUS=$?
+	ERR=$(<"$W/$id.err")
+}
+set_cfg() { # JQ-EXPRESSION [CONFIG]
+	local cfg=${2:-$B/config.json}
+	jq "$1" "$cfg" >"$W/cfg.tmp" && mv "$W/cfg.tmp" "$cfg"
+}
+status_of() { "$STANZA" --root "$ROOT" state "$1" 2>/dev/null | jq -r .status; }
+pid_of() { "$STANZA" --root "$ROOT" state "$1" 2>/dev/null | jq -r .pid; }
+command -v jq >/dev/null || die "jq is not installed (make deps installs it)"
+
+rootless_opt=()
+((ROOTLESS)) && rootless_opt=(--rootless)
+mkdir -p "$B"
+"$STANZA" spec "${rootless_opt[@]}" -b "$B" || die "stanza spec failed"
+copy_image "$B/rootfs" || die "cannot copy the image into the bundle"
+cp "$B/config.json" "$W/pristine.json"
+set_cfg '.process.terminal = false'
+
+# ------------------------------------------------------------ run -b
+sz run --help
+assert_status 0 "run --help"
+assert_match "run --help shows runc's form" 'stanza \[GLOBAL\] run -b DIR' "$OUT"
+assert_match "and the friendly form" 'stanza run \[OPTIONS\] \[--\] COMMAND' "$OUT"
+
+set_cfg '.process.args = ["sh", "-c", "echo pid $$ host $(hostname) user $(id -u):$(id -g); echo env $FOO; exit 3"] | .process.env += ["FOO=bar"] | .hostname = "bundled"'
+sz run -b "$B" r1
+assert_status 3 "run -b exits with the command's status"
+assert_eq "the command runs as PID 1 with the config's host name, user and env" \
+	"pid 1 host bundled user 0:0
+env bar" "$OUT"
+assert_eq "a finished run -b leaves no state" "" "$(ls "$ROOT")"
+
+set_cfg '.process.args = ["sh", "-c", "pwd; umask; cat /proc/self/oom_score_adj; ulimit -n; echo $PATH; env | grep -E ^HOSTNAME=\\|^TERM=; echo end"] | .process.cwd = "/tmp" | .process.user.umask = 23 | .process.oomScoreAdj = 500 | .process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 321, "hard": 321}] | .process.env = ["PATH=/bin"]'
+sz run -b "$B" r2
+assert_status 0 "run -b with cwd, umask, oomScoreAdj, rlimits"
+assert_eq "process.cwd, user.umask, oomScoreAdj, rlimits and env are the process's (env exactly: no HOSTNAME added)" \
+	"/tmp
+0027
+500
+321
+/bin
+end" "$OUT"
+
+# root.readonly false: the bundle's root is written as it is (as runc does).
+set_cfg '.root.readonly = false | .process.args = ["sh", "-c", "echo kept > /written"]'
+sz run -b "$B" r3
+assert_status 0 "run -b with a writable root"
+assert_eq "root.readonly false: the write lands in the bundle's rootfs" "kept" "$(cat "$B/rootfs/written" 2>&1)"
+rm -f "$B/rootfs/written"
+set_cfg '.root.readonly = true'
+sz run -b "$B" r4
+assert_status 1 "root.readonly true: the write fails"
+[[ -e $B/rootfs/written ]] && fail "root.readonly true: the write reached the bundle" || pass "root.readonly true: nothing reached the bundle"
+
+# ------------------------------------------------------------ the lifecycle
+set_cfg '.process.args = ["sh", "-c", "echo started; exec sleep 600"]'
+create c1 --pid-file "$W/c1.pid"
+assert_status 0 "create ($ERR)"
+pid=$(cat "$W/c1.pid" 2>/dev/null)
+assert_eq "create: state says created" created "$(status_of c1)"
+assert_eq "create: --pid-file holds the state's pid" "$(pid_of c1)" "$pid"
+assert_true "create: the container's process exists (visible in ps) after create returned" alive "$pid"
+assert_eq "create: the bundle's command has not run yet (runtime.md: create MUST NOT run the user-specified program)" "" "$(cat "$W/c1.out")"
+sz state c1
+assert_eq "state: the OCI state's fields" "1.0.2 c1 created true $(cd "$B" && pwd -P)" \
+	"$(jq -r '"\(.ociVersion) \(.id) \(.status) \(.pid > 0) \(.bundle)"' <<<"$OUT")"
+sz list
+assert_match "list shows it" "^c1 +$pid +created +" "$(sed -n 2p <<<"$OUT")"
+
+create c1
+assert_status 1 "create with an id in use is refused (runtime.md: MUST generate an error if the ID is not unique)"
+assert_match "it says so" "a container named 'c1' exists already" "$ERR"
+assert_eq "and the first is untouched" created "$(status_of c1)"
+
+sz start c1
+assert_status 0 "start ($ERR)"
+wait_for_line "$W/c1.out" '^started$' 5
+assert_eq "start runs the command (runtime.md: start MUST run the user-specified program)" started "$(cat "$W/c1.out")"
+assert_eq "state says running" running "$(status_of c1)"
+assert_eq "the same process, now the command" "sleep 600" "$(tr '\0' ' ' <"/proc/$pid/cmdline" | sed 's/ $//')"
+sz start c1
+assert_status 1 "start on a running container is refused (runtime.md: MUST generate an error if not created)"
+assert_match "it says why" "has already been started" "$ERR"
+
+sz delete c1
+assert_status 1 "delete of a running container without --force is refused"
+assert_match "it says why" "is running" "$ERR"
+assert_one_error_line "delete of a running container"
+assert_eq "and it still runs" running "$(status_of c1)"
+
+sz kill c1 NOSUCH
+assert_status 1 "kill with an unknown signal"
+assert_match "it names it" "unknown signal 'NOSUCH'" "$ERR"
+assert_eq "and the container runs on" running "$(status_of c1)"
+sz kill c1 SIGKILL
+assert_status 0 "kill SIGKILL"
+wait_gone "$pid" 5
+assert_eq "state says stopped once the process is gone" stopped "$(status_of c1)"
+sz start c1
+assert_status 1 "start on a stopped container is refused"
+assert_match "it says why" "has already been started|has stopped" "$ERR"
+sz kill c1 TERM
+assert_status 1 "kill on a stopped container is refused (runtime.md: MUST generate an error if neither created nor running)"
+sz delete c1
+assert_status 0 "delete a stopped container ($ERR)"
+sz state c1
+assert_status 1 "state after delete"
+assert_match "it says there is no such container" "container 'c1' does not exist" "$ERR"
+sz delete --force c1
+assert_status 0 "delete --force of what is not there is no error (as runc)"
+
+# kill by number, --all, and a created container killed before start.
+create c2
+assert_status 0 "create c2"
+pid=$(pid_of c2)
+sz kill c2 15
+assert_status 0 "kill by number, on a created container"
+wait_gone "$pid" 5
+assert_eq "the created container's process ended" stopped "$(status_of c2)"
+assert_eq "and the command never ran" "" "$(cat "$W/c2.out")"
+sz delete c2
+assert_status 0 "delete c2"
+
+set_cfg '.process.args = ["sh", "-c", "sleep 600 & sleep 600 & echo two; wait"]'
+create c3
+sz start c3
+wait_for_line "$W/c3.out" '^two$' 5
+pid=$(pid_of c3)
+kids=$(descendants "$pid" | wc -w)
+assert_eq "the command started two children" 2 "$kids"
+sz kill --all c3 KILL
+assert_status 0 "kill --all"
+wait_gone "$pid" 5
+assert_eq "kill --all ended the container" stopped "$(status_of c3)"
+sz delete c3
+
+create c4
+sz start c4
+pid=$(pid_of c4)
+sz delete --force c4
+assert_status 0 "delete --force of a running container ($ERR)"
+assert_true "its process is gone" wait_gone "$pid" 5
+assert_eq "and its state" "" "$(ls "$ROOT")"
+
+# Two creates of one id at the same time: exactly one wins.
+for i in 1 2; do
+	"$STANZA" --root "$ROOT" create -b "$B" race >"$W/race$i.out" 2>&1 </dev/null &
+done
+wait
+wins=$(status_of race)
+assert_eq "two creates of one id at once: one container" created "$wins"
+assert_eq "and one error" 1 "$(cat "$W"/race?.out | grep -c "exists already")"
+sz delete race
+assert_status 0 "delete race"
+
+# --log --log-format json: runc's error lines, which podman and conmon read.
+"$STANZA" --root "$ROOT" --log "$W/log.json" --log-format json state nosuch >/dev/null 2>&1
+assert_eq "--log-format json: an error is a JSON line with level and msg" "error container 'nosuch' does not exist" \
+	"$(jq -r '"\(.level) \(.msg)"' "$W/log.json" 2>&1 | sed 's/: No such file.*//')"
+sz --systemd-cgroup state x
+sz_status=$STATUS
+"$STANZA" --systemd-cgroup list >/dev/null 2>"$W/err"
+assert_eq "--systemd-cgroup is refused" 2 "$?"
+assert_match "by name" "systemd-cgroup is not supported" "$(cat "$W/err")"
+sz create -b "$B" --console-socket /tmp/x cs
+assert_status 1 "an option stanza does not do fails loudly"
+assert_match "naming it" "console-socket is not supported" "$ERR"
+
+# ------------------------------------------------------------ bad ids and bundles
+for id in "a/b" ".." ".hidden" "a b"; do
+	sz create -b "$B" "$id"
+	assert_status 1 "create '$id' is refused"
+	assert_match "it says the id is invalid" "invalid container id" "$ERR"
+done
+
+bad() { # DESCRIPTION JQ-EXPRESSION ERE
+	cp "$W/pristine.json" "$W/bad/config.json"
+	set_cfg '.process.terminal = false' "$W/bad/config.json"
+	set_cfg "$2" "$W/bad/config.json"
+	sz create -b "$W/bad" badone
+	assert_status 1 "$1"
+	assert_match "$1: the message names the field" "$3" "$ERR"
+	assert_one_error_line "$1"
+	assert_eq "$1: nothing is left" "" "$(ls "$ROOT")"
+}
+mkdir -p "$W/bad"
+ln -s "$B/rootfs" "$W/bad/rootfs"
+bad "a wrong type" '.process.user.uid = "0"' 'config.json: process.user.uid: expected a number of 0 or more, found a string'
+bad "a missing root.path" 'del(.root.path)' 'root.path: missing'
+bad "an unsupported major version" '.ociVersion = "2.0.0"' "ociVersion: '2.0.0'"
+bad "a relative mount destination" '.mounts += [{"destination": "data", "type": "bind", "source": "/tmp", "options": ["rbind"]}]' "mounts\[7\]: destination 'data' is not an absolute path"
+bad "a field stanza does not do" '.linux.sysctl = {"net.ipv4.ip_forward": "1"}' 'linux.sysctl: not supported by stanza yet'
+bad "joining a namespace by path" '.linux.namespaces[0].path = "/proc/1/ns/pid"' 'linux.namespaces\[0\]: joining an existing namespace'
+bad "a capability stanza does not keep" '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]' 'process.capabilities.bounding: CAP_SYS_ADMIN is not one of'
+bad "a hook" '.hooks = {"prestart": [{"path": "/bin/true"}]}' 'hooks: not supported by stanza yet'
+bad "a root that is not there" '.root.path = "nothere"' "root.path: '.*/nothere' is not a directory"
+bad "empty args" '.process.args = []' 'process.args: empty'
+printf '{\n  "ociVersion": "1.0.2",\n  "process": {,\n}\n' >"$W/bad/config.json"
+sz create -b "$W/bad" badone
+assert_status 1 "a syntax error"
+assert_match "it gives file, line and column" 'bad/config.json:3:15: not valid JSON' "$ERR"
+assert_eq "nothing is left" "" "$(ls "$ROOT")"
+sz create -b "$W/nonexistent" badone
+assert_status 1 "a bundle that is not there"
+assert_match "it says so" "the bundle '.*nonexistent' is not a directory" "$ERR"
+for a in unknownField; do
+	cp "$W/pristine.json" "$W/bad/config.json"
+	set_cfg '.process.terminal = false | .process.args = ["true"] | .unknownField = {"x": 1} | .linux.unknownToo = 1' "$W/bad/config.json"
+	sz run -b "$W/bad" unknown
+	assert_status 0 "unknown fields are ignored (config.md: MUST ignore unknown properties) ($ERR)"
+done
+
+# A bind mount whose destination is a symlink out of the root lands inside it.
+cp "$B/config.json" "$W/before-escape.json"
+set_cfg '.process.args = ["sh", "-c", "cat /escape/marker"] | .mounts += [{"destination": "/escape", "type": "bind", "source": "'"$W/src"'", "options": ["rbind", "ro"]}]'
+mkdir -p "$W/src" "$W/outside"
+echo inside >"$W/src/marker"
+ln -s "$W/outside" "$B/rootfs/escape"
+sz run -b "$B" esc
+assert_eq "a mount through a symlink out of the root: inside it, or refused (status $STATUS: $ERR)" "" "$(ls "$W/outside")"
+rm -f "$B/rootfs/escape"
+cp "$W/before-escape.json" "$B/config.json"
+
+# ------------------------------------------------------------ limits
+if limits_available; then
+	set_cfg '.process.args = ["sh", "-c", "cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max"] | .linux.resources.memory = {"limit": 67108864, "swap": 67108864} | .linux.resources.pids = {"limit": 42}'
+	sz run -b "$B" lim
+	assert_eq "linux.resources memory and pids are the container's cgroup limits ($ERR)" "67108864
+42" "$OUT"
+	set_cfg '.process.args = ["sh", "-c", "x=a; while :; do x=$x$x; done"] | .linux.resources.memory = {"limit": 33554432}'
+	sz run -b "$B" oom
+	assert_status 137 "over its memory limit the kernel kills it"
+else
+	note "no cgroup is delegated here: the limits of config.json are not tried"
+fi
+
+assert_eq "the state root is empty at the end" "" "$(ls "$ROOT")"
+finish
