@@ -598,3 +598,204 @@ out:
 	sz_oci_config_release(&cfg);
 	return status;
 }
+
+/* The bundle's config.json with process replaced by proc (a new reference
+ * or NULL to keep the bundle's), read as create reads it. */
+static int exec_config(const struct sz_paths *paths, const char *id, json_t *proc, struct sz_oci_config *cfg,
+                       sz_error_t *err)
+{
+	cleanup_free char *dir = sz_detached_dir(paths, id);
+	cleanup_free char *oci = sz_asprintf("%s/%s", dir, OCI_FILE);
+	cleanup_free char *file = NULL;
+	cleanup_free char *text = NULL;
+	cleanup_json json_t *state = NULL;
+	cleanup_json json_t *doc = NULL;
+	json_error_t jerr;
+	const char *bundle;
+
+	memset(cfg, 0, sizeof(*cfg));
+	state = json_load_file(oci, 0, &jerr);
+	bundle = json_string_value(json_object_get(state, "bundle"));
+	if (bundle == NULL)
+		return sz_error_make(err, ENOENT, _("container '%s' does not exist"), id);
+	file = sz_asprintf("%s/config.json", bundle);
+	doc = json_load_file(file, 0, &jerr);
+	if (doc == NULL)
+		return sz_error_make(err, 0, _("%s:%d:%d: %s"), file, jerr.line, jerr.column, jerr.text);
+	if (proc != NULL)
+		json_object_set(doc, "process", proc);
+	text = json_dumps(doc, JSON_COMPACT);
+	return sz_oci_config_parse(text, strlen(text), proc != NULL ? _("the process") : file, bundle,
+	                           geteuid() != 0, geteuid(), getegid(), cfg, err);
+}
+
+/* --cwd, --env, --user and the command line on the bundle's process. */
+static json_t *exec_process(const struct sz_paths *paths, const char *id, const char *process_file,
+                            char **args, int n_args, const char *cwd, json_t *envs, const char *user,
+                            bool tty, sz_error_t *err)
+{
+	cleanup_free char *dir = sz_detached_dir(paths, id);
+	cleanup_free char *oci = sz_asprintf("%s/%s", dir, OCI_FILE);
+	cleanup_json json_t *state = NULL;
+	cleanup_json json_t *doc = NULL;
+	json_error_t jerr;
+	json_t *proc, *argv, *v;
+	size_t i;
+
+	if (process_file != NULL) {
+		proc = json_load_file(process_file, JSON_REJECT_DUPLICATES, &jerr);
+		if (proc == NULL)
+			sz_error_make(err, 0, _("%s:%d:%d: not valid JSON: %s"), process_file, jerr.line,
+			              jerr.column, jerr.text);
+		return proc;
+	}
+	if (n_args == 0) {
+		sz_error_make(err, 0, _("exec needs a command after the id, or --process FILE"));
+		return NULL;
+	}
+	state = json_load_file(oci, 0, &jerr);
+	if (json_string_value(json_object_get(state, "bundle")) != NULL) {
+		cleanup_free char *file =
+		    sz_asprintf("%s/config.json", json_string_value(json_object_get(state, "bundle")));
+		doc = json_load_file(file, 0, &jerr);
+	}
+	proc = json_deep_copy(json_object_get(doc, "process"));
+	if (proc == NULL) {
+		sz_error_make(err, ENOENT, _("container '%s' does not exist"), id);
+		return NULL;
+	}
+	argv = json_array();
+	for (int k = 0; k < n_args; k++)
+		json_array_append_new(argv, json_string(args[k]));
+	json_object_set_new(proc, "args", argv);
+	json_object_set_new(proc, "terminal", json_boolean(tty));
+	if (cwd != NULL)
+		json_object_set_new(proc, "cwd", json_string(cwd));
+	json_array_foreach (envs, i, v)
+		json_array_append(json_object_get(proc, "env"), v);
+	if (user != NULL) {
+		unsigned long uid = 0, gid = 0;
+		int n = sscanf(user, "%lu:%lu", &uid, &gid);
+		if (n < 1) {
+			json_decref(proc);
+			sz_error_make(err, 0, _("--user '%s': give UID or UID:GID"), user);
+			return NULL;
+		}
+		json_object_set_new(json_object_get(proc, "user"), "uid", json_integer((json_int_t)uid));
+		json_object_set_new(json_object_get(proc, "user"), "gid",
+		                    json_integer((json_int_t)(n > 1 ? gid : 0)));
+	}
+	return proc;
+}
+
+int cmd_exec(struct sz_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"process", required_argument, NULL, 'p'},
+	    {"tty", no_argument, NULL, 't'},
+	    {"console-socket", required_argument, NULL, 'c'},
+	    {"detach", no_argument, NULL, 'd'},
+	    {"pid-file", required_argument, NULL, 'P'},
+	    {"cwd", required_argument, NULL, 'w'},
+	    {"env", required_argument, NULL, 'e'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"preserve-fds", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	struct sz_paths paths = {0};
+	struct sz_oci_config cfg = {0};
+	struct sz_exec_spec x;
+	struct sz_process *p = NULL;
+	struct sz_result res = {0};
+	cleanup_json json_t *envs = json_array();
+	cleanup_json json_t *proc = NULL;
+	const char *process_file = NULL, *pid_file = NULL, *cwd = NULL, *user = NULL, *id;
+	sz_error_t err = NULL;
+	bool tty = false, detach = false;
+	int opt, status = SZ_EXIT_STANZA;
+
+	opterr = 0;
+	optind = 1;
+	/* "+": the command's own options after the id are its own. */
+	while ((opt = getopt_long(argc, argv, "+:p:tdw:e:u:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p': process_file = optarg; break;
+		case 't': tty = true; break;
+		case 'd': detach = true; break;
+		case 'P': pid_file = optarg; break;
+		case 'w': cwd = optarg; break;
+		case 'e': json_array_append_new(envs, json_string(optarg)); break;
+		case 'u': user = optarg; break;
+		case 'c': unsupported("--console-socket", _("run exec -t in the foreground"), &err); break;
+		case 'f':
+			if (strcmp(optarg, "0") != 0)
+				unsupported("--preserve-fds",
+				            _("no descriptors beyond 0, 1 and 2 are passed"), &err);
+			break;
+		case 'h':
+			fputs(
+			    _("Usage: stanza [GLOBAL] exec [OPTIONS] ID [COMMAND [ARG...]]\n"
+			      "\n"
+			      "Run a command in running container ID, as 'runc exec': in its namespaces and\n"
+			      "cgroup, with the bundle's process settings, or those of --process FILE.\n"
+			      "\n"
+			      "Options:\n"
+			      "  -p, --process FILE     the process (config.json's \"process\" object) to "
+			      "run\n"
+			      "  -t, --tty              give it a terminal, relayed to this one\n"
+			      "  -d, --detach           leave it running and return\n"
+			      "      --pid-file FILE    write its process id to FILE\n"
+			      "  -w, --cwd DIR          its working directory\n"
+			      "  -e, --env K=V          add or replace a variable\n"
+			      "  -u, --user UID[:GID]   run as this user\n"),
+			    stdout);
+			return SZ_EXIT_OK;
+		default:
+			sz_error_make(&err, 0, _("unknown option '%s' (see 'stanza exec --help')"),
+			              argv[optind - 1]);
+		}
+		if (err != NULL) {
+			oci_fail(&err);
+			return SZ_EXIT_STANZA;
+		}
+	}
+	if ((id = take_id(argc, argv, "exec", &err)) == NULL || oci_paths(cli, &paths, &err) < 0 ||
+	    (proc = exec_process(&paths, id, process_file, argv + optind, argc - optind, cwd, envs, user, tty,
+	                         &err)) == NULL ||
+	    exec_config(&paths, id, proc, &cfg, &err) < 0)
+		goto out;
+	if (cfg.terminal && detach) {
+		unsupported("a terminal with --detach", _("it needs --console-socket"), &err);
+		goto out;
+	}
+	cfg.spec.trace_fd = trace_fd();
+	cfg.spec.detached = detach;
+	sz_exec_spec_init(&x);
+	x.tty = cfg.terminal;
+	if (sz_detached_exec_start(&paths, id, &cfg.spec, &x, &p, &err) < 0)
+		goto out;
+	if (detach && pid_file != NULL) {
+		char text[32];
+		snprintf(text, sizeof(text), "%ld", (long)sz_process_pid(p));
+		write_atomic(pid_file, text, &err);
+	}
+	{
+		sz_error_t end_err = NULL;
+		if (sz_detached_exec_end(p, !detach, x.tty, &res, &end_err) == 0 && err == NULL)
+			status = detach ? SZ_EXIT_OK : sz_result_status(&res);
+		if (err == NULL)
+			err = steal_pointer(&end_err);
+		sz_error_release(&end_err);
+	}
+	if (!detach && res.exec_errno != 0) {
+		cleanup_free char *why = sz_exec_error_text(&res, cfg.spec.argv[0]);
+		sz_error_say("%s", why);
+	}
+out:
+	if (err != NULL)
+		oci_fail(&err);
+	sz_paths_release(&paths);
+	sz_oci_config_release(&cfg);
+	return status;
+}

@@ -38,6 +38,7 @@ static const struct command commands[] = {
     {"start", cmd_start, N_("start a created container")},
     {"state", cmd_state, N_("print a container's OCI state")},
     {"kill", cmd_kill, N_("send a signal to a container")},
+    {"exec", cmd_exec, N_("run a command in a container made with create (like runc exec)")},
     {"delete", cmd_delete, N_("remove a container")},
     {"list", cmd_list, N_("list the containers made with create or run -b")},
     {"doctor", cmd_doctor, N_("say what this host supports and what is missing")},

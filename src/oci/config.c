@@ -2,6 +2,8 @@
 /* config.c - an OCI config.json into the runtime's spec: what stanza does, or an error naming the field */
 #include "oci/config.h"
 
+#include <seccomp.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,6 +32,7 @@ struct ctx {
 	gid_t gid;
 	struct sz_oci_config *cfg;
 	json_t *defaults; /* sz_oci_default_spec: what stanza does */
+	bool root_user;   /* process.user.uid is 0 */
 	sz_error_t *err;
 };
 
@@ -193,6 +197,7 @@ static int parse_user(struct ctx *x, const json_t *process)
 		return fail(
 		    x, "process.user",
 		    _("without root the container has one user, root (you, mapped): uid and gid must be 0"));
+	x->root_user = json_integer_value(uid) == 0;
 	cfg->user =
 	    sz_asprintf("%lld:%lld", (long long)json_integer_value(uid), (long long)json_integer_value(gid));
 	cfg->spec.user = cfg->user;
@@ -247,6 +252,13 @@ static int parse_capabilities(struct ctx *x, const json_t *process)
 		const json_t *arr;
 		if (get(x, caps, "process.capabilities", sets[s], T_ARR, false, &arr) < 0)
 			return -1;
+		/* A user other than root ends with none: execve(2) clears the
+		 * permitted and effective sets of a non-root process that has no
+		 * ambient capabilities and runs no file with capabilities, under
+		 * runc as under stanza. Empty (as podman run -u writes them) or
+		 * stanza's set (as podman exec -u does) are the same then. */
+		if (s > 0 && !x->root_user && json_array_size(arr) == 0)
+			continue;
 		if (arr == NULL)
 			return fail(x, path, _("missing: stanza always keeps %s"), list);
 		if (same_set(x, arr, want, path, list) < 0)
@@ -357,10 +369,7 @@ static int parse_process(struct ctx *x, const json_t *process)
 	    get(x, process, "process", "noNewPrivileges", T_BOOL, false, &nnp) < 0 ||
 	    get(x, process, "process", "oomScoreAdj", T_INT, false, &oom) < 0)
 		return -1;
-	if (!json_is_true(nnp))
-		return fail(
-		    x, "process.noNewPrivileges",
-		    _("stanza always sets no_new_privs: it must be true (as 'stanza spec' writes it)"));
+	cfg->spec.no_nnp = !json_is_true(nnp);
 	if (oom != NULL) {
 		if (json_integer_value(oom) < -1000 || json_integer_value(oom) > 1000)
 			return fail(x, "process.oomScoreAdj", _("%lld is not between -1000 and 1000"),
@@ -417,7 +426,9 @@ static const char *standard_type(const char *dest)
 
 static int parse_bind(struct ctx *x, const json_t *m, const char *path, const char *dest, const json_t *opts)
 {
-	static const char *const allowed[] = {"bind", "rbind", "ro", "rw", "private", "rprivate", NULL};
+	static const char *const allowed[] = {"bind",     "rbind",  "ro",    "rw",     "private",
+	                                      "rprivate", "nosuid", "nodev", "noexec", "suid",
+	                                      "dev",      "exec",   NULL};
 	struct sz_oci_config *cfg = x->cfg;
 	struct sz_volume *v = &cfg->volumes[cfg->n_volumes];
 	const json_t *src, *o;
@@ -436,6 +447,12 @@ static int parse_bind(struct ctx *x, const json_t *m, const char *path, const ch
 			v->read_only = true;
 		if (strcmp(json_string_value(o), "rw") == 0)
 			v->read_only = false;
+		if (strcmp(json_string_value(o), "nosuid") == 0)
+			v->flags |= MS_NOSUID;
+		if (strcmp(json_string_value(o), "nodev") == 0)
+			v->flags |= MS_NODEV;
+		if (strcmp(json_string_value(o), "noexec") == 0)
+			v->flags |= MS_NOEXEC;
 	}
 	v->host = json_string_value(src)[0] == '/'
 	              ? sz_xstrdup(json_string_value(src))
@@ -484,7 +501,9 @@ static int parse_mounts(struct ctx *x, const json_t *doc)
 		bind = (type != NULL && strcmp(json_string_value(type), "bind") == 0) ||
 		       has_string(opts, "bind") || has_string(opts, "rbind");
 		std = standard_type(d);
-		if (bind && std == NULL) {
+		/* A bind on one of stanza's own (podman binds /dev/shm) goes over it. */
+		if (bind && (std == NULL ||
+		             (strcmp(d, "/proc") != 0 && strcmp(d, "/sys") != 0 && strcmp(d, "/dev") != 0))) {
 			if (parse_bind(x, m, path, d, opts) < 0)
 				return -1;
 		} else if (std == NULL) {
@@ -548,9 +567,20 @@ static int parse_namespaces(struct ctx *x, const json_t *lnx)
 			return fail(x, path, _("unknown namespace type '%s'"), json_string_value(type));
 		if (flags & kinds[k].flag)
 			return fail(x, path, _("the %s namespace is given twice"), kinds[k].type);
-		if (p != NULL)
-			return fail(x, path,
-			            _("joining an existing namespace (path) is not supported by stanza yet"));
+		if (p != NULL && kinds[k].flag != CLONE_NEWNET && kinds[k].flag != CLONE_NEWIPC &&
+		    kinds[k].flag != CLONE_NEWUTS)
+			return fail(
+			    x, path,
+			    _("joining an existing %s namespace (path) is not supported by stanza yet"),
+			    kinds[k].type);
+		if (p != NULL && json_string_value(p)[0] != '/')
+			return fail(x, path, _("path '%s' is not absolute"), json_string_value(p));
+		if (p != NULL && kinds[k].flag == CLONE_NEWNET)
+			cfg->spec.net_path = json_string_value(p);
+		if (p != NULL && kinds[k].flag == CLONE_NEWIPC)
+			cfg->spec.ipc_path = json_string_value(p);
+		if (p != NULL && kinds[k].flag == CLONE_NEWUTS)
+			cfg->spec.uts_path = json_string_value(p);
 		if (kinds[k].flag == CLONE_NEWTIME)
 			return fail(x, path, _("a time namespace is not supported by stanza yet"));
 		flags |= kinds[k].flag;
@@ -621,10 +651,16 @@ static int parse_resources(struct ctx *x, const json_t *lnx)
 			return -1;
 		if (v != NULL && json_integer_value(v) > 0)
 			l->memory_bytes = (uint64_t)json_integer_value(v);
-		/* stanza's limit counts memory and swap together: swap cannot extend it. */
-		if (swap != NULL && json_integer_value(swap) != json_integer_value(v))
+		/* memory and swap together; -1: swap without limit */
+		if (swap != NULL && json_integer_value(swap) == -1)
+			l->memory_swap_bytes = UINT64_MAX;
+		else if (swap != NULL && json_integer_value(swap) > 0 &&
+		         json_integer_value(swap) < json_integer_value(v))
 			return fail(x, "linux.resources.memory.swap",
-			            _("stanza lets no swap extend the memory limit: swap must equal limit"));
+			            _("%lld is below the memory limit: it counts memory and swap together"),
+			            (long long)json_integer_value(swap));
+		else if (swap != NULL && json_integer_value(swap) > 0)
+			l->memory_swap_bytes = (uint64_t)json_integer_value(swap);
 		if (json_is_true(oom))
 			return fail(x, "linux.resources.memory.disableOOMKiller",
 			            _("not supported by stanza yet"));
@@ -662,37 +698,285 @@ static int parse_resources(struct ctx *x, const json_t *lnx)
 	return 0;
 }
 
+/* Absolute paths without '..', as the runtime mounts over them. */
+static int parse_paths(struct ctx *x, const json_t *lnx, const char *key, const char ***out)
+{
+	cleanup_free char *path = sz_asprintf("linux.%s", key);
+	const json_t *arr;
+
+	*out = NULL;
+	if (get(x, lnx, "linux", key, T_ARR, false, &arr) < 0 || strings(x, arr, path, out) < 0)
+		return -1;
+	for (size_t i = 0; (*out)[i] != NULL; i++)
+		if ((*out)[i][0] != '/' || strstr((*out)[i], "..") != NULL) {
+			cleanup_free char *p = sz_asprintf("%s[%zu]", path, i);
+			return fail(x, p, _("'%s' is not an absolute path without '..'"), (*out)[i]);
+		}
+	return 0;
+}
+
+static int seccomp_action(struct ctx *x, const char *path, const char *name, const json_t *errno_ret,
+                          uint32_t *out)
+{
+	uint32_t e = errno_ret != NULL ? (uint32_t)json_integer_value(errno_ret) : EPERM;
+
+	if (strcmp(name, "SCMP_ACT_ALLOW") == 0)
+		*out = SCMP_ACT_ALLOW;
+	else if (strcmp(name, "SCMP_ACT_ERRNO") == 0)
+		*out = SCMP_ACT_ERRNO(e & 0xffff);
+	else if (strcmp(name, "SCMP_ACT_KILL") == 0 || strcmp(name, "SCMP_ACT_KILL_THREAD") == 0)
+		*out = SCMP_ACT_KILL_THREAD;
+	else if (strcmp(name, "SCMP_ACT_KILL_PROCESS") == 0)
+		*out = SCMP_ACT_KILL_PROCESS;
+	else if (strcmp(name, "SCMP_ACT_TRAP") == 0)
+		*out = SCMP_ACT_TRAP;
+	else if (strcmp(name, "SCMP_ACT_LOG") == 0)
+		*out = SCMP_ACT_LOG;
+	else
+		return fail(x, path,
+		            _("action '%s' is not supported by stanza (ALLOW, ERRNO, KILL, KILL_PROCESS, "
+		              "TRAP, LOG are)"),
+		            name);
+	return 0;
+}
+
+static int seccomp_arch(const char *name, uint32_t *out)
+{
+	static const struct {
+		const char *name;
+		uint32_t arch;
+	} arches[] = {
+	    {"SCMP_ARCH_X86", SCMP_ARCH_X86},         {"SCMP_ARCH_X86_64", SCMP_ARCH_X86_64},
+	    {"SCMP_ARCH_X32", SCMP_ARCH_X32},         {"SCMP_ARCH_ARM", SCMP_ARCH_ARM},
+	    {"SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64}, {"SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE},
+	    {"SCMP_ARCH_S390X", SCMP_ARCH_S390X},     {"SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64},
+	};
+
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+		if (strcmp(name, arches[i].name) == 0) {
+			*out = arches[i].arch;
+			return 0;
+		}
+	return -1;
+}
+
+static int seccomp_op(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum scmp_compare op;
+	} ops[] = {
+	    {"SCMP_CMP_NE", SCMP_CMP_NE},
+	    {"SCMP_CMP_LT", SCMP_CMP_LT},
+	    {"SCMP_CMP_LE", SCMP_CMP_LE},
+	    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+	    {"SCMP_CMP_GE", SCMP_CMP_GE},
+	    {"SCMP_CMP_GT", SCMP_CMP_GT},
+	    {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(name, ops[i].name) == 0)
+			return (int)ops[i].op;
+	return -1;
+}
+
+static int parse_seccomp_args(struct ctx *x, const json_t *args, const char *path,
+                              struct sz_seccomp_rule *rule)
+{
+	struct sz_seccomp_arg *out = sz_xcalloc(json_array_size(args) + 1, sizeof(*out));
+	const json_t *a;
+	size_t i;
+
+	rule->args = out;
+	if (json_array_size(args) > 6)
+		return fail(x, path, _("more than 6 argument conditions"));
+	json_array_foreach (args, i, a) {
+		cleanup_free char *p = sz_asprintf("%s.args[%zu]", path, i);
+		const json_t *index, *value, *value_two, *op;
+
+		if (!json_is_object(a))
+			return fail(x, p, _("expected %s, found %s"), wanted(T_OBJ), found(a));
+		if (get(x, a, p, "index", T_UINT, true, &index) < 0 ||
+		    get(x, a, p, "value", T_UINT, true, &value) < 0 ||
+		    get(x, a, p, "valueTwo", T_UINT, false, &value_two) < 0 ||
+		    get(x, a, p, "op", T_STR, true, &op) < 0)
+			return -1;
+		if (json_integer_value(index) > 5)
+			return fail(x, p, _("index %lld: system calls have 6 arguments (0 to 5)"),
+			            (long long)json_integer_value(index));
+		out[i] = (struct sz_seccomp_arg){
+		    (unsigned int)json_integer_value(index), (uint64_t)json_integer_value(value),
+		    value_two != NULL ? (uint64_t)json_integer_value(value_two) : 0,
+		    seccomp_op(json_string_value(op))};
+		if (out[i].op < 0)
+			return fail(x, p, _("unknown operator '%s'"), json_string_value(op));
+	}
+	rule->n_args = json_array_size(args);
+	return 0;
+}
+
+static int parse_seccomp_rule(struct ctx *x, const json_t *r, const char *path, struct sz_seccomp_rule *rule)
+{
+	static const char *const refused[] = {"includes", "excludes", NULL};
+	cleanup_free char *names_path = sz_asprintf("%s.names", path);
+	const json_t *names, *action, *errno_ret, *args;
+	const char **list = NULL;
+	int ret;
+
+	if (!json_is_object(r))
+		return fail(x, path, _("expected %s, found %s"), wanted(T_OBJ), found(r));
+	if (get(x, r, path, "names", T_ARR, true, &names) < 0 ||
+	    get(x, r, path, "action", T_STR, true, &action) < 0 ||
+	    get(x, r, path, "errnoRet", T_UINT, false, &errno_ret) < 0 ||
+	    get(x, r, path, "args", T_ARR, false, &args) < 0)
+		return -1;
+	/* podman writes empty includes and excludes: only a non-empty one is refused. */
+	for (size_t i = 0; refused[i] != NULL; i++) {
+		const json_t *v = json_object_get(r, refused[i]);
+		if (json_is_object(v) && json_object_size(v) > 0) {
+			cleanup_free char *p = sz_asprintf("%s.%s", path, refused[i]);
+			return fail(x, p, _("a Docker profile's field, not the runtime spec's"));
+		}
+	}
+	ret = strings(x, names, names_path, &list);
+	rule->names = list;
+	rule->n_names = json_array_size(names);
+	if (ret < 0 || seccomp_action(x, path, json_string_value(action), errno_ret, &rule->action) < 0)
+		return -1;
+	return parse_seccomp_args(x, args, path, rule);
+}
+
+/* linux.seccomp as libseccomp compiles it; none without it. */
+static int parse_seccomp(struct ctx *x, const json_t *lnx)
+{
+	static const char *const refused[] = {"flags", "listenerPath", "listenerMetadata", NULL};
+	struct sz_oci_config *cfg = x->cfg;
+	const json_t *sc, *def, *def_errno, *arches, *calls, *v;
+	size_t i;
+
+	if (get(x, lnx, "linux", "seccomp", T_OBJ, false, &sc) < 0)
+		return -1;
+	if (sc == NULL) {
+		cfg->spec.no_seccomp = true;
+		return 0;
+	}
+	if (get(x, sc, "linux.seccomp", "defaultAction", T_STR, true, &def) < 0 ||
+	    get(x, sc, "linux.seccomp", "defaultErrnoRet", T_UINT, false, &def_errno) < 0 ||
+	    get(x, sc, "linux.seccomp", "architectures", T_ARR, false, &arches) < 0 ||
+	    get(x, sc, "linux.seccomp", "syscalls", T_ARR, false, &calls) < 0 ||
+	    refuse_all(x, sc, "linux.seccomp", refused) < 0 ||
+	    seccomp_action(x, "linux.seccomp.defaultAction", json_string_value(def), def_errno,
+	                   &cfg->seccomp.default_action) < 0)
+		return -1;
+	cfg->arches = sz_xcalloc(json_array_size(arches) + 1, sizeof(*cfg->arches));
+	json_array_foreach (arches, i, v) {
+		cleanup_free char *p = sz_asprintf("linux.seccomp.architectures[%zu]", i);
+		if (!json_is_string(v))
+			return fail(x, p, _("expected %s, found %s"), wanted(T_STR), found(v));
+		if (seccomp_arch(json_string_value(v), &cfg->arches[i]) < 0)
+			return fail(x, p, _("unknown architecture '%s'"), json_string_value(v));
+	}
+	cfg->seccomp.arches = cfg->arches;
+	cfg->seccomp.n_arches = json_array_size(arches);
+	cfg->rules = sz_xcalloc(json_array_size(calls) + 1, sizeof(*cfg->rules));
+	cfg->seccomp.rules = cfg->rules;
+	json_array_foreach (calls, i, v) {
+		cleanup_free char *p = sz_asprintf("linux.seccomp.syscalls[%zu]", i);
+		cfg->seccomp.n_rules = i + 1;
+		if (parse_seccomp_rule(x, v, p, &cfg->rules[i]) < 0)
+			return -1;
+	}
+	cfg->spec.seccomp = &cfg->seccomp;
+	return 0;
+}
+
+/* Only the parameters of the container's own namespaces, as runc allows. */
+static bool namespaced_sysctl(const char *key, const struct sz_spec *spec)
+{
+	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",         "kernel.msgmni",
+	                                  "kernel.sem",    "kernel.shmall",         "kernel.shmmax",
+	                                  "kernel.shmmni", "kernel.shm_rmid_forced"};
+
+	if (strncmp(key, "net.", 4) == 0)
+		return spec->net == SZ_NET_NONE || spec->net_path != NULL;
+	if (strncmp(key, "fs.mqueue.", 10) == 0)
+		return !(spec->keep_ns & CLONE_NEWIPC) || spec->ipc_path != NULL;
+	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
+		if (strcmp(key, ipc[i]) == 0)
+			return !(spec->keep_ns & CLONE_NEWIPC) || spec->ipc_path != NULL;
+	return false;
+}
+
+static int parse_sysctl(struct ctx *x, const json_t *lnx)
+{
+	struct sz_oci_config *cfg = x->cfg;
+	const json_t *obj, *v;
+	const char *key;
+	size_t n = 0;
+
+	if (get(x, lnx, "linux", "sysctl", T_OBJ, false, &obj) < 0)
+		return -1;
+	cfg->sysctl = sz_xcalloc(json_object_size(obj) + 1, sizeof(char *));
+	json_object_foreach ((json_t *)obj, key, v) {
+		cleanup_free char *p = sz_asprintf("linux.sysctl.%s", key);
+		if (!json_is_string(v))
+			return fail(x, p, _("expected %s, found %s"), wanted(T_STR), found(v));
+		if (key[0] == '\0' || strstr(key, "..") != NULL || strchr(key, '/') != NULL ||
+		    !namespaced_sysctl(key, &cfg->spec))
+			return fail(x, p,
+			            _("not a parameter of the container's own namespaces (net.*, "
+			              "fs.mqueue.*, kernel.msg*, "
+			              "kernel.sem, kernel.shm*)"));
+		cfg->sysctl[n++] = sz_asprintf("%s=%s", key, json_string_value(v));
+	}
+	cfg->spec.sysctl = (const char *const *)cfg->sysctl;
+	cfg->spec.n_sysctl = n;
+	return 0;
+}
+
+static int parse_cgroups_path(struct ctx *x, const json_t *lnx)
+{
+	const json_t *v;
+	const char *p;
+
+	if (get(x, lnx, "linux", "cgroupsPath", T_STR, false, &v) < 0 || v == NULL ||
+	    json_string_length(v) == 0)
+		return 0;
+	p = json_string_value(v);
+	if (strchr(p, ':') != NULL)
+		return fail(
+		    x, "linux.cgroupsPath",
+		    _("'%s' is systemd's form (slice:prefix:name): stanza manages cgroups itself (cgroupfs)"),
+		    p);
+	if (strstr(p, "..") != NULL || p[strlen(p) - 1] == '/' || strspn(p, "/") == strlen(p))
+		return fail(x, "linux.cgroupsPath", _("'%s' is not a cgroup path"), p);
+	x->cfg->spec.cgroup_path = p;
+	return 0;
+}
+
 static int parse_linux(struct ctx *x, const json_t *doc)
 {
-	static const char *const refused[] = {"cgroupsPath", "sysctl",      "devices",      "mountLabel",
-	                                      "intelRdt",    "personality", "memoryPolicy", NULL};
-	const json_t *lnx, *defaults = json_object_get(x->defaults, "linux"), *v, *prop;
+	static const char *const refused[] = {"devices",     "mountLabel",   "intelRdt",
+	                                      "personality", "memoryPolicy", NULL};
+	const json_t *lnx, *prop;
 
 	if (get(x, doc, "", "linux", T_OBJ, true, &lnx) < 0 || parse_namespaces(x, lnx) < 0 ||
 	    parse_mappings(x, lnx, "uidMappings", x->uid) < 0 ||
 	    parse_mappings(x, lnx, "gidMappings", x->gid) < 0 || parse_resources(x, lnx) < 0 ||
 	    refuse_all(x, lnx, "linux", refused) < 0)
 		return -1;
-	if (get(x, lnx, "linux", "maskedPaths", T_ARR, false, &v) < 0 ||
-	    (v != NULL && same_set(x, v, json_object_get(defaults, "maskedPaths"), "linux.maskedPaths",
-	                           _("the paths stanza masks")) < 0))
+	if (parse_paths(x, lnx, "maskedPaths", &x->cfg->masked) < 0 ||
+	    parse_paths(x, lnx, "readonlyPaths", &x->cfg->readonly) < 0 || parse_seccomp(x, lnx) < 0 ||
+	    parse_sysctl(x, lnx) < 0 || parse_cgroups_path(x, lnx) < 0)
 		return -1;
-	if (v == NULL)
-		return fail(x, "linux.maskedPaths",
-		            _("missing: stanza always masks its paths (see 'stanza spec')"));
-	if (get(x, lnx, "linux", "readonlyPaths", T_ARR, false, &v) < 0 ||
-	    (v != NULL && same_set(x, v, json_object_get(defaults, "readonlyPaths"), "linux.readonlyPaths",
-	                           _("the paths stanza makes read-only")) < 0))
-		return -1;
-	if (v == NULL)
-		return fail(x, "linux.readonlyPaths",
-		            _("missing: stanza always makes its paths read-only (see 'stanza spec')"));
-	if (get(x, lnx, "linux", "seccomp", T_OBJ, false, &v) < 0)
-		return -1;
-	if (!json_equal((json_t *)v, json_object_get(defaults, "seccomp")))
-		return fail(
-		    x, "linux.seccomp",
-		    _("stanza loads its own seccomp filter only: keep the profile 'stanza spec' writes"));
+	x->cfg->spec.paths_set = true;
+	x->cfg->spec.masked_paths = x->cfg->masked;
+	x->cfg->spec.readonly_paths = x->cfg->readonly;
+	while (x->cfg->masked[x->cfg->spec.n_masked_paths] != NULL)
+		x->cfg->spec.n_masked_paths++;
+	while (x->cfg->readonly[x->cfg->spec.n_readonly_paths] != NULL)
+		x->cfg->spec.n_readonly_paths++;
 	if (get(x, lnx, "linux", "rootfsPropagation", T_STR, false, &prop) < 0)
 		return -1;
 	if (prop != NULL && strcmp(json_string_value(prop), "private") != 0 &&
@@ -807,5 +1091,16 @@ void sz_oci_config_release(struct sz_oci_config *cfg)
 		free(cfg->volumes[i].container);
 	}
 	free(cfg->volumes);
+	free(cfg->masked);
+	free(cfg->readonly);
+	for (size_t i = 0; cfg->sysctl != NULL && cfg->sysctl[i] != NULL; i++)
+		free(cfg->sysctl[i]);
+	free(cfg->sysctl);
+	for (size_t i = 0; i < cfg->seccomp.n_rules; i++) {
+		free((void *)cfg->rules[i].names);
+		free((void *)cfg->rules[i].args);
+	}
+	free(cfg->rules);
+	free(cfg->arches);
 	memset(cfg, 0, sizeof(*cfg));
 }

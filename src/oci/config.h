@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <jansson.h>
@@ -35,6 +36,12 @@ struct sz_oci_config {
 	struct sz_rlimit *rlimits;
 	struct sz_volume *volumes;
 	size_t n_volumes;
+	const char **masked;
+	const char **readonly;
+	char **sysctl;
+	struct sz_seccomp_profile seccomp;
+	struct sz_seccomp_rule *rules;
+	uint32_t *arches;
 	const json_t *annotations; /* an object of strings, or NULL */
 	bool terminal;
 	struct sz_spec spec;

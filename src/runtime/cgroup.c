@@ -349,17 +349,29 @@ static int write_memory_limit(const struct sz_cgroup_writer *w, uint64_t bytes, 
 	const char *dir = w->cg->path[SZ_CTRL_MEMORY];
 	char value[32];
 
+	uint64_t total = w->limits->memory_swap_bytes != 0 ? w->limits->memory_swap_bytes : bytes;
+	char swap[32];
+
 	snprintf(value, sizeof(value), "%" PRIu64, bytes);
 	if (cg_is_unified(w->cg, dir)) {
 		if (write_value(w, dir, "memory.max", value, err) < 0)
 			return -1;
-		return write_optional(w, dir, "memory.swap.max", "0", err);
+		/* v2 limits swap alone. */
+		if (total == UINT64_MAX)
+			snprintf(swap, sizeof(swap), "max");
+		else
+			snprintf(swap, sizeof(swap), "%" PRIu64, total > bytes ? total - bytes : 0);
+		return write_optional(w, dir, "memory.swap.max", swap, err);
 	}
 	/* Memory first: the kernel refuses a memory+swap limit below the memory
 	 * limit. With memsw equal to it, swap cannot hide an OOM kill. */
 	if (write_value(w, dir, "memory.limit_in_bytes", value, err) < 0)
 		return -1;
-	return write_optional(w, dir, "memory.memsw.limit_in_bytes", value, err);
+	if (total == UINT64_MAX)
+		snprintf(swap, sizeof(swap), "-1");
+	else
+		snprintf(swap, sizeof(swap), "%" PRIu64, total);
+	return write_optional(w, dir, "memory.memsw.limit_in_bytes", swap, err);
 }
 
 static int write_pids_limit(const struct sz_cgroup_writer *w, uint64_t n, sz_error_t *err)

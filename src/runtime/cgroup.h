@@ -116,6 +116,9 @@ struct sz_cgroup_limits {
 	uint64_t memory_bytes;
 	uint64_t pids;
 	uint64_t cpu_milli; /* thousandths of a CPU: 500 = half a CPU */
+	/* With memory_bytes: memory and swap together (OCI's memory.swap),
+	 * UINT64_MAX for no swap limit; 0: memory_bytes, so no swap at all. */
+	uint64_t memory_swap_bytes;
 };
 
 /*
@@ -250,6 +253,8 @@ void sz_cgroup_release(struct sz_cgroup *cg);
 /* The file of a container's state directory that records its cgroup (the
  * text below), written before any of its directories is made. */
 #define SZ_CGROUP_RECORD "cgroup"
+/* Beside it when the group is not named stanza-<id> (an OCI cgroupsPath): its name. */
+#define SZ_CGROUP_NAME_FILE "cgroup.name"
 
 /* Write one line per directory ("<controller> <path>\n") so a later stanza can
  * find and remove the cgroup of a stanza that was killed; and read it back. */

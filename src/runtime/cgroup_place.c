@@ -330,7 +330,8 @@ int sz_make_cgroup(struct sz_container *c, sz_error_t *err)
 {
 	struct sz_cgroup_layout layout = {0};
 	char *base[SZ_CTRL_COUNT] = {0};
-	cleanup_free char *name = sz_asprintf("stanza-%s", c->id);
+	const char *path = c->spec->cgroup_path;
+	cleanup_free char *name = NULL;
 	int uncovered;
 	int ret;
 
@@ -338,9 +339,25 @@ int sz_make_cgroup(struct sz_container *c, sz_error_t *err)
 		sz_trace(c, "cgroup: none (no limit asked for)");
 		return 0;
 	}
+	/* An OCI cgroupsPath: its last component names the group (so recorded
+	 * beside the record, for the collector's check), under the rest of it as
+	 * root, under the learner's delegated base rootless. */
+	name = path != NULL ? sz_xstrdup(strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path)
+	                    : sz_asprintf("stanza-%s", c->id);
+	if (path != NULL) {
+		cleanup_free char *file = sz_asprintf("%s/%s", c->state_dir, SZ_CGROUP_NAME_FILE);
+		if (sz_write_file(file, name, strlen(name), 0600, err) < 0)
+			return -1;
+	}
 	if (sz_cgroup_layout_load(&layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
 		return -1;
 	user_bases(&layout, c->rootless, base);
+	for (int i = 0; path != NULL && !c->rootless && i < SZ_CTRL_COUNT; i++) {
+		const char *rel = path + strspn(path, "/");
+		const char *slash = strrchr(rel, '/');
+		free(base[i]);
+		base[i] = slash != NULL ? sz_asprintf("%.*s", (int)(slash - rel), rel) : sz_xstrdup("");
+	}
 	uncovered = uncovered_limit(base, &c->spec->limits);
 	if (uncovered >= 0)
 		ret = refuse_limit(c->spec, uncovered, err);

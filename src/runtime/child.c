@@ -71,26 +71,50 @@ static int bring_up_loopback(struct sz_container *c, sz_error_t *err)
 	return 0;
 }
 
+/* Join the namespace at path (of type nstype) instead of making one. */
+static int join_namespace(struct sz_container *c, const char *path, int nstype, sz_error_t *err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return sz_error_make(err, errno, _("cannot open the namespace '%s'"), path);
+	if (setns(fd, nstype) < 0)
+		return sz_error_make(err, errno, _("cannot join the namespace '%s'"), path);
+	sz_trace(c, "setns: %s", path);
+	return 0;
+}
+
 static int enter_namespaces(struct sz_container *c, sz_error_t *err)
 {
 	const struct sz_spec *spec = c->spec;
 	int flags = (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP) & ~spec->keep_ns;
 	const char *hostname = spec->hostname ? spec->hostname : "stanza";
 
-	if (spec->net == SZ_NET_NONE)
+	if ((spec->net_path != NULL && join_namespace(c, spec->net_path, CLONE_NEWNET, err) < 0) ||
+	    (spec->ipc_path != NULL && join_namespace(c, spec->ipc_path, CLONE_NEWIPC, err) < 0) ||
+	    (spec->uts_path != NULL && join_namespace(c, spec->uts_path, CLONE_NEWUTS, err) < 0))
+		return -1;
+	if (spec->ipc_path != NULL)
+		flags &= ~CLONE_NEWIPC;
+	if (spec->uts_path != NULL)
+		flags &= ~CLONE_NEWUTS;
+	if (spec->net == SZ_NET_NONE && spec->net_path == NULL)
 		flags |= CLONE_NEWNET;
 	if (unshare(flags) < 0)
 		return sz_error_make(err, errno, _("cannot create the container's namespaces"));
 	sz_trace(c, "unshare: CLONE_NEWNS%s%s%s%s", flags & CLONE_NEWUTS ? "|CLONE_NEWUTS" : "",
 	         flags & CLONE_NEWIPC ? "|CLONE_NEWIPC" : "",
 	         flags & CLONE_NEWCGROUP ? "|CLONE_NEWCGROUP" : "",
-	         spec->net == SZ_NET_NONE ? "|CLONE_NEWNET" : "");
-	if (!(flags & CLONE_NEWUTS))
-		return spec->net == SZ_NET_NONE ? bring_up_loopback(c, err) : 0;
-	if (sethostname(hostname, strlen(hostname)) < 0)
-		return sz_error_make(err, errno, _("cannot set the host name '%s'"), hostname);
-	sz_trace(c, "uts: hostname %s", hostname);
-	if (spec->net == SZ_NET_NONE)
+	         flags & CLONE_NEWNET ? "|CLONE_NEWNET" : "");
+	/* A uts namespace joined keeps its name unless one is given. */
+	if (((flags & CLONE_NEWUTS) && spec->uts_path == NULL) ||
+	    (spec->uts_path != NULL && spec->hostname != NULL)) {
+		if (sethostname(hostname, strlen(hostname)) < 0)
+			return sz_error_make(err, errno, _("cannot set the host name '%s'"), hostname);
+		sz_trace(c, "uts: hostname %s", hostname);
+	}
+	/* A network namespace joined by path is set up by whoever made it. */
+	if (flags & CLONE_NEWNET)
 		return bring_up_loopback(c, err);
 	return 0;
 }
@@ -329,6 +353,17 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+static int load_filter(struct sz_container *c, sz_error_t *err)
+{
+	if (c->spec->no_seccomp) {
+		sz_trace(c, "seccomp: none (the config has no linux.seccomp)");
+		return 0;
+	}
+	if (c->seccomp_fd >= 0)
+		return sz_apply_seccomp(c, c->seccomp_fd, err);
+	return sz_load_seccomp(c, err);
+}
+
 static int set_rlimits(const struct sz_container *c, sz_error_t *err)
 {
 	for (size_t i = 0; i < c->spec->n_rlimits; i++) {
@@ -354,7 +389,8 @@ static int finish_setup(struct sz_container *c, const struct sz_identity *id, sz
 		                     c->spec->user);
 	if (enter_workdir(c, err) < 0 || set_rlimits(c, err) < 0)
 		return -1;
-	if (c->spec->oom_set) {
+	/* An exec's helper set it while it could (it is not dumpable now). */
+	if (c->spec->oom_set && !c->joining) {
 		char v[16];
 		snprintf(v, sizeof(v), "%d", c->spec->oom_score_adj);
 		if (sz_write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", v, strlen(v), err) < 0)
@@ -366,20 +402,26 @@ static int finish_setup(struct sz_container *c, const struct sz_identity *id, sz
 		umask((mode_t)c->spec->umask);
 		sz_trace(c, "umask: %04o", c->spec->umask);
 	}
+	/* Without no_new_privs, only CAP_SYS_ADMIN lets a process load a
+	 * filter: load it while the capabilities are still there (as runc). */
+	if (c->spec->no_nnp && load_filter(c, err) < 0)
+		return -1;
 	if (sz_drop_capabilities(c, false, err) < 0 || switch_user(c, id, err) < 0)
 		return -1;
 	if (id->uid == 0 && sz_drop_capabilities(c, true, err) < 0)
 		return -1;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return sz_error_make(err, errno, "PR_SET_NO_NEW_PRIVS");
-	sz_trace(c, "no_new_privs: set");
+	if (!c->spec->no_nnp) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			return sz_error_make(err, errno, "PR_SET_NO_NEW_PRIVS");
+		sz_trace(c, "no_new_privs: set");
+	} else {
+		sz_trace(c, "no_new_privs: not set (the config's noNewPrivileges is false)");
+	}
 	/* Credentials changed, which clears the parent-death signal: set it
 	 * again (a detached container outlives its stanza). */
 	if (!c->spec->detached && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return sz_error_make(err, errno, "PR_SET_PDEATHSIG");
-	if (c->seccomp_fd >= 0)
-		return sz_apply_seccomp(c, c->seccomp_fd, err);
-	return sz_load_seccomp(c, err);
+	return c->spec->no_nnp ? 0 : load_filter(c, err);
 }
 
 /* From a set-up process to the command: the same last steps for a fresh
@@ -478,8 +520,10 @@ void sz_child_exec_main(struct sz_container *c)
 	sz_error_t err = NULL;
 	struct sz_identity id;
 
-	/* Its parent is stanza (CLONE_PARENT): the helper's exit does not fire this. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Its parent is stanza (CLONE_PARENT): the helper's exit does not fire
+	 * this. An exec --detach outlives its stanza. */
+	if (!c->spec->detached)
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (chdir("/") < 0)
 		sz_error_make(&err, errno, _("cannot enter the new root"));
 	if (err != NULL || setup_stdio(c, &err) < 0)

@@ -125,7 +125,7 @@ int sz_drop_capabilities(struct sz_container *c, bool keep_root_set, sz_error_t 
 /* Their halves of sz_runtime_profile (runtime.h). */
 void sz_mounts_profile(struct sz_runtime_profile *p);
 void sz_security_profile(struct sz_runtime_profile *p);
-int sz_seccomp_compile(sz_error_t *err);
+int sz_seccomp_compile(const struct sz_seccomp_profile *profile, sz_error_t *err);
 int sz_load_seccomp(struct sz_container *c, sz_error_t *err);
 /* Install the filter compiled into memfd fd (exec: inherited, not sent). */
 int sz_apply_seccomp(struct sz_container *c, int fd, sz_error_t *err);
@@ -138,10 +138,19 @@ int sz_state_create(const char *state_root, const char *want_id, char **id_out, 
 /* Remove container id's cgroup (killing what it holds) and state directory,
  * as the collector does, if no stanza holds its lock. */
 int sz_state_collect(const char *state_root, const char *id, sz_error_t *err);
+/* The cgroup container id's stanza recorded (cg zeroed when none). */
+int sz_state_read_cgroup(const char *state_root, const char *id, struct sz_cgroup *cg, sz_error_t *err);
 /* In a detached container's state directory (sz_create_detached): "PID START_TIME\n". */
 #define SZ_DETACHED_FILE "detached"
 #define SZ_EXEC_FIFO     "exec.fifo"
 int sz_state_remove(const char *state_root, const char *id, sz_error_t *err);
+
+/* A detached container (sz_create_detached), running, seen as a handle that
+ * exec.c can run a command in: spec (borrowed) is its configuration. Not a
+ * handle to destroy: sz_detached_view_free only lets go of it. */
+struct sz_container_handle *sz_detached_view(const struct sz_paths *paths, const char *id,
+                                             const struct sz_spec *spec, sz_error_t *err);
+void sz_detached_view_free(struct sz_container_handle *h);
 
 /* Remove the empty stanza-self-<pid> leaves in dir (absolute) of stanzas
  * that have exited. */

@@ -37,9 +37,13 @@ static int proc_stat(pid_t pid, unsigned long long *start_time, char *state)
 	cleanup_free char *text = NULL;
 	const char *p;
 
+	sz_error_t ignored = NULL;
+
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if (sz_read_file_at(AT_FDCWD, path, &text, NULL, NULL) < 0)
+	if (sz_read_file_at(AT_FDCWD, path, &text, NULL, &ignored) < 0) {
+		sz_error_release(&ignored);
 		return -1;
+	}
 	p = strrchr(text, ')'); /* the command name may hold spaces and parentheses */
 	if (p == NULL ||
 	    sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
@@ -98,7 +102,9 @@ int sz_create_detached(const struct sz_spec *spec, const struct sz_paths *paths,
 	ret = sz_container_prepare(&h, spec, paths, err);
 	if (ret == 0) {
 		fifo = sz_asprintf("%s/%s", h.c.state_dir, SZ_EXEC_FIFO);
-		if (mkfifo(fifo, 0600) < 0)
+		/* Writable by all, as runc's: PID 1 opens it after it became the
+		 * config's user. The state directory (0700) keeps others out. */
+		if (mkfifo(fifo, 0622) < 0 || chmod(fifo, 0622) < 0)
 			ret = sz_error_make(err, errno, _("cannot create '%s'"), fifo);
 	}
 	if (ret == 0)
@@ -312,4 +318,69 @@ int sz_detached_remove(const struct sz_paths *paths, const char *id, sz_error_t 
 	}
 	close(lockfd);
 	return sz_state_collect(paths->state_root, id, err);
+}
+
+void sz_detached_view_free(struct sz_container_handle *h)
+{
+	if (h == NULL)
+		return;
+	if (h->pidfd >= 0)
+		close(h->pidfd);
+	if (h->seccomp_fd >= 0)
+		close(h->seccomp_fd);
+	sz_cgroup_release(&h->c.cgroup);
+	free(h->c.id);
+	free(h->c.state_dir);
+	free(h->workdir);
+	free(h->state_root);
+	free(h);
+}
+
+struct sz_container_handle *sz_detached_view(const struct sz_paths *paths, const char *id,
+                                             const struct sz_spec *spec, sz_error_t *err)
+{
+	cleanup_close int lockfd = -1;
+	cleanup_close int dfd = open_locked(paths, id, &lockfd, err);
+	struct sz_container_handle *h;
+	struct sz_detached d;
+
+	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
+		return NULL;
+	if (!d.alive || d.created) {
+		sz_error_make(err, 0,
+		              d.alive ? _("container '%s' has not been started: start it first")
+		                      : _("container '%s' is not running"),
+		              id);
+		return NULL;
+	}
+	h = sz_xcalloc(1, sizeof(*h));
+	h->state_root = sz_xstrdup(paths->state_root);
+	h->spec = *spec;
+	h->c.spec = &h->spec;
+	h->c.id = sz_xstrdup(id);
+	h->c.state_dir = sz_detached_dir(paths, id);
+	h->c.rootless = geteuid() != 0;
+	h->c.host_uid = geteuid();
+	h->c.host_gid = getegid();
+	h->c.sync_fd = h->c.seccomp_fd = h->c.init_fd = h->c.fifo_fd = h->c.lock_fd = -1;
+	h->c.t0 = h->c.trace_t0 = sz_now_ns();
+	h->lockfd = h->seccomp_fd = -1;
+	h->pid = d.pid;
+	h->workdir = sz_xstrdup(spec->workdir != NULL ? spec->workdir : "/");
+	h->pidfd = open_pid(&d);
+	if (h->pidfd < 0) {
+		sz_error_make(err, 0, _("container '%s' is not running"), id);
+		goto fail;
+	}
+	if (sz_state_read_cgroup(paths->state_root, id, &h->c.cgroup, err) < 0)
+		goto fail;
+	for (int c = 0; c < SZ_CTRL_COUNT; c++)
+		h->c.has_cgroup |= h->c.cgroup.path[c] != NULL;
+	h->c.has_cgroup |= h->c.cgroup.unified != NULL;
+	if (!spec->no_seccomp && (h->seccomp_fd = sz_seccomp_compile(spec->seccomp, err)) < 0)
+		goto fail;
+	return h;
+fail:
+	sz_detached_view_free(h);
+	return NULL;
 }

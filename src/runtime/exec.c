@@ -78,9 +78,13 @@ static int join_namespaces(struct sz_container *c, int pidfd, int flags, sz_erro
 static void prefer_for_oom_kill(struct sz_container *c)
 {
 	cleanup_close int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	char value[16];
+	int n;
 
-	if (fd < 0 || write(fd, "500", 3) != 3)
-		sz_trace(c, "exec: cannot raise oom_score_adj: %s", strerror(errno));
+	/* An OCI process's own oomScoreAdj, else 500. */
+	n = snprintf(value, sizeof(value), "%d", c->spec->oom_set ? c->spec->oom_score_adj : 500);
+	if (fd < 0 || write(fd, value, (size_t)n) != n)
+		sz_trace(c, "exec: cannot set oom_score_adj to %s: %s", value, strerror(errno));
 }
 
 /* The helper: joins the cgroup and, through PID 1's pidfd, the namespaces,
@@ -448,4 +452,41 @@ char *sz_exec_error_text(const struct sz_result *res, const char *command)
 	if (res->exec_errno == ENOENT)
 		return sz_asprintf(_("'%s': command not found in the container"), command);
 	return sz_asprintf(_("'%s' cannot be executed: %s"), command, strerror(res->exec_errno));
+}
+
+int sz_detached_exec_start(const struct sz_paths *paths, const char *id, const struct sz_spec *spec,
+                           const struct sz_exec_spec *x, struct sz_process **out, sz_error_t *err)
+{
+	struct sz_container_handle *h = sz_detached_view(paths, id, spec, err);
+	struct sz_exec_spec xx = *x;
+
+	*out = NULL;
+	if (h == NULL)
+		return -1;
+	xx.argv = spec->argv;
+	xx.env = spec->env;
+	xx.user = spec->user;
+	xx.workdir = spec->workdir;
+	if (sz_exec_start(h, &xx, out, err) < 0) {
+		sz_detached_view_free(h);
+		return -1;
+	}
+	return 0;
+}
+
+int sz_detached_exec_end(struct sz_process *p, bool wait, bool tty, struct sz_result *res, sz_error_t *err)
+{
+	struct sz_container_handle *h = p->h;
+	int ret = 0;
+
+	if (wait) {
+		ret = exec_wait(p, tty, res, err);
+	} else {
+		/* Left running: it is no longer stanza's to kill. */
+		unlink_process(p);
+		p->h = NULL;
+	}
+	sz_process_free(p);
+	sz_detached_view_free(h);
+	return ret;
 }

@@ -43,6 +43,18 @@ static int do_mount(const struct sz_container *c, const char *src, const char *t
 	return 0;
 }
 
+/* Bind-remount with these flags, keeping those the kernel may have locked. */
+static int remount_bind(const char *target, unsigned long extra)
+{
+	struct statfs sfs;
+	unsigned long flags = MS_BIND | MS_REMOUNT | extra;
+
+	if (statfs(target, &sfs) == 0)
+		flags |= (unsigned long)sfs.f_flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME |
+		                                       MS_NOATIME | MS_NODIRATIME | MS_RDONLY);
+	return mount(NULL, target, NULL, flags, NULL);
+}
+
 /* Bind-remount read-only, keeping the flags the kernel may have locked. */
 static int remount_ro(const struct sz_container *c, const char *target, unsigned long extra, sz_error_t *err)
 {
@@ -124,7 +136,7 @@ static int mount_volumes(const struct sz_container *c, int rootfd, sz_error_t *e
 			return -1;
 		if (mount_at_fd(c, v->host, fd, v->container, MS_BIND | MS_REC, err) < 0)
 			return -1;
-		if (!v->read_only)
+		if (!v->read_only && v->flags == 0)
 			continue;
 		/* The new mount is on top of the fd's path: reopen it to reach it. */
 		close(sz_steal_fd(&fd));
@@ -132,7 +144,10 @@ static int mount_volumes(const struct sz_container *c, int rootfd, sz_error_t *e
 		if (fd < 0)
 			return -1;
 		snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%d", fd);
-		if (remount_ro(c, proc_path, MS_REC, err) < 0)
+		if (!v->read_only && remount_bind(proc_path, v->flags) < 0)
+			return sz_error_make(err, errno, _("cannot set the options of volume '%s'"),
+			                     v->container);
+		if (v->read_only && remount_ro(c, proc_path, MS_REC | v->flags, err) < 0)
 			return sz_error_wrap(err, _("volume '%s'"), v->container);
 	}
 	return 0;
@@ -370,30 +385,56 @@ static int mount_sys(const struct sz_container *c, const char *root, int sysfd, 
 
 static int mask_paths(const struct sz_container *c, const char *root, sz_error_t *err)
 {
-	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
-		cleanup_free char *p = sz_asprintf("%s%s", root, masked_paths[i]);
+	const struct sz_spec *spec = c->spec;
+	const char *const *masked = spec->paths_set ? spec->masked_paths : masked_paths;
+	const char *const *ro = spec->paths_set ? spec->readonly_paths : readonly_paths;
+	size_t n_masked =
+	    spec->paths_set ? spec->n_masked_paths : sizeof(masked_paths) / sizeof(masked_paths[0]);
+	size_t n_ro =
+	    spec->paths_set ? spec->n_readonly_paths : sizeof(readonly_paths) / sizeof(readonly_paths[0]);
+
+	for (size_t i = 0; i < n_masked; i++) {
+		cleanup_free char *p = sz_asprintf("%s%s", root, masked[i]);
 		struct stat st;
 
 		if (lstat(p, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			if (mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0") < 0)
-				return sz_error_make(err, errno, _("cannot mask '%s'"), masked_paths[i]);
+				return sz_error_make(err, errno, _("cannot mask '%s'"), masked[i]);
 		} else if (mount("/dev/null", p, NULL, MS_BIND, NULL) < 0) {
-			return sz_error_make(err, errno, _("cannot mask '%s'"), masked_paths[i]);
+			return sz_error_make(err, errno, _("cannot mask '%s'"), masked[i]);
 		}
 	}
-	for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++) {
-		cleanup_free char *p = sz_asprintf("%s%s", root, readonly_paths[i]);
+	for (size_t i = 0; i < n_ro; i++) {
+		cleanup_free char *p = sz_asprintf("%s%s", root, ro[i]);
 
 		if (access(p, F_OK) < 0)
 			continue;
 		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0 || remount_ro(c, p, MS_REC, err) < 0)
-			return sz_error_make(err, errno, _("cannot make '%s' read-only"), readonly_paths[i]);
+			return sz_error_make(err, errno, _("cannot make '%s' read-only"), ro[i]);
 	}
-	sz_trace(c, "mount: %zu paths masked, %zu read-only (Docker's lists)",
-	         sizeof(masked_paths) / sizeof(masked_paths[0]),
-	         sizeof(readonly_paths) / sizeof(readonly_paths[0]));
+	sz_trace(c, "mount: %zu paths masked, %zu read-only (%s)", n_masked, n_ro,
+	         spec->paths_set ? "the config's lists" : "Docker's lists");
+	return 0;
+}
+
+/* Kernel parameters of the container's own namespaces, through its /proc
+ * before /proc/sys is made read-only. */
+static int write_sysctls(const struct sz_container *c, const char *root, sz_error_t *err)
+{
+	for (size_t i = 0; i < c->spec->n_sysctl; i++) {
+		const char *kv = c->spec->sysctl[i];
+		size_t klen = strcspn(kv, "=");
+		cleanup_free char *path = sz_asprintf("%s/proc/sys/%.*s", root, (int)klen, kv);
+
+		for (char *p = path + strlen(root) + strlen("/proc/sys/"); *p != '\0'; p++)
+			if (*p == '.')
+				*p = '/';
+		if (sz_write_file_at(AT_FDCWD, path, kv + klen + 1, strlen(kv + klen + 1), err) < 0)
+			return sz_error_wrap(err, _("cannot set sysctl %.*s"), (int)klen, kv);
+		sz_trace(c, "sysctl: %s", kv);
+	}
 	return 0;
 }
 
@@ -436,7 +477,7 @@ int sz_setup_rootfs(struct sz_container *c, sz_error_t *err)
 		return -1;
 	if (mount_sys(c, root, sysfd, err) < 0 || mount_volumes(c, rootfd, err) < 0)
 		return -1;
-	if (mask_paths(c, root, err) < 0)
+	if (write_sysctls(c, root, err) < 0 || mask_paths(c, root, err) < 0)
 		return -1;
 	return pivot(c, root, err);
 }

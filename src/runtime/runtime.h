@@ -20,6 +20,7 @@ struct sz_volume {
 	char *host;      /* absolute, existing host path */
 	char *container; /* absolute path inside the container */
 	bool read_only;
+	unsigned long flags; /* MS_NOSUID, MS_NODEV, MS_NOEXEC on the bind, or 0 */
 };
 
 /* Where the runtime keeps per-container state and scratch space, and where
@@ -82,6 +83,47 @@ struct sz_spec {
 	unsigned int umask;
 	bool oom_set; /* /proc/self/oom_score_adj before the command (else inherited) */
 	int oom_score_adj;
+	bool no_nnp; /* leave no_new_privs unset (OCI noNewPrivileges false): the filter is then
+	                loaded before the capabilities go, while CAP_SYS_ADMIN allows it */
+	const struct sz_seccomp_profile *seccomp; /* NULL: stanza's own filter */
+	bool paths_set;                           /* masked_paths and readonly_paths replace stanza's lists */
+	const char *const *masked_paths;
+	size_t n_masked_paths;
+	const char *const *readonly_paths;
+	size_t n_readonly_paths;
+	const char *const
+	    *sysctl; /* "key=value" (dots, as sysctl(8)), written in the container's /proc/sys */
+	size_t n_sysctl;
+	/* Namespaces joined instead of made (setns), by path; NULL: a new one (or
+	 * the host's, by net and keep_ns). */
+	const char *net_path, *ipc_path, *uts_path;
+	/* The container's cgroup, "/parent/name" (an OCI cgroupsPath): under parent as
+	 * root, under the delegated base rootless; NULL: stanza-<id>. */
+	const char *cgroup_path;
+	bool no_seccomp; /* no filter at all (an OCI config without linux.seccomp) */
+};
+
+/* A seccomp filter given by the caller (an OCI config's linux.seccomp),
+ * compiled with libseccomp as runc does. Actions are libseccomp's
+ * (SCMP_ACT_ERRNO(n) included). */
+struct sz_seccomp_arg {
+	unsigned int index;
+	uint64_t value, value_two;
+	int op; /* enum scmp_compare */
+};
+struct sz_seccomp_rule {
+	const char *const *names;
+	size_t n_names;
+	uint32_t action;
+	const struct sz_seccomp_arg *args;
+	size_t n_args;
+};
+struct sz_seccomp_profile {
+	uint32_t default_action;
+	const uint32_t *arches; /* SCMP_ARCH_* */
+	size_t n_arches;
+	const struct sz_seccomp_rule *rules;
+	size_t n_rules;
 };
 
 struct sz_rlimit {
@@ -251,6 +293,20 @@ int sz_detached_kill(const struct sz_paths *paths, const char *id, int sig, bool
 int sz_detached_remove(const struct sz_paths *paths, const char *id, sz_error_t *err);
 /* The directory of container id in the state root (caller frees). */
 char *sz_detached_dir(const struct sz_paths *paths, const char *id);
+
+/*
+ * A command in a detached container (`stanza exec`, runc exec): spec is the
+ * container's configuration with the command's process in it (argv, env,
+ * user, workdir, capabilities, rlimits...); x only adds stdio, tty and a
+ * timeout (its argv, env, user and workdir are taken from spec). Like
+ * sz_exec_start: *out is the process, stanza's child, until
+ * sz_detached_exec_end. With spec->detached the process outlives stanza.
+ */
+int sz_detached_exec_start(const struct sz_paths *paths, const char *id, const struct sz_spec *spec,
+                           const struct sz_exec_spec *x, struct sz_process **out, sz_error_t *err);
+/* With wait: wait for it (relaying its terminal with x->tty) into *res;
+ * without: leave it running (a detached exec). Frees p and its container view. */
+int sz_detached_exec_end(struct sz_process *p, bool wait, bool tty, struct sz_result *res, sz_error_t *err);
 
 /* What a lab checks from outside, valid until sz_destroy. */
 pid_t sz_container_pid(const struct sz_container_handle *h); /* PID 1, as the host sees it */

@@ -161,15 +161,71 @@ static int add_rules(scmp_filter_ctx ctx)
 	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 }
 
-int sz_seccomp_compile(sz_error_t *err)
+/* Two conditions on one argument cannot share a rule in libseccomp: such a
+ * rule is added once per condition (any of them matching), as runc does. */
+static bool repeats_an_argument(const struct sz_seccomp_rule *r)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	for (size_t i = 0; i < r->n_args; i++)
+		for (size_t j = i + 1; j < r->n_args; j++)
+			if (r->args[i].index == r->args[j].index)
+				return true;
+	return false;
+}
+
+static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, const struct sz_seccomp_arg *args, size_t n)
+{
+	struct scmp_arg_cmp cmp[6];
+
+	for (size_t i = 0; i < n && i < 6; i++)
+		cmp[i] = (struct scmp_arg_cmp){.arg = args[i].index,
+		                               .op = (enum scmp_compare)args[i].op,
+		                               .datum_a = args[i].value,
+		                               .datum_b = args[i].value_two};
+	return seccomp_rule_add_array(ctx, action, nr, (unsigned int)(n < 6 ? n : 6), cmp);
+}
+
+/* The caller's profile. System calls this libseccomp does not know are
+ * left out, and so are rules whose action is the default one (libseccomp
+ * refuses them), as runc does. */
+static int add_profile(scmp_filter_ctx ctx, const struct sz_seccomp_profile *p)
+{
+	for (size_t a = 0; a < p->n_arches; a++) {
+		int rc = seccomp_arch_add(ctx, p->arches[a]);
+		if (rc < 0 && rc != -EEXIST)
+			return rc;
+	}
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct sz_seccomp_rule *r = &p->rules[i];
+
+		if (r->action == p->default_action)
+			continue;
+		for (size_t k = 0; k < r->n_names; k++) {
+			int nr = seccomp_syscall_resolve_name(r->names[k]);
+			int rc = 0;
+
+			if (nr == __NR_SCMP_ERROR)
+				continue;
+			if (repeats_an_argument(r))
+				for (size_t a = 0; a < r->n_args && rc == 0; a++)
+					rc = add_rule(ctx, r->action, nr, &r->args[a], 1);
+			else
+				rc = add_rule(ctx, r->action, nr, r->args, r->n_args);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int sz_seccomp_compile(const struct sz_seccomp_profile *profile, sz_error_t *err)
+{
+	scmp_filter_ctx ctx = seccomp_init(profile != NULL ? profile->default_action : SCMP_ACT_ALLOW);
 	int fd = -1;
 	int rc;
 
 	if (ctx == NULL)
 		return sz_error_make(err, ENOMEM, _("cannot create the seccomp filter"));
-	rc = add_rules(ctx);
+	rc = profile != NULL ? add_profile(ctx, profile) : add_rules(ctx);
 	if (rc == 0) {
 		fd = memfd_create("stanza-seccomp", MFD_CLOEXEC);
 		rc = fd < 0 ? -errno : seccomp_export_bpf(ctx, fd);
@@ -194,6 +250,11 @@ int sz_apply_seccomp(struct sz_container *c, int fd, sz_error_t *err)
 	prog.len = (unsigned short)(n / (ssize_t)sizeof(insns[0]));
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
 		return sz_error_make(err, errno, _("cannot load the seccomp filter"));
+	if (c->spec->seccomp != NULL) {
+		sz_trace(c, "seccomp: the config's profile, %zu rules (%u BPF instructions)",
+		         c->spec->seccomp->n_rules, (unsigned)prog.len);
+		return 0;
+	}
 	sz_trace(c,
 	         "seccomp: %zu system calls denied, clone of new namespaces denied, clone3 ENOSYS (%u BPF "
 	         "instructions)",

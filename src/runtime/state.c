@@ -200,10 +200,18 @@ static int read_record(int rootfd, const char *id, const struct sz_cgroup_layout
                        struct sz_cgroup *cg, sz_error_t *err)
 {
 	cleanup_free char *rel = sz_asprintf("%s/%s", id, SZ_CGROUP_RECORD);
-	cleanup_free char *name = sz_asprintf("stanza-%s", id);
+	cleanup_free char *name_rel = sz_asprintf("%s/%s", id, SZ_CGROUP_NAME_FILE);
+	cleanup_free char *name = NULL;
 	cleanup_free char *text = NULL;
+	sz_error_t ignored = NULL;
 
 	memset(cg, 0, sizeof(*cg));
+	if (sz_read_file_at(rootfd, name_rel, &name, NULL, &ignored) < 0 || name[0] == '\0' ||
+	    strchr(name, '/')) {
+		sz_error_release(&ignored);
+		free(name);
+		name = sz_asprintf("stanza-%s", id);
+	}
 	if (sz_read_file_at(rootfd, rel, &text, NULL, err) < 0) {
 		if ((*err)->errno_ != ENOENT)
 			return -1;
@@ -246,6 +254,22 @@ static bool is_detached(int rootfd, const char *name)
 	cleanup_free char *marker = sz_asprintf("%s/%s", name, SZ_DETACHED_FILE);
 
 	return faccessat(rootfd, marker, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int sz_state_read_cgroup(const char *state_root, const char *id, struct sz_cgroup *cg, sz_error_t *err)
+{
+	struct sz_cgroup_layout layout;
+	cleanup_close int rootfd = open(state_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int r;
+
+	memset(cg, 0, sizeof(*cg));
+	if (rootfd < 0)
+		return sz_error_make(err, errno, _("cannot open '%s'"), state_root);
+	if (sz_cgroup_layout_load(&layout, "/proc/self/mountinfo", "/proc/self/cgroup", "", err) < 0)
+		return -1;
+	r = read_record(rootfd, id, &layout, cg, err);
+	sz_cgroup_layout_release(&layout);
+	return r;
 }
 
 int sz_state_collect(const char *state_root, const char *id, sz_error_t *err)

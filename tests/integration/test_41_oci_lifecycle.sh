@@ -188,6 +188,54 @@ sz create -b "$B" --console-socket /tmp/x cs
 assert_status 1 "an option stanza does not do fails loudly"
 assert_match "naming it" "console-socket is not supported" "$ERR"
 
+# ------------------------------------------------------------ exec
+set_cfg '.process.args = ["sleep", "600"]'
+create x1
+sz start x1
+sz exec x1 sh -c 'echo pid $$ host $(hostname); exit 5'
+assert_status 5 "exec: the command's status"
+assert_match "exec: in the container's namespaces (its host name)" '^pid [0-9]+ host bundled$' "$OUT"
+assert_ne "exec: not PID 1" "pid 1 host bundled" "$OUT"
+sz exec --cwd /tmp -e X=1 x1 sh -c 'echo $X $(pwd)'
+assert_eq "exec --cwd --env" "1 /tmp" "$OUT"
+sz exec x1 nosuch
+assert_status 127 "exec of a command that is not there"
+assert_match "it says so" "'nosuch': command not found" "$ERR"
+caps='["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT"]'
+printf '{"args": ["sh", "-c", "echo from process.json $V"], "env": ["V=yes", "PATH=/bin"], "cwd": "/", "user": {"uid": 0, "gid": 0}, "noNewPrivileges": true, "capabilities": {"bounding": %s, "effective": %s, "permitted": %s}}\n' "$caps" "$caps" "$caps" >"$W/proc.json"
+sz exec --process "$W/proc.json" x1
+assert_eq "exec --process FILE: the process object runs ($ERR)" "from process.json yes" "$OUT"
+"$STANZA" --root "$ROOT" exec -d --pid-file "$W/x.pid" x1 sleep 300 >/dev/null 2>&1 </dev/null
+assert_eq "exec -d returns at once" 0 "$?"
+xpid=$(cat "$W/x.pid" 2>/dev/null)
+assert_true "exec -d: its process runs on after stanza returned" alive "$xpid"
+assert_eq "exec -d: in the container's PID namespace" "$(readlink "/proc/$(pid_of x1)/ns/pid")" "$(readlink "/proc/$xpid/ns/pid" 2>&1)"
+sz delete --force x1
+assert_true "delete --force ends exec'd processes too" wait_gone "$xpid" 5
+sz exec x1 true
+assert_status 125 "exec in a container that is gone"
+assert_match "it says so" "container 'x1' does not exist" "$ERR"
+
+# ------------------------------------------------------------ what the config may change
+set_cfg '.process.args = ["sh", "-c", "grep NoNewPrivs /proc/self/status; grep ^Seccomp: /proc/self/status; wc -c </proc/keys; cat /proc/sys/net/ipv4/ping_group_range"] | .process.noNewPrivileges = false | del(.linux.seccomp) | .linux.maskedPaths = ["/proc/kcore"] | .linux.sysctl = {"net.ipv4.ping_group_range": "0 0"}'
+sz run -b "$B" cfg1
+assert_eq "noNewPrivileges false, no seccomp, the config's masked paths, a sysctl ($ERR)" "NoNewPrivs:	0
+Seccomp:	0
+$(wc -c </proc/keys)
+0	0" "$OUT"
+cp "$W/pristine.json" "$B/config.json"
+set_cfg '.process.terminal = false'
+if ((!ROOTLESS)); then
+	touch "$W/netns"
+	unshare --net="$W/netns" true || die "cannot make a network namespace to join"
+	set_cfg '.process.args = ["readlink", "/proc/self/ns/net"] | .linux.namespaces[1].path = "'"$W/netns"'"'
+	sz run -b "$B" netjoin
+	assert_eq "a network namespace joined by path (config-linux.md: the runtime MUST place the container in it)" \
+		"net:[$(stat -L -c %i "$W/netns")]" "$OUT"
+	umount "$W/netns"
+	set_cfg '.linux.namespaces[1] = {"type": "network"}'
+fi
+
 # ------------------------------------------------------------ bad ids and bundles
 for id in "a/b" ".." ".hidden" "a b"; do
 	sz create -b "$B" "$id"
@@ -211,8 +259,9 @@ bad "a wrong type" '.process.user.uid = "0"' 'config.json: process.user.uid: exp
 bad "a missing root.path" 'del(.root.path)' 'root.path: missing'
 bad "an unsupported major version" '.ociVersion = "2.0.0"' "ociVersion: '2.0.0'"
 bad "a relative mount destination" '.mounts += [{"destination": "data", "type": "bind", "source": "/tmp", "options": ["rbind"]}]' "mounts\[7\]: destination 'data' is not an absolute path"
-bad "a field stanza does not do" '.linux.sysctl = {"net.ipv4.ip_forward": "1"}' 'linux.sysctl: not supported by stanza yet'
-bad "joining a namespace by path" '.linux.namespaces[0].path = "/proc/1/ns/pid"' 'linux.namespaces\[0\]: joining an existing namespace'
+bad "a sysctl of the host's, not the container's namespaces" '.linux.sysctl = {"vm.swappiness": "1"}' 'linux.sysctl.vm.swappiness: not a parameter of the container'"'"'s own namespaces'
+bad "a field stanza does not do" '.linux.intelRdt = {"closID": "x"}' 'linux.intelRdt: not supported by stanza yet'
+bad "joining a pid namespace by path" '.linux.namespaces[0].path = "/proc/1/ns/pid"' 'linux.namespaces\[0\]: joining an existing pid namespace'
 bad "a capability stanza does not keep" '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]' 'process.capabilities.bounding: CAP_SYS_ADMIN is not one of'
 bad "a hook" '.hooks = {"prestart": [{"path": "/bin/true"}]}' 'hooks: not supported by stanza yet'
 bad "a root that is not there" '.root.path = "nothere"' "root.path: '.*/nothere' is not a directory"

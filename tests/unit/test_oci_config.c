@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <seccomp.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 
 #include "common/json.h"
@@ -51,7 +54,8 @@ static void refused(bool rootless, void (*fix)(json_t *), const char *want)
 	struct sz_oci_config cfg;
 	sz_error_t err = NULL;
 
-	assert_int_equal(parse(rootless, fix, &cfg, &err), -1);
+	if (parse(rootless, fix, &cfg, &err) == 0)
+		fail_msg("accepted, not refused with '%s'", want);
 	assert_non_null(err);
 	if (strstr(sz_error_msg(err), want) == NULL)
 		fail_msg("message '%s' lacks '%s'", sz_error_msg(err), want);
@@ -113,6 +117,9 @@ static void fix_fields(json_t *doc)
 	json_object_set_new(json_object_get(p, "user"), "additionalGids", json_pack("[i, i]", 10, 20));
 	json_object_set_new(json_object_get(p, "user"), "umask", json_integer(077));
 	json_object_set_new(p, "oomScoreAdj", json_integer(300));
+	/* A user other than root has no capabilities but the bounding set. */
+	json_object_set_new(json_object_get(p, "capabilities"), "effective", json_array());
+	json_object_del(json_object_get(p, "capabilities"), "permitted");
 	json_object_set_new(p, "terminal", json_true());
 	json_object_set_new(doc, "hostname", json_string("box"));
 	json_object_set_new(json_object_get(doc, "root"), "readonly", json_false());
@@ -170,6 +177,64 @@ static void fix_shared_ns(json_t *doc)
 	json_object_del(doc, "hostname");
 }
 
+static void fix_podman_like(json_t *doc)
+{
+	json_t *lnx = linux_(doc);
+
+	json_object_del(process(doc), "noNewPrivileges");
+	json_object_set_new(json_array_get(json_object_get(lnx, "namespaces"), 1), "path",
+	                    json_string("/run/netns/x"));
+	json_object_set_new(lnx, "sysctl", json_pack("{s:s}", "net.ipv4.ping_group_range", "0 0"));
+	json_object_set_new(lnx, "cgroupsPath", json_string("/libpod_parent/libpod-abc"));
+	json_object_set_new(lnx, "maskedPaths", json_pack("[s]", "/proc/kcore"));
+	json_object_del(lnx, "readonlyPaths");
+	json_array_append_new(json_object_get(doc, "mounts"),
+	                      json_pack("{s:s, s:s, s:s, s:[s, s, s, s, s]}", "destination", "/dev/shm",
+	                                "type", "bind", "source", "/shm", "options", "bind", "rprivate",
+	                                "nosuid", "noexec", "nodev"));
+}
+
+static void test_podman_like(void **state)
+{
+	struct sz_oci_config cfg;
+	sz_error_t err = NULL;
+
+	(void)state;
+	assert_int_equal(parse(false, fix_podman_like, &cfg, &err), 0);
+	assert_true(cfg.spec.no_nnp);
+	assert_string_equal(cfg.spec.net_path, "/run/netns/x");
+	assert_int_equal(cfg.spec.n_sysctl, 1);
+	assert_string_equal(cfg.spec.sysctl[0], "net.ipv4.ping_group_range=0 0");
+	assert_string_equal(cfg.spec.cgroup_path, "/libpod_parent/libpod-abc");
+	assert_true(cfg.spec.paths_set);
+	assert_int_equal(cfg.spec.n_masked_paths, 1);
+	assert_int_equal(cfg.spec.n_readonly_paths, 0);
+	assert_int_equal(cfg.spec.n_volumes, 1);
+	assert_int_equal(cfg.spec.volumes[0].flags, MS_NOSUID | MS_NOEXEC | MS_NODEV);
+	assert_non_null(cfg.spec.seccomp);
+	assert_int_equal(cfg.spec.seccomp->default_action, SCMP_ACT_ALLOW);
+	assert_int_equal(cfg.spec.seccomp->rules[0].action, SCMP_ACT_ERRNO(EPERM));
+	assert_int_equal(cfg.spec.seccomp->rules[1].n_args, 1);
+	sz_oci_config_release(&cfg);
+}
+
+static void fix_no_seccomp(json_t *doc)
+{
+	json_object_del(linux_(doc), "seccomp");
+}
+
+static void test_no_seccomp(void **state)
+{
+	struct sz_oci_config cfg;
+	sz_error_t err = NULL;
+
+	(void)state;
+	assert_int_equal(parse(false, fix_no_seccomp, &cfg, &err), 0);
+	assert_true(cfg.spec.no_seccomp);
+	assert_null(cfg.spec.seccomp);
+	sz_oci_config_release(&cfg);
+}
+
 static void test_namespaces_left_out_are_shared(void **state)
 {
 	struct sz_oci_config cfg;
@@ -218,7 +283,6 @@ FIX(args_empty, json_object_set_new(process(doc), "args", json_array()))
 FIX(args_number, json_array_append_new(json_object_get(process(doc), "args"), json_integer(1)))
 FIX(env_no_equals, json_array_append_new(json_object_get(process(doc), "env"), json_string("JUSTKEY")))
 FIX(cwd_relative, json_object_set_new(process(doc), "cwd", json_string("tmp")))
-FIX(nnp_false, json_object_set_new(process(doc), "noNewPrivileges", json_false()))
 /* stanza spec's three sets are one array: change a copy. */
 static json_t *cap_set(json_t *doc, const char *name)
 {
@@ -250,11 +314,11 @@ FIX(mount_tmpfs,
                                                                     "type", "tmpfs", "source", "tmpfs")))
 FIX(mount_bind_nosuid, json_array_append_new(json_object_get(doc, "mounts"),
                                              json_pack("{s:s, s:s, s:[s, s]}", "destination", "/d", "source",
-                                                       "/tmp", "options", "rbind", "nosuid")))
+                                                       "/tmp", "options", "rbind", "shared")))
 FIX(mount_proc_missing, json_array_remove(json_object_get(doc, "mounts"), 0))
 FIX(mount_proc_wrong_type,
     json_object_set_new(json_array_get(json_object_get(doc, "mounts"), 0), "type", json_string("tmpfs")))
-FIX(ns_path, json_object_set_new(json_array_get(json_object_get(linux_(doc), "namespaces"), 1), "path",
+FIX(ns_path, json_object_set_new(json_array_get(json_object_get(linux_(doc), "namespaces"), 0), "path",
                                  json_string("/proc/1/ns/net")))
 FIX(ns_twice,
     json_array_append_new(json_object_get(linux_(doc), "namespaces"), json_pack("{s:s}", "type", "pid")))
@@ -263,14 +327,19 @@ FIX(ns_unknown,
 FIX(ns_no_pid, json_array_remove(json_object_get(linux_(doc), "namespaces"), 0))
 FIX(ns_user_as_root,
     json_array_append_new(json_object_get(linux_(doc), "namespaces"), json_pack("{s:s}", "type", "user")))
-FIX(sysctl, json_object_set_new(linux_(doc), "sysctl", json_pack("{s:s}", "net.ipv4.ip_forward", "1")))
-FIX(cgroups_path, json_object_set_new(linux_(doc), "cgroupsPath", json_string("/x")))
-FIX(masked_extra, json_array_append_new(json_object_get(linux_(doc), "maskedPaths"), json_string("/etc")))
-FIX(seccomp_other, json_object_set_new(json_object_get(linux_(doc), "seccomp"), "defaultAction",
-                                       json_string("SCMP_ACT_ERRNO")))
-FIX(seccomp_none, json_object_del(linux_(doc), "seccomp"))
+FIX(sysctl, json_object_set_new(linux_(doc), "sysctl", json_pack("{s:s}", "vm.swappiness", "1")))
+FIX(sysctl_net_shared,
+    json_object_set_new(linux_(doc), "sysctl", json_pack("{s:s}", "net.ipv4.ip_forward", "1"));
+    json_array_remove(json_object_get(linux_(doc), "namespaces"), 1))
+FIX(cgroups_systemd, json_object_set_new(linux_(doc), "cgroupsPath", json_string("machine.slice:libpod:abc")))
+FIX(seccomp_notify, json_object_set_new(json_object_get(linux_(doc), "seccomp"), "defaultAction",
+                                        json_string("SCMP_ACT_NOTIFY")))
+FIX(seccomp_op, json_object_set_new(
+                    json_array_get(json_object_get(json_object_get(linux_(doc), "seccomp"), "syscalls"), 1),
+                    "args", json_pack("[{s:i, s:i, s:s}]", "index", 0, "value", 1, "op", "SCMP_CMP_BOGUS")))
+FIX(masked_relative, json_array_append_new(json_object_get(linux_(doc), "maskedPaths"), json_string("etc")))
 FIX(swap_more, json_object_set_new(json_object_get(linux_(doc), "resources"), "memory",
-                                   json_pack("{s:i, s:i}", "limit", 1000000, "swap", 2000000)))
+                                   json_pack("{s:i, s:i}", "limit", 2000000, "swap", 1000000)))
 FIX(reservation, json_object_set_new(json_object_get(linux_(doc), "resources"), "memory",
                                      json_pack("{s:i}", "reservation", 1000000)))
 FIX(cpu_period, json_object_set_new(json_object_get(linux_(doc), "resources"), "cpu",
@@ -302,7 +371,6 @@ static void test_refused_by_field(void **state)
 	    {args_number, "process.args[1]: expected a string, found a number"},
 	    {env_no_equals, "process.env[2]: 'JUSTKEY' is not KEY=VALUE"},
 	    {cwd_relative, "process.cwd: 'tmp' is not an absolute path"},
-	    {nnp_false, "process.noNewPrivileges: stanza always sets no_new_privs"},
 	    {cap_extra, "process.capabilities.effective: CAP_SYS_ADMIN is not one of"},
 	    {cap_missing, "process.capabilities.permitted: CAP_CHOWN is missing"},
 	    {cap_ambient, "process.capabilities.ambient: stanza keeps no ambient capabilities"},
@@ -312,20 +380,21 @@ static void test_refused_by_field(void **state)
 	    {mount_relative, "mounts[7]: destination 'data' is not an absolute path"},
 	    {mount_dotdot, "mounts[7]: destination '/a/../../etc' has a '..' component"},
 	    {mount_tmpfs, "mounts[7]: a tmpfs on /tmp"},
-	    {mount_bind_nosuid, "mounts[7]: option 'nosuid' of a bind mount is not supported"},
+	    {mount_bind_nosuid, "mounts[7]: option 'shared' of a bind mount is not supported"},
 	    {mount_proc_missing, "mounts: no entry for /proc"},
 	    {mount_proc_wrong_type, "mounts[0]: /proc must be of type proc"},
-	    {ns_path, "linux.namespaces[1]: joining an existing namespace"},
+	    {ns_path, "linux.namespaces[0]: joining an existing pid namespace"},
 	    {ns_twice, "linux.namespaces[6]: the pid namespace is given twice"},
 	    {ns_unknown, "linux.namespaces[6]: unknown namespace type 'bogus'"},
 	    {ns_no_pid, "linux.namespaces: stanza always makes new pid and mount namespaces"},
 	    {ns_user_as_root, "linux.namespaces: a user namespace when run as root"},
-	    {sysctl, "linux.sysctl: not supported by stanza yet"},
-	    {cgroups_path, "linux.cgroupsPath: not supported by stanza yet"},
-	    {masked_extra, "linux.maskedPaths: /etc is not one of"},
-	    {seccomp_other, "linux.seccomp: stanza loads its own seccomp filter only"},
-	    {seccomp_none, "linux.seccomp: stanza loads its own seccomp filter only"},
-	    {swap_more, "linux.resources.memory.swap: stanza lets no swap extend"},
+	    {sysctl, "linux.sysctl.vm.swappiness: not a parameter of the container's own namespaces"},
+	    {sysctl_net_shared, "linux.sysctl.net.ipv4.ip_forward: not a parameter of the container's own"},
+	    {cgroups_systemd, "linux.cgroupsPath: 'machine.slice:libpod:abc' is systemd's form"},
+	    {seccomp_notify, "linux.seccomp.defaultAction: action 'SCMP_ACT_NOTIFY' is not supported"},
+	    {seccomp_op, "linux.seccomp.syscalls[1].args[0]: unknown operator 'SCMP_CMP_BOGUS'"},
+	    {masked_relative, "linux.maskedPaths[10]: 'etc' is not an absolute path"},
+	    {swap_more, "linux.resources.memory.swap: 1000000 is below the memory limit"},
 	    {reservation, "linux.resources.memory.reservation: not supported by stanza yet"},
 	    {cpu_period, "linux.resources.cpu.period: stanza's period is 100000"},
 	    {device_allow, "linux.resources.devices: stanza has no device cgroup rules yet"},
@@ -354,6 +423,8 @@ int main(void)
 	    cmocka_unit_test(test_defaults_are_stanzas),
 	    cmocka_unit_test(test_fields_read),
 	    cmocka_unit_test(test_namespaces_left_out_are_shared),
+	    cmocka_unit_test(test_podman_like),
+	    cmocka_unit_test(test_no_seccomp),
 	    cmocka_unit_test(test_syntax_error_located),
 	    cmocka_unit_test(test_refused_by_field),
 	    cmocka_unit_test(test_rootless_refusals),
