@@ -307,6 +307,15 @@ static int make_dev(const struct sz_container *c, const char *dev, int devfd, sz
 	return 0;
 }
 
+/* Whether a volume goes on path. */
+static bool bound_over(const struct sz_container *c, const char *path)
+{
+	for (size_t i = 0; i < c->spec->n_volumes; i++)
+		if (strcmp(c->spec->volumes[i].container, path) == 0)
+			return true;
+	return false;
+}
+
 static int make_dev_subdirs(const struct sz_container *c, const char *dev, sz_error_t *err)
 {
 	cleanup_free char *pts = sz_asprintf("%s/pts", dev);
@@ -320,8 +329,9 @@ static int make_dev_subdirs(const struct sz_container *c, const char *dev, sz_er
 	                         : "newinstance,ptmxmode=0666,mode=620,gid=5",
 	             err) < 0)
 		return -1;
-	if (do_mount(c, "shm", shm, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", err) <
-	    0)
+	/* podman binds its own /dev/shm (a volume, mounted later): none of ours under it. */
+	if (!bound_over(c, "/dev/shm") && do_mount(c, "shm", shm, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	                                           "mode=1777,size=65536k", err) < 0)
 		return -1;
 	return do_mount(c, "mqueue", mq, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
 }
