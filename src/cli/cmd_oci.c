@@ -617,7 +617,7 @@ static int exec_config(const struct sz_paths *paths, const char *id, json_t *pro
 	state = json_load_file(oci, 0, &jerr);
 	bundle = json_string_value(json_object_get(state, "bundle"));
 	if (bundle == NULL)
-		return sz_error_make(err, ENOENT, _("container '%s' does not exist"), id);
+		return sz_error_make(err, 0, _("container '%s' does not exist"), id);
 	file = sz_asprintf("%s/config.json", bundle);
 	doc = json_load_file(file, 0, &jerr);
 	if (doc == NULL)
@@ -661,7 +661,7 @@ static json_t *exec_process(const struct sz_paths *paths, const char *id, const 
 	}
 	proc = json_deep_copy(json_object_get(doc, "process"));
 	if (proc == NULL) {
-		sz_error_make(err, ENOENT, _("container '%s' does not exist"), id);
+		sz_error_make(err, 0, _("container '%s' does not exist"), id);
 		return NULL;
 	}
 	argv = json_array();

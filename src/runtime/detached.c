@@ -154,7 +154,9 @@ static int open_locked(const struct sz_paths *paths, const char *id, int *lockfd
 	if (dfd < 0 || faccessat(dfd, SZ_DETACHED_FILE, F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (dfd >= 0)
 			close(dfd);
-		return sz_error_make(err, ENOENT, _("container '%s' does not exist"), id);
+		sz_error_make(err, 0, _("container '%s' does not exist"), id);
+		(*err)->errno_ = ENOENT; /* for delete --force; the message says it already */
+		return -1;
 	}
 	*lockfd = openat(dfd, "lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (*lockfd < 0 || flock(*lockfd, LOCK_EX) < 0) {
