@@ -40,6 +40,9 @@ static void oci_usage(FILE *out, const char *cmd)
 		        "Options:\n"
 		        "  -b, --bundle DIR       the bundle: DIR/config.json (see 'stanza spec')\n"
 		        "      --pid-file FILE    write the container's process id to FILE\n"
+		        "      --console-socket PATH\n"
+		        "                         with process.terminal: send the terminal's master\n"
+		        "                         to the AF_UNIX socket PATH (as runc)\n"
 		        "      --no-new-keyring   accepted: stanza never makes a session keyring\n"
 		        "  -h, --help             show this help\n"),
 		      out);
@@ -175,7 +178,7 @@ static int load_bundle(const char *bundle, struct sz_oci_config *cfg, sz_error_t
 
 /* create and run -d: the container waits for start; its pid in FILE. */
 static int create_container(struct sz_cli *cli, const char *bundle, const char *id, const char *pid_file,
-                            bool and_start, sz_error_t *err)
+                            const char *console_socket, bool and_start, sz_error_t *err)
 {
 	struct sz_oci_config cfg;
 	struct sz_paths paths = {0};
@@ -185,13 +188,16 @@ static int create_container(struct sz_cli *cli, const char *bundle, const char *
 
 	if (load_bundle(bundle, &cfg, err) < 0)
 		return -1;
-	if (cfg.terminal) {
-		sz_error_make(
-		    err, ENOTSUP,
-		    _("process.terminal is true: a created container's terminal needs --console-socket, "
-		      "which stanza does not do yet (set it false, or use 'stanza run -b')"));
+	if (cfg.terminal != (console_socket != NULL)) {
+		sz_error_make(err, 0,
+		              cfg.terminal
+		                  ? _("process.terminal is true: a created container's terminal needs "
+		                      "--console-socket (or use 'stanza run -b' in the foreground)")
+		                  : _("--console-socket needs process.terminal true"));
 		goto out;
 	}
+	cfg.spec.tty = cfg.terminal;
+	cfg.spec.console_socket = console_socket;
 	cfg.spec.id = id;
 	cfg.spec.detached = true;
 	if (oci_paths(cli, &paths, err) < 0 || sz_create_detached(&cfg.spec, &paths, &pid, err) < 0)
@@ -224,7 +230,7 @@ int cmd_create(struct sz_cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	const char *bundle = ".", *pid_file = NULL, *id;
+	const char *bundle = ".", *pid_file = NULL, *console_socket = NULL, *id;
 	sz_error_t err = NULL;
 	int opt;
 
@@ -235,7 +241,7 @@ int cmd_create(struct sz_cli *cli, int argc, char **argv)
 		case 'b': bundle = optarg; break;
 		case 'p': pid_file = optarg; break;
 		case 'k': break;
-		case 'c': unsupported("--console-socket", _("set process.terminal to false"), &err); break;
+		case 'c': console_socket = optarg; break;
 		case 'P': unsupported("--no-pivot", _("stanza always uses pivot_root"), &err); break;
 		case 'f':
 			if (strcmp(optarg, "0") != 0)
@@ -251,7 +257,7 @@ int cmd_create(struct sz_cli *cli, int argc, char **argv)
 			return oci_fail(&err);
 	}
 	if ((id = take_id(argc, argv, "create", &err)) == NULL ||
-	    create_container(cli, bundle, id, pid_file, false, &err) < 0)
+	    create_container(cli, bundle, id, pid_file, console_socket, false, &err) < 0)
 		return oci_fail(&err);
 	return SZ_EXIT_OK;
 }
@@ -549,7 +555,7 @@ int sz_oci_run(struct sz_cli *cli, int argc, char **argv)
 	struct sz_oci_config cfg = {0};
 	struct sz_paths paths = {0};
 	struct sz_result res;
-	const char *bundle = ".", *pid_file = NULL, *id;
+	const char *bundle = ".", *pid_file = NULL, *console_socket = NULL, *id;
 	sz_error_t err = NULL;
 	bool detach = false;
 	int opt, status = SZ_EXIT_STANZA;
@@ -562,7 +568,7 @@ int sz_oci_run(struct sz_cli *cli, int argc, char **argv)
 		case 'd': detach = true; break;
 		case 'p': pid_file = optarg; break;
 		case 'k': break;
-		case 'c': unsupported("--console-socket", _("set process.terminal to false"), &err); break;
+		case 'c': console_socket = optarg; break;
 		case 'P': unsupported("--no-pivot", _("stanza always uses pivot_root"), &err); break;
 		case 'h': sz_oci_run_usage(stdout); return SZ_EXIT_OK;
 		default:
@@ -577,12 +583,14 @@ int sz_oci_run(struct sz_cli *cli, int argc, char **argv)
 	if ((id = take_id(argc, argv, "run", &err)) == NULL)
 		goto out;
 	if (detach) {
-		status =
-		    create_container(cli, bundle, id, pid_file, true, &err) < 0 ? SZ_EXIT_STANZA : SZ_EXIT_OK;
+		status = create_container(cli, bundle, id, pid_file, console_socket, true, &err) < 0
+		             ? SZ_EXIT_STANZA
+		             : SZ_EXIT_OK;
 		goto out;
 	}
-	if (pid_file != NULL) {
-		unsupported("--pid-file", _("only with --detach"), &err);
+	if (pid_file != NULL || console_socket != NULL) {
+		unsupported(pid_file != NULL ? "--pid-file" : "--console-socket", _("only with --detach"),
+		            &err);
 		goto out;
 	}
 	if (load_bundle(bundle, &cfg, &err) < 0 || oci_paths(cli, &paths, &err) < 0)
@@ -710,7 +718,8 @@ int cmd_exec(struct sz_cli *cli, int argc, char **argv)
 	struct sz_result res = {0};
 	cleanup_json json_t *envs = json_array();
 	cleanup_json json_t *proc = NULL;
-	const char *process_file = NULL, *pid_file = NULL, *cwd = NULL, *user = NULL, *id;
+	const char *process_file = NULL, *pid_file = NULL, *cwd = NULL, *user = NULL, *console_socket = NULL,
+	           *id;
 	sz_error_t err = NULL;
 	bool tty = false, detach = false;
 	int opt, status = SZ_EXIT_STANZA;
@@ -727,7 +736,7 @@ int cmd_exec(struct sz_cli *cli, int argc, char **argv)
 		case 'w': cwd = optarg; break;
 		case 'e': json_array_append_new(envs, json_string(optarg)); break;
 		case 'u': user = optarg; break;
-		case 'c': unsupported("--console-socket", _("run exec -t in the foreground"), &err); break;
+		case 'c': console_socket = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "0") != 0)
 				unsupported("--preserve-fds",
@@ -765,10 +774,15 @@ int cmd_exec(struct sz_cli *cli, int argc, char **argv)
 	                         &err)) == NULL ||
 	    exec_config(&paths, id, proc, &cfg, &err) < 0)
 		goto out;
-	if (cfg.terminal && detach) {
+	if (cfg.terminal && detach && console_socket == NULL) {
 		unsupported("a terminal with --detach", _("it needs --console-socket"), &err);
 		goto out;
 	}
+	if (console_socket != NULL && (!cfg.terminal || !detach)) {
+		unsupported("--console-socket", _("only with a terminal and --detach"), &err);
+		goto out;
+	}
+	cfg.spec.console_socket = console_socket;
 	cfg.spec.trace_fd = trace_fd();
 	cfg.spec.detached = detach;
 	sz_exec_spec_init(&x);

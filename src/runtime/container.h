@@ -145,6 +145,9 @@ int sz_state_read_cgroup(const char *state_root, const char *id, struct sz_cgrou
 #define SZ_EXEC_FIFO     "exec.fifo"
 int sz_state_remove(const char *state_root, const char *id, sz_error_t *err);
 
+/* Send a pty master to the AF_UNIX stream socket at path (runc's --console-socket). */
+int sz_send_console(const char *path, int master, sz_error_t *err);
+
 /* A detached container (sz_create_detached), running, seen as a handle that
  * exec.c can run a command in: spec (borrowed) is its configuration. Not a
  * handle to destroy: sz_detached_view_free only lets go of it. */

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -71,7 +73,43 @@ static int launch(struct sz_container_handle *h, sz_error_t *err)
 	close(pair[0]);
 	if (ret > 0)
 		return sz_error_make(err, res.exec_errno, _("the container's process could not be started"));
+	if (ret == 0 && h->c.spec->tty)
+		ret = sz_send_console(h->c.spec->console_socket, master, err);
 	return ret;
+}
+
+int sz_send_console(const char *path, int master, sz_error_t *err)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	cleanup_close int sock = -1;
+	char name[64] = "/dev/ptmx";
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = name, .iov_len = 0};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	unsigned int n = 0;
+
+	if (master < 0)
+		return sz_error_make(err, EPROTO, _("the container's terminal did not come"));
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return sz_error_make(err, ENAMETOOLONG, _("console socket '%s'"), path);
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	/* The payload is the terminal's name, as runc sends it. */
+	if (ioctl(master, TIOCGPTN, &n) == 0)
+		snprintf(name, sizeof(name), "/dev/pts/%u", n);
+	iov.iov_len = strlen(name);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &master, sizeof(int));
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return sz_error_make(err, errno, _("cannot connect to the console socket '%s'"), path);
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+		return sz_error_make(err, errno, _("cannot send the terminal to the console socket '%s'"),
+		                     path);
+	return 0;
 }
 
 /* "PID START_TIME\n" in <dir>/detached, by rename: the collector skips the
@@ -96,8 +134,9 @@ int sz_create_detached(const struct sz_spec *spec, const struct sz_paths *paths,
 	sigset_t old;
 	int ret;
 
-	if (spec->tty || !spec->detached || spec->id == NULL)
-		return sz_error_make(err, EINVAL, "sz_create_detached: an id, detached, no tty");
+	if ((spec->tty && spec->console_socket == NULL) || !spec->detached || spec->id == NULL)
+		return sz_error_make(err, EINVAL,
+		                     "sz_create_detached: an id, detached, a tty only with a console socket");
 	sz_hold_signals(&old);
 	ret = sz_container_prepare(&h, spec, paths, err);
 	if (ret == 0) {

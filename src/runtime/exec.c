@@ -471,6 +471,13 @@ int sz_detached_exec_start(const struct sz_paths *paths, const char *id, const s
 		sz_detached_view_free(h);
 		return -1;
 	}
+	if (x->tty && spec->console_socket != NULL &&
+	    sz_send_console(spec->console_socket, (*out)->master, err) < 0) {
+		sz_process_free(*out);
+		*out = NULL;
+		sz_detached_view_free(h);
+		return -1;
+	}
 	return 0;
 }
 

@@ -101,6 +101,10 @@ struct sz_spec {
 	 * root, under the delegated base rootless; NULL: stanza-<id>. */
 	const char *cgroup_path;
 	bool no_seccomp; /* no filter at all (an OCI config without linux.seccomp) */
+	/* With tty and detached (or an exec that outlives stanza): the pty master
+	 * goes to the AF_UNIX socket at this path (SCM_RIGHTS), as runc's
+	 * --console-socket, instead of being relayed by stanza. */
+	const char *console_socket;
 };
 
 /* A seccomp filter given by the caller (an OCI config's linux.seccomp),
@@ -272,7 +276,7 @@ int sz_destroy(struct sz_container_handle *h, struct sz_result *res, sz_error_t 
  * PID 1 is ready and blocked before the command, waiting on the fifo
  * <state dir>/exec.fifo: it is not stanza's child once stanza exits (it goes to
  * the nearest subreaper, as runc's does), has no parent-death signal, and
- * keeps running when stanza is gone. spec->tty must be false. *pid gets its
+ * keeps running when stanza is gone. spec->tty needs spec->console_socket. *pid gets its
  * host pid. sz_detached_start opens the fifo: the command is executed.
  * sz_detached_remove kills every process (SIGKILL), waits for them to
  * exit and removes the cgroup and the state directory. The collector of

@@ -153,6 +153,46 @@ pod wait "$cid"
 assert_eq "podman kill: 137" 137 "$OUT"
 pod rm "$cid"
 
+# A terminal: podman run -it and exec -it in tmux (stanza gets conmon's
+# --console-socket and sends it the pty's master).
+if command -v tmux >/dev/null; then
+	TM=(tmux -L "szit42-$$")
+	screen_has() { # ERE SECONDS
+		local i
+		for ((i = 0; i < $2 * 10; i++)); do
+			"${TM[@]}" capture-pane -p 2>/dev/null | grep -Eq "$1" && return 0
+			nap 0.1
+		done
+		return 1
+	}
+	"${TM[@]}" new-session -d -x 100 -y 30 "${P[*]} run -it --rm ${U[*]} $IMG sh; echo podman-ended-\$?; sleep 30"
+	assert_true "podman run -it: a shell prompt in tmux" screen_has '^/ # ?$' 20
+	"${TM[@]}" send-keys "stty size; tty" Enter
+	assert_true "the window's size reaches the container (30 rows, 100 columns)" screen_has '^30 100$' 5
+	assert_true "its terminal is the container's own devpts" screen_has '^/dev/pts/0$' 5
+	"${TM[@]}" send-keys "sleep 100" Enter
+	nap 0.5
+	"${TM[@]}" send-keys C-c
+	"${TM[@]}" send-keys "echo after-ctrl-c" Enter
+	assert_true "^C stops the foreground command, the shell goes on" screen_has '^after-ctrl-c$' 5
+	"${TM[@]}" send-keys "exit 6" Enter
+	assert_true "exit ends podman with the shell's status" screen_has '^podman-ended-6$' 10
+	assert_true "create was given a console socket" called "^create --bundle .* --console-socket "
+	"${TM[@]}" kill-server 2>/dev/null
+
+	pod run -d "${U[@]}" "$IMG" sleep 1000
+	cid=$OUT
+	"${TM[@]}" new-session -d -x 90 -y 20 "${P[*]} exec -it $cid sh; echo exec-ended-\$?; sleep 30"
+	assert_true "podman exec -it: a shell prompt" screen_has '^/ # ?$' 20
+	"${TM[@]}" send-keys "stty size; exit 2" Enter
+	assert_true "with the window's size" screen_has '^20 90$' 5
+	assert_true "and its status" screen_has '^exec-ended-2$' 10
+	"${TM[@]}" kill-server 2>/dev/null
+	pod rm -f "$cid"
+else
+	note "tmux is not installed: podman run -it is not tried (make deps installs it)"
+fi
+
 assert_eq "every container is gone from stanza's state root" "" "$(ls "$ROOT" 2>/dev/null)"
 assert_no_match "stanza's log has no error" 'level=error' "$(grep -v 'does not exist' "$W/stanza.log")"
 cleanup_podman
