@@ -33,6 +33,7 @@ TEST_PKGS=(
 	qemu-system-x86 e2fsprogs cpio # tests/vm: a pure cgroup v2 guest (qemu, mke2fs -d, its initramfs)
 	clang libclang-rt-dev # make fuzz: libFuzzer, only recommended by clang (Debian 12: libclang-rt-14-dev)
 	skopeo umoci podman buildah zstd # test_33: the image formats stanza writes and reads, with their tools
+	containerd # test_43: containerd-shim-runc-v2 drives stanza (ctr run --runc-binary)
 )
 # The image is unpacked from busybox-static with `apt-get download`, never
 # installed: it conflicts with the busybox package many hosts need.

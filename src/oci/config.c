@@ -3,6 +3,7 @@
 #include "oci/config.h"
 
 #include <seccomp.h>
+#include <sys/capability.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,8 +32,7 @@ struct ctx {
 	uid_t uid;
 	gid_t gid;
 	struct sz_oci_config *cfg;
-	json_t *defaults; /* sz_oci_default_spec: what stanza does */
-	bool root_user;   /* process.user.uid is 0 */
+	bool root_user; /* process.user.uid is 0 */
 	sz_error_t *err;
 };
 
@@ -113,7 +113,8 @@ static int refuse(struct ctx *x, const json_t *obj, const char *path, const char
 
 	if (v == NULL || json_is_null(v) || (json_is_object(v) && json_object_size(v) == 0) ||
 	    (json_is_array(v) && json_array_size(v) == 0) ||
-	    (json_is_string(v) && json_string_length(v) == 0))
+	    (json_is_string(v) && json_string_length(v) == 0) ||
+	    (json_is_integer(v) && json_integer_value(v) == 0) || json_is_false(v))
 		return 0;
 	return fail(x, full, "%s", why != NULL ? why : _("not supported by stanza yet"));
 }
@@ -152,29 +153,6 @@ static bool has_string(const json_t *arr, const char *s)
 		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
 			return true;
 	return false;
-}
-
-/* arr must hold the strings of want, in any order, and nothing else. */
-static int same_set(struct ctx *x, const json_t *arr, const json_t *want, const char *path, const char *what)
-{
-	size_t i;
-	const json_t *v;
-	const char **list = NULL;
-
-	if (strings(x, arr, path, &list) < 0) {
-		free(list);
-		return -1;
-	}
-	free(list);
-	json_array_foreach (arr, i, v)
-		if (!has_string(want, json_string_value(v)))
-			return fail(x, path, _("%s is not one of %s (see 'stanza spec')"),
-			            json_string_value(v), what);
-	json_array_foreach (want, i, v)
-		if (!has_string(arr, json_string_value(v)))
-			return fail(x, path, _("%s is missing: stanza always has it (see 'stanza spec')"),
-			            json_string_value(v));
-	return 0;
 }
 
 static int parse_user(struct ctx *x, const json_t *process)
@@ -225,44 +203,87 @@ static int parse_user(struct ctx *x, const json_t *process)
 	return 0;
 }
 
+/* The names of a capability set as cap_value_t, or an error naming the bad one. */
+static int cap_values(struct ctx *x, const json_t *arr, const char *path, int **out, size_t *n)
+{
+	const char **names = NULL;
+	int ret = strings(x, arr, path, &names);
+
+	*n = 0;
+	*out = sz_xcalloc(json_array_size(arr) + 1, sizeof(int));
+	for (size_t i = 0; ret == 0 && names[i] != NULL; i++) {
+		cap_value_t v;
+		if (strncmp(names[i], "CAP_", 4) != 0 || cap_from_name(names[i], &v) < 0) {
+			cleanup_free char *p = sz_asprintf("%s[%zu]", path, i);
+			ret = fail(x, p, _("unknown capability '%s'"), names[i]);
+			break;
+		}
+		(*out)[(*n)++] = (int)v;
+	}
+	free(names);
+	return ret;
+}
+
+static bool same_caps(const int *a, size_t na, const int *b, size_t nb)
+{
+	for (size_t i = 0; i < na; i++) {
+		size_t k = 0;
+		while (k < nb && b[k] != a[i])
+			k++;
+		if (k == nb)
+			return false;
+	}
+	for (size_t i = 0; i < nb; i++) {
+		size_t k = 0;
+		while (k < na && a[k] != b[i])
+			k++;
+		if (k == na)
+			return false;
+	}
+	return true;
+}
+
+/* The bounding set is kept; root's permitted and effective sets must be the
+ * same (stanza sets them so); another user's may be empty or the same:
+ * execve(2) clears both for a non-root process that has no ambient
+ * capabilities and runs no file with capabilities, under runc too. */
 static int parse_capabilities(struct ctx *x, const json_t *process)
 {
-	static const char *const sets[] = {"bounding", "effective", "permitted"};
-	const json_t *caps, *want, *v;
-	cleanup_free char *list = NULL;
-	struct sz_buf b;
-	size_t i;
+	static const char *const sets[] = {"effective", "permitted"};
+	struct sz_oci_config *cfg = x->cfg;
+	const json_t *caps, *bounding;
 
-	if (get(x, process, "process", "capabilities", T_OBJ, false, &caps) < 0)
+	if (get(x, process, "process", "capabilities", T_OBJ, false, &caps) < 0 ||
+	    get(x, caps, "process.capabilities", "bounding", T_ARR, false, &bounding) < 0 ||
+	    cap_values(x, bounding, "process.capabilities.bounding", &cfg->caps, &cfg->spec.n_caps) < 0)
 		return -1;
-	want = json_object_get(json_object_get(json_object_get(x->defaults, "process"), "capabilities"),
-	                       "bounding");
-	sz_buf_init(&b, 0);
-	json_array_foreach (want, i, v)
-		sz_buf_addf(&b, "%s%s", i ? ", " : "", json_string_value(v));
-	list = sz_buf_detach(&b, NULL);
-	if (caps == NULL)
-		return fail(
-		    x, "process.capabilities",
-		    _("missing: stanza always keeps its capabilities (%s); write them in the bounding, "
-		      "effective and permitted sets"),
-		    list);
+	cfg->spec.caps = cfg->caps;
+	cfg->spec.caps_set = true;
+	for (size_t i = 0; i < cfg->spec.n_caps; i++)
+		if (cfg->caps[i] == CAP_MKNOD)
+			return fail(x, "process.capabilities.bounding",
+			            _("CAP_MKNOD: stanza has no device cgroup yet to keep a node made with "
+			              "it from being "
+			              "opened (a host's disk): leave it out (ctr run --cap-drop CAP_MKNOD)"));
 	for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
 		cleanup_free char *path = sz_asprintf("process.capabilities.%s", sets[s]);
+		cleanup_free int *values = NULL;
 		const json_t *arr;
-		if (get(x, caps, "process.capabilities", sets[s], T_ARR, false, &arr) < 0)
+		size_t n;
+
+		if (get(x, caps, "process.capabilities", sets[s], T_ARR, false, &arr) < 0 ||
+		    cap_values(x, arr, path, &values, &n) < 0)
 			return -1;
-		/* A user other than root ends with none: execve(2) clears the
-		 * permitted and effective sets of a non-root process that has no
-		 * ambient capabilities and runs no file with capabilities, under
-		 * runc as under stanza. Empty (as podman run -u writes them) or
-		 * stanza's set (as podman exec -u does) are the same then. */
-		if (s > 0 && !x->root_user && json_array_size(arr) == 0)
+		if (n == 0 && !x->root_user)
 			continue;
-		if (arr == NULL)
-			return fail(x, path, _("missing: stanza always keeps %s"), list);
-		if (same_set(x, arr, want, path, list) < 0)
-			return -1;
+		if (!same_caps(values, n, cfg->caps, cfg->spec.n_caps))
+			return fail(
+			    x, path,
+			    x->root_user
+			        ? _("stanza gives root the bounding set as its %s set: make them the same")
+			        : _("stanza gives a user other than root the bounding set or nothing as its "
+			            "%s set"),
+			    sets[s]);
 	}
 	if (refuse(x, caps, "process.capabilities", "inheritable",
 	           _("stanza keeps no inheritable capabilities: leave it empty")) < 0 ||
@@ -462,6 +483,59 @@ static int parse_bind(struct ctx *x, const json_t *m, const char *path, const ch
 	return 0;
 }
 
+/* A file system mounted where the config says (tmpfs): its options become
+ * mount flags, or its data when they are not flags. */
+static int parse_fs_mount(struct ctx *x, const json_t *m, const char *path, const char *dest,
+                          const char *type, const json_t *opts)
+{
+	static const struct {
+		const char *name;
+		unsigned long flag;
+	} flags[] = {
+	    {"nosuid", MS_NOSUID},         {"nodev", MS_NODEV},      {"noexec", MS_NOEXEC},
+	    {"relatime", MS_RELATIME},     {"noatime", MS_NOATIME},  {"strictatime", MS_STRICTATIME},
+	    {"nodiratime", MS_NODIRATIME}, {"sync", MS_SYNCHRONOUS}, {"dirsync", MS_DIRSYNC},
+	};
+	struct sz_oci_config *cfg = x->cfg;
+	struct sz_volume *v = &cfg->volumes[cfg->n_volumes];
+	const json_t *src, *o;
+	struct sz_buf data;
+	size_t i;
+
+	if (get(x, m, path, "source", T_STR, false, &src) < 0)
+		return -1;
+	sz_buf_init(&data, 0);
+	json_array_foreach (opts, i, o) {
+		const char *name = json_string_value(o);
+		size_t k;
+
+		if (strcmp(name, "ro") == 0 || strcmp(name, "rw") == 0) {
+			v->read_only = strcmp(name, "ro") == 0;
+			continue;
+		}
+		if (strcmp(name, "private") == 0 || strcmp(name, "rprivate") == 0)
+			continue; /* every mount of the container is private */
+		for (k = 0; k < sizeof(flags) / sizeof(flags[0]) && strcmp(flags[k].name, name) != 0; k++)
+			;
+		if (k < sizeof(flags) / sizeof(flags[0])) {
+			v->flags |= flags[k].flag;
+		} else if (strchr(name, '=') != NULL && strchr(name, ',') == NULL) {
+			sz_buf_addf(&data, "%s%s", data.len > 0 ? "," : "", name);
+		} else {
+			sz_buf_release(&data);
+			return fail(x, path, _("option '%s' of a %s mount is not supported by stanza yet"),
+			            name, type);
+		}
+	}
+	v->host = sz_xstrdup(src != NULL ? json_string_value(src) : type);
+	v->container = sz_xstrdup(dest);
+	v->fstype = type;
+	v->data = data.len > 0 ? sz_buf_detach(&data, NULL) : NULL;
+	sz_buf_release(&data);
+	cfg->n_volumes++;
+	return 0;
+}
+
 /* Mounts: stanza's standard set it makes itself (each must be there, with
  * its type), and bind mounts; anything else is refused by name. */
 static int parse_mounts(struct ctx *x, const json_t *doc)
@@ -505,6 +579,9 @@ static int parse_mounts(struct ctx *x, const json_t *doc)
 		if (bind && (std == NULL ||
 		             (strcmp(d, "/proc") != 0 && strcmp(d, "/sys") != 0 && strcmp(d, "/dev") != 0))) {
 			if (parse_bind(x, m, path, d, opts) < 0)
+				return -1;
+		} else if (std == NULL && type != NULL && strcmp(json_string_value(type), "tmpfs") == 0) {
+			if (parse_fs_mount(x, m, path, d, json_string_value(type), opts) < 0)
 				return -1;
 		} else if (std == NULL) {
 			return fail(x, path,
@@ -624,13 +701,60 @@ static int parse_mappings(struct ctx *x, const json_t *lnx, const char *key, uns
 	return 0;
 }
 
+/* The device cgroup's rules stanza's /dev already obeys: its nodes are null,
+ * zero, full, random, urandom, tty, the ptmx and its own devpts, and no
+ * capability lets a process make another (CAP_MKNOD is refused). So "deny
+ * all", and allowing any of those (containerd's and podman's defaults,
+ * /dev/console's 5:1 too), change nothing; any other rule needs a device
+ * cgroup stanza does not make yet. */
+static int parse_devices(struct ctx *x, const json_t *devs)
+{
+	static const int allowed[][2] = {{1, 3}, {1, 5}, {1, 7}, {1, 8},   {1, 9},
+	                                 {5, 0}, {5, 1}, {5, 2}, {136, -1}};
+	const json_t *d;
+	size_t i;
+
+	json_array_foreach (devs, i, d) {
+		cleanup_free char *p = sz_asprintf("linux.resources.devices[%zu]", i);
+		const json_t *allow, *type, *major, *minor;
+		size_t k;
+
+		if (!json_is_object(d))
+			return fail(x, p, _("expected %s, found %s"), wanted(T_OBJ), found(d));
+		if (get(x, d, p, "allow", T_BOOL, true, &allow) < 0 ||
+		    get(x, d, p, "type", T_STR, false, &type) < 0 ||
+		    get(x, d, p, "major", T_INT, false, &major) < 0 ||
+		    get(x, d, p, "minor", T_INT, false, &minor) < 0)
+			return -1;
+		if (!json_is_true(allow)) {
+			if (type != NULL || major != NULL || minor != NULL)
+				return fail(
+				    x, p,
+				    _("stanza has no device cgroup yet: only \"deny all\" is understood"));
+			continue;
+		}
+		for (k = 0; k < sizeof(allowed) / sizeof(allowed[0]); k++)
+			if (type != NULL && strcmp(json_string_value(type), "c") == 0 && major != NULL &&
+			    json_integer_value(major) == allowed[k][0] &&
+			    (allowed[k][1] < 0 ? minor == NULL || json_integer_value(minor) == -1
+			                       : minor != NULL && json_integer_value(minor) == allowed[k][1]))
+				break;
+		if (k == sizeof(allowed) / sizeof(allowed[0]))
+			return fail(
+			    x, p,
+			    _("stanza has no device cgroup yet: it allows only the devices of its own /dev "
+			      "(null, zero, full, random, urandom, tty, console, ptmx, pts)"));
+	}
+	return 0;
+}
+
 static int parse_resources(struct ctx *x, const json_t *lnx)
 {
 	static const char *const refused[] = {"hugepageLimits", "network", "blockIO",
 	                                      "rdma",           "unified", NULL};
 	static const char *const mem_refused[] = {"reservation", "kernel", "kernelTCP", "swappiness", NULL};
 	static const char *const cpu_refused[] = {
-	    "shares", "realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle", NULL};
+	    "realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle", NULL};
 	struct sz_cgroup_limits *l = &x->cfg->spec.limits;
 	const json_t *res, *mem, *pids, *cpu, *devs, *v;
 
@@ -672,11 +796,17 @@ static int parse_resources(struct ctx *x, const json_t *lnx)
 			l->pids = (uint64_t)json_integer_value(v);
 	}
 	if (cpu != NULL) {
-		const json_t *period;
+		const json_t *period, *shares;
 		if (get(x, cpu, "linux.resources.cpu", "quota", T_INT, false, &v) < 0 ||
 		    get(x, cpu, "linux.resources.cpu", "period", T_UINT, false, &period) < 0 ||
 		    refuse_all(x, cpu, "linux.resources.cpu", cpu_refused) < 0)
 			return -1;
+		/* 1024 is the kernel's default weight (v2: 100): there is nothing to set. */
+		if (get(x, cpu, "linux.resources.cpu", "shares", T_UINT, false, &shares) < 0)
+			return -1;
+		if (shares != NULL && json_integer_value(shares) != 0 && json_integer_value(shares) != 1024)
+			return fail(x, "linux.resources.cpu.shares",
+			            _("only the default, 1024, is supported by stanza yet"));
 		if (period != NULL && json_integer_value(period) != 100000)
 			return fail(
 			    x, "linux.resources.cpu.period",
@@ -684,18 +814,7 @@ static int parse_resources(struct ctx *x, const json_t *lnx)
 		if (v != NULL && json_integer_value(v) > 0)
 			l->cpu_milli = ((uint64_t)json_integer_value(v) + 50) / 100;
 	}
-	/* stanza's /dev holds null, zero, full, random, urandom and tty, and no
-	 * capability to make others: "deny all" is what it does. */
-	if (json_array_size(devs) > 1 ||
-	    (json_array_size(devs) == 1 &&
-	     (!json_is_false(json_object_get(json_array_get(devs, 0), "allow")) ||
-	      json_object_get(json_array_get(devs, 0), "type") != NULL ||
-	      json_object_get(json_array_get(devs, 0), "major") != NULL ||
-	      json_object_get(json_array_get(devs, 0), "minor") != NULL)))
-		return fail(x, "linux.resources.devices",
-		            _("stanza has no device cgroup rules yet: only [{\"allow\": false, \"access\": "
-		              "\"rwm\"}]"));
-	return 0;
+	return parse_devices(x, devs);
 }
 
 /* Absolute paths without '..', as the runtime mounts over them. */
@@ -1009,6 +1128,8 @@ static int parse_doc(struct ctx *x, const json_t *doc)
 	if (get(x, doc, "", "hostname", T_STR, false, &hostname) < 0 ||
 	    get(x, doc, "", "annotations", T_OBJ, false, &ann) < 0)
 		return -1;
+	/* Without one, the new uts namespace keeps the host's name, as under runc. */
+	cfg->spec.keep_hostname = true;
 	if (hostname != NULL && json_string_length(hostname) > 0) {
 		if (cfg->spec.keep_ns & CLONE_NEWUTS)
 			return fail(x, "hostname", _("a host name needs a uts namespace of its own"));
@@ -1042,9 +1163,7 @@ int sz_oci_config_parse(const char *text, size_t len, const char *file, const ch
 		sz_oci_config_release(cfg);
 		return -1;
 	}
-	x.defaults = sz_oci_default_spec(rootless, uid, gid);
 	ret = parse_doc(&x, cfg->doc);
-	json_decref(x.defaults);
 	if (ret < 0)
 		sz_oci_config_release(cfg);
 	return ret;
@@ -1085,10 +1204,12 @@ void sz_oci_config_release(struct sz_oci_config *cfg)
 	free(cfg->env);
 	free(cfg->user);
 	free(cfg->groups);
+	free(cfg->caps);
 	free(cfg->rlimits);
 	for (size_t i = 0; i < cfg->n_volumes; i++) {
 		free(cfg->volumes[i].host);
 		free(cfg->volumes[i].container);
+		free((char *)cfg->volumes[i].data);
 	}
 	free(cfg->volumes);
 	free(cfg->masked);

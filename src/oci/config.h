@@ -33,6 +33,7 @@ struct sz_oci_config {
 	const char **env;
 	char *user; /* "UID:GID" */
 	gid_t *groups;
+	int *caps;
 	struct sz_rlimit *rlimits;
 	struct sz_volume *volumes;
 	size_t n_volumes;

@@ -109,9 +109,12 @@ static int enter_namespaces(struct sz_container *c, sz_error_t *err)
 	/* A uts namespace joined keeps its name unless one is given. */
 	if (((flags & CLONE_NEWUTS) && spec->uts_path == NULL) ||
 	    (spec->uts_path != NULL && spec->hostname != NULL)) {
-		if (sethostname(hostname, strlen(hostname)) < 0)
+		if (spec->keep_hostname && spec->hostname == NULL)
+			; /* the new namespace keeps the name it was made with */
+		else if (sethostname(hostname, strlen(hostname)) < 0)
 			return sz_error_make(err, errno, _("cannot set the host name '%s'"), hostname);
-		sz_trace(c, "uts: hostname %s", hostname);
+		else
+			sz_trace(c, "uts: hostname %s", hostname);
 	}
 	/* A network namespace joined by path is set up by whoever made it. */
 	if (flags & CLONE_NEWNET)

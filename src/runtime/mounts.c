@@ -129,6 +129,14 @@ static int mount_volumes(const struct sz_container *c, int rootfd, sz_error_t *e
 		cleanup_close int fd = -1;
 		char proc_path[64];
 
+		if (v->fstype != NULL) {
+			fd = sz_open_in_root(rootfd, v->container, true, err);
+			if (fd < 0 ||
+			    do_mount_fd(c, v->host, fd, v->container, v->fstype,
+			                v->flags | (v->read_only ? MS_RDONLY : 0), v->data, err) < 0)
+				return -1;
+			continue;
+		}
 		if (stat(v->host, &st) < 0)
 			return sz_error_make(err, errno, _("volume source '%s'"), v->host);
 		fd = sz_open_in_root(rootfd, v->container, S_ISDIR(st.st_mode), err);

@@ -21,6 +21,10 @@ struct sz_volume {
 	char *container; /* absolute path inside the container */
 	bool read_only;
 	unsigned long flags; /* MS_NOSUID, MS_NODEV, MS_NOEXEC on the bind, or 0 */
+	/* Not a bind but a file system of this type (an OCI mount: "tmpfs"), host
+	 * being its source, with flags (MS_RDONLY with read_only) and data. */
+	const char *fstype;
+	const char *data;
 };
 
 /* Where the runtime keeps per-container state and scratch space, and where
@@ -105,6 +109,12 @@ struct sz_spec {
 	 * goes to the AF_UNIX socket at this path (SCM_RIGHTS), as runc's
 	 * --console-socket, instead of being relayed by stanza. */
 	const char *console_socket;
+	/* With caps_set: the capabilities kept (the bounding set, and for root
+	 * the permitted and effective sets), cap_value_t; else stanza's 11. */
+	bool keep_hostname; /* a new uts namespace keeps the host's name (OCI: no hostname given) */
+	bool caps_set;
+	const int *caps;
+	size_t n_caps;
 };
 
 /* A seccomp filter given by the caller (an OCI config's linux.seccomp),

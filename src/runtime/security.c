@@ -23,10 +23,13 @@ static const cap_value_t kept_caps[] = {
 };
 #define N_KEPT (sizeof(kept_caps) / sizeof(kept_caps[0]))
 
-static bool is_kept(cap_value_t cap)
+static bool is_kept(const struct sz_spec *spec, cap_value_t cap)
 {
-	for (size_t i = 0; i < N_KEPT; i++)
-		if (kept_caps[i] == cap)
+	const cap_value_t *kept = spec->caps_set ? (const cap_value_t *)spec->caps : kept_caps;
+	size_t n = spec->caps_set ? spec->n_caps : N_KEPT;
+
+	for (size_t i = 0; i < n; i++)
+		if (kept[i] == cap)
 			return true;
 	return false;
 }
@@ -40,13 +43,15 @@ static bool is_kept(cap_value_t cap)
  * what it should have. */
 int sz_drop_capabilities(struct sz_container *c, bool keep_root_set, sz_error_t *err)
 {
+	const cap_value_t *kept = c->spec->caps_set ? (const cap_value_t *)c->spec->caps : kept_caps;
+	size_t n_kept = c->spec->caps_set ? c->spec->n_caps : N_KEPT;
 	cap_t caps;
 	int last = (int)cap_max_bits() - 1;
 
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return sz_error_make(err, errno, _("cannot clear ambient capabilities"));
 	for (int cap = 0; cap <= last; cap++) {
-		if (is_kept(cap))
+		if (is_kept(c->spec, cap))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
 			return sz_error_make(err, errno, _("cannot drop capability %d from the bounding set"),
@@ -57,17 +62,21 @@ int sz_drop_capabilities(struct sz_container *c, bool keep_root_set, sz_error_t 
 	caps = cap_init();
 	if (caps == NULL)
 		return sz_error_make(err, errno, _("cannot allocate a capability set"));
-	if (cap_set_flag(caps, CAP_PERMITTED, N_KEPT, kept_caps, CAP_SET) < 0 ||
-	    cap_set_flag(caps, CAP_EFFECTIVE, N_KEPT, kept_caps, CAP_SET) < 0 || cap_set_proc(caps) < 0) {
+	if (cap_set_flag(caps, CAP_PERMITTED, (int)n_kept, kept, CAP_SET) < 0 ||
+	    cap_set_flag(caps, CAP_EFFECTIVE, (int)n_kept, kept, CAP_SET) < 0 || cap_set_proc(caps) < 0) {
 		int saved = errno;
 		cap_free(caps);
 		return sz_error_make(err, saved, _("cannot set the container's capabilities"));
 	}
 	cap_free(caps);
-	sz_trace(c,
-	         "capabilities: bounding set reduced to %zu (CHOWN DAC_OVERRIDE FOWNER FSETID KILL "
-	         "NET_BIND_SERVICE SETFCAP SETGID SETPCAP SETUID SYS_CHROOT)",
-	         N_KEPT);
+	if (c->spec->caps_set)
+		sz_trace(c, "capabilities: bounding, permitted and effective sets are the config's %zu",
+		         n_kept);
+	else
+		sz_trace(c,
+		         "capabilities: bounding set reduced to %zu (CHOWN DAC_OVERRIDE FOWNER FSETID KILL "
+		         "NET_BIND_SERVICE SETFCAP SETGID SETPCAP SETUID SYS_CHROOT)",
+		         N_KEPT);
 	return 0;
 }
 

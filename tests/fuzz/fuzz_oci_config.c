@@ -43,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	expect(cfg.spec.workdir != NULL && cfg.spec.workdir[0] == '/');
 	expect(cfg.spec.read_only != cfg.spec.bind_root);
 	for (size_t i = 0; i < cfg.spec.n_volumes; i++)
-		expect(cfg.spec.volumes[i].container[0] == '/' && cfg.spec.volumes[i].host[0] == '/' &&
+		expect(cfg.spec.volumes[i].container[0] == '/' &&
+		       (cfg.spec.volumes[i].fstype != NULL || cfg.spec.volumes[i].host[0] == '/') &&
 		       strstr(cfg.spec.volumes[i].container, "/../") == NULL);
 	expect(!rootless || strcmp(cfg.spec.user, "0:0") == 0);
 	expect(cfg.spec.hostname == NULL || strlen(cfg.spec.hostname) <= 64);

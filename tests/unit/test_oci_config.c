@@ -14,6 +14,7 @@
 #include <string.h>
 #include <errno.h>
 #include <seccomp.h>
+#include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 
@@ -186,6 +187,13 @@ static void fix_podman_like(json_t *doc)
 	                    json_string("/run/netns/x"));
 	json_object_set_new(lnx, "sysctl", json_pack("{s:s}", "net.ipv4.ping_group_range", "0 0"));
 	json_object_set_new(lnx, "cgroupsPath", json_string("/libpod_parent/libpod-abc"));
+	json_array_append_new(json_object_get(json_object_get(lnx, "resources"), "devices"),
+	                      json_pack("{s:b, s:s, s:i, s:i, s:s}", "allow", 1, "type", "c", "major", 1,
+	                                "minor", 3, "access", "rwm"));
+	json_array_append_new(json_object_get(doc, "mounts"),
+	                      json_pack("{s:s, s:s, s:s, s:[s, s, s]}", "destination", "/run", "type",
+	                                "tmpfs", "source", "tmpfs", "options", "nosuid", "mode=755",
+	                                "size=65536k"));
 	json_object_set_new(lnx, "maskedPaths", json_pack("[s]", "/proc/kcore"));
 	json_object_del(lnx, "readonlyPaths");
 	json_array_append_new(json_object_get(doc, "mounts"),
@@ -209,8 +217,12 @@ static void test_podman_like(void **state)
 	assert_true(cfg.spec.paths_set);
 	assert_int_equal(cfg.spec.n_masked_paths, 1);
 	assert_int_equal(cfg.spec.n_readonly_paths, 0);
-	assert_int_equal(cfg.spec.n_volumes, 1);
-	assert_int_equal(cfg.spec.volumes[0].flags, MS_NOSUID | MS_NOEXEC | MS_NODEV);
+	assert_int_equal(cfg.spec.n_volumes, 2);
+	assert_int_equal(cfg.spec.volumes[1].flags, MS_NOSUID | MS_NOEXEC | MS_NODEV);
+	assert_null(cfg.spec.volumes[1].fstype);
+	assert_string_equal(cfg.spec.volumes[0].fstype, "tmpfs");
+	assert_string_equal(cfg.spec.volumes[0].data, "mode=755,size=65536k");
+	assert_int_equal(cfg.spec.volumes[0].flags, MS_NOSUID);
 	assert_non_null(cfg.spec.seccomp);
 	assert_int_equal(cfg.spec.seccomp->default_action, SCMP_ACT_ALLOW);
 	assert_int_equal(cfg.spec.seccomp->rules[0].action, SCMP_ACT_ERRNO(EPERM));
@@ -221,6 +233,31 @@ static void test_podman_like(void **state)
 static void fix_no_seccomp(json_t *doc)
 {
 	json_object_del(linux_(doc), "seccomp");
+}
+
+/* More than stanza's 11: NET_RAW, as Docker's default has it. */
+static void fix_more_caps(json_t *doc)
+{
+	json_t *caps = json_object_get(process(doc), "capabilities");
+	json_t *set = json_deep_copy(json_object_get(caps, "bounding"));
+
+	json_array_append_new(set, json_string("CAP_NET_RAW"));
+	json_object_set(caps, "bounding", set);
+	json_object_set(caps, "effective", set);
+	json_object_set_new(caps, "permitted", set);
+}
+
+static void test_caps_from_config(void **state)
+{
+	struct sz_oci_config cfg;
+	sz_error_t err = NULL;
+
+	(void)state;
+	assert_int_equal(parse(false, fix_more_caps, &cfg, &err), 0);
+	assert_true(cfg.spec.caps_set);
+	assert_int_equal(cfg.spec.n_caps, 12);
+	assert_int_equal(cfg.spec.caps[11], CAP_NET_RAW);
+	sz_oci_config_release(&cfg);
 }
 
 static void test_no_seccomp(void **state)
@@ -293,6 +330,13 @@ static json_t *cap_set(json_t *doc, const char *name)
 	return copy;
 }
 FIX(cap_extra, json_array_append_new(cap_set(doc, "effective"), json_string("CAP_SYS_ADMIN")))
+FIX(cap_unknown, json_array_append_new(cap_set(doc, "bounding"), json_string("CAP_BOGUS")))
+FIX(cap_mknod, json_array_append_new(cap_set(doc, "bounding"), json_string("CAP_MKNOD")))
+FIX(device_disk, json_array_append_new(json_object_get(json_object_get(linux_(doc), "resources"), "devices"),
+                                       json_pack("{s:b, s:s, s:i, s:i, s:s}", "allow", 1, "type", "b",
+                                                 "major", 8, "minor", 0, "access", "rwm")))
+FIX(cpu_shares,
+    json_object_set_new(json_object_get(linux_(doc), "resources"), "cpu", json_pack("{s:i}", "shares", 512)))
 FIX(cap_missing, json_array_remove(cap_set(doc, "permitted"), 0))
 FIX(cap_ambient, json_object_set_new(json_object_get(process(doc), "capabilities"), "ambient",
                                      json_pack("[s]", "CAP_KILL")))
@@ -311,7 +355,7 @@ FIX(mount_dotdot, json_array_append_new(json_object_get(doc, "mounts"),
                                                   "bind", "source", "/tmp")))
 FIX(mount_tmpfs,
     json_array_append_new(json_object_get(doc, "mounts"), json_pack("{s:s, s:s, s:s}", "destination", "/tmp",
-                                                                    "type", "tmpfs", "source", "tmpfs")))
+                                                                    "type", "ext4", "source", "/dev/sda")))
 FIX(mount_bind_nosuid, json_array_append_new(json_object_get(doc, "mounts"),
                                              json_pack("{s:s, s:s, s:[s, s]}", "destination", "/d", "source",
                                                        "/tmp", "options", "rbind", "shared")))
@@ -344,9 +388,6 @@ FIX(reservation, json_object_set_new(json_object_get(linux_(doc), "resources"), 
                                      json_pack("{s:i}", "reservation", 1000000)))
 FIX(cpu_period, json_object_set_new(json_object_get(linux_(doc), "resources"), "cpu",
                                     json_pack("{s:i, s:i}", "quota", 1000, "period", 50000)))
-FIX(device_allow,
-    json_array_append_new(json_object_get(json_object_get(linux_(doc), "resources"), "devices"),
-                          json_pack("{s:b, s:s, s:i, s:i}", "allow", 1, "type", "c", "major", 1, "minor", 3)))
 FIX(hooks, json_object_set_new(doc, "hooks", json_pack("{s:[{s:s}]}", "prestart", "path", "/bin/true")))
 FIX(propagation, json_object_set_new(linux_(doc), "rootfsPropagation", json_string("shared")))
 FIX(annotation_number, json_object_set_new(doc, "annotations", json_pack("{s:i}", "a", 1)))
@@ -371,15 +412,21 @@ static void test_refused_by_field(void **state)
 	    {args_number, "process.args[1]: expected a string, found a number"},
 	    {env_no_equals, "process.env[2]: 'JUSTKEY' is not KEY=VALUE"},
 	    {cwd_relative, "process.cwd: 'tmp' is not an absolute path"},
-	    {cap_extra, "process.capabilities.effective: CAP_SYS_ADMIN is not one of"},
-	    {cap_missing, "process.capabilities.permitted: CAP_CHOWN is missing"},
+	    {cap_extra,
+	     "process.capabilities.effective: stanza gives root the bounding set as its effective set"},
+	    {cap_missing,
+	     "process.capabilities.permitted: stanza gives root the bounding set as its permitted set"},
+	    {cap_unknown, "process.capabilities.bounding[11]: unknown capability 'CAP_BOGUS'"},
 	    {cap_ambient, "process.capabilities.ambient: stanza keeps no ambient capabilities"},
 	    {rlimit_unknown, "process.rlimits[0]: unknown resource limit 'RLIMIT_BOGUS'"},
 	    {rlimit_soft_above, "process.rlimits[0]: the soft limit is above the hard limit"},
 	    {apparmor, "process.apparmorProfile: not supported by stanza yet"},
 	    {mount_relative, "mounts[7]: destination 'data' is not an absolute path"},
 	    {mount_dotdot, "mounts[7]: destination '/a/../../etc' has a '..' component"},
-	    {mount_tmpfs, "mounts[7]: a tmpfs on /tmp"},
+	    {mount_tmpfs, "mounts[7]: a ext4 on /tmp"},
+	    {cap_mknod, "process.capabilities.bounding: CAP_MKNOD: stanza has no device cgroup"},
+	    {device_disk, "linux.resources.devices[1]: stanza has no device cgroup yet: it allows only"},
+	    {cpu_shares, "linux.resources.cpu.shares: only the default, 1024"},
 	    {mount_bind_nosuid, "mounts[7]: option 'shared' of a bind mount is not supported"},
 	    {mount_proc_missing, "mounts: no entry for /proc"},
 	    {mount_proc_wrong_type, "mounts[0]: /proc must be of type proc"},
@@ -397,7 +444,6 @@ static void test_refused_by_field(void **state)
 	    {swap_more, "linux.resources.memory.swap: 1000000 is below the memory limit"},
 	    {reservation, "linux.resources.memory.reservation: not supported by stanza yet"},
 	    {cpu_period, "linux.resources.cpu.period: stanza's period is 100000"},
-	    {device_allow, "linux.resources.devices: stanza has no device cgroup rules yet"},
 	    {hooks, "hooks: not supported by stanza yet"},
 	    {propagation, "linux.rootfsPropagation: stanza makes the root rprivate"},
 	    {annotation_number, "annotations.a: expected a string, found a number"},
@@ -425,6 +471,7 @@ int main(void)
 	    cmocka_unit_test(test_namespaces_left_out_are_shared),
 	    cmocka_unit_test(test_podman_like),
 	    cmocka_unit_test(test_no_seccomp),
+	    cmocka_unit_test(test_caps_from_config),
 	    cmocka_unit_test(test_syntax_error_located),
 	    cmocka_unit_test(test_refused_by_field),
 	    cmocka_unit_test(test_rootless_refusals),
