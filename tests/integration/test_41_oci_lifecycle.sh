@@ -184,9 +184,12 @@ sz_status=$STATUS
 "$STANZA" --systemd-cgroup list >/dev/null 2>"$W/err"
 assert_eq "--systemd-cgroup is refused" 2 "$?"
 assert_match "by name" "systemd-cgroup is not supported" "$(cat "$W/err")"
-sz create -b "$B" --console-socket /tmp/x cs
+sz create -b "$B" --no-pivot cs
 assert_status 1 "an option stanza does not do fails loudly"
-assert_match "naming it" "console-socket is not supported" "$ERR"
+assert_match "naming it" "no-pivot is not supported by stanza" "$ERR"
+sz create -b "$B" --console-socket "$W/nosock" cs
+assert_status 1 "--console-socket without process.terminal"
+assert_match "is refused, as runc refuses it" "console-socket needs process.terminal true" "$ERR"
 
 # ------------------------------------------------------------ exec
 set_cfg '.process.args = ["sleep", "600"]'
