@@ -39,6 +39,9 @@ int cmd_kill(struct sz_cli *cli, int argc, char **argv);
 int cmd_delete(struct sz_cli *cli, int argc, char **argv);
 int cmd_list(struct sz_cli *cli, int argc, char **argv);
 int cmd_exec(struct sz_cli *cli, int argc, char **argv);
+int cmd_ps(struct sz_cli *cli, int argc, char **argv);
+int cmd_features(struct sz_cli *cli, int argc, char **argv);
+int cmd_update(struct sz_cli *cli, int argc, char **argv);
 /* `stanza run -b DIR ID` (cmd_run passes it on when it sees -b/--bundle). */
 int sz_oci_run(struct sz_cli *cli, int argc, char **argv);
 void sz_oci_run_usage(FILE *out);

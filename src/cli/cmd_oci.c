@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cmd_oci.c - runc's command line: create, start, state, kill, delete, list and run --bundle (the OCI
  * lifecycle) */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +26,9 @@
 #include "oci/config.h"
 #include "oci/spec.h"
 #include "runtime/runtime.h"
+#include "config.h"
+
+#include <sys/capability.h>
 
 /* The OCI state beside the runtime's: <state dir>/oci.json. */
 #define OCI_FILE "oci.json"
@@ -93,7 +100,11 @@ static int oci_fail(sz_error_t *err)
 			free(text);
 			json_decref(line);
 		} else if (f != NULL) {
-			fprintf(f, "time=\"%s\" level=error msg=\"%s\"\n", stamp, sz_error_msg(*err));
+			/* logfmt: the message quoted, its quotes and backslashes escaped */
+			fprintf(f, "time=\"%s\" level=error msg=\"", stamp);
+			for (const char *p = sz_error_msg(*err); *p != '\0'; p++)
+				fprintf(f, "%s%c", *p == '"' || *p == '\\' ? "\\" : "", *p);
+			fprintf(f, "\"\n");
 		}
 		if (f != NULL)
 			fclose(f);
@@ -104,7 +115,9 @@ static int oci_fail(sz_error_t *err)
 
 static int trace_fd(void)
 {
-	if (sz_oci.debug && sz_oci.log != NULL) {
+	/* Trace lines are not JSON: with --log-format json they go to standard
+	 * error, so that the log stays what go-runc parses. */
+	if (sz_oci.debug && sz_oci.log != NULL && !sz_oci.log_json) {
 		int fd = open(sz_oci.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			return fd;
@@ -149,8 +162,11 @@ static int write_oci_file(const struct sz_paths *paths, const char *id, const st
 	doc = json_pack("{s:s, s:s+}", "bundle", cfg->bundle, "created", stamp, frac);
 	json_object_set_new(doc, "annotations",
 	                    cfg->annotations != NULL ? json_deep_copy(cfg->annotations) : json_object());
+	/* The configuration as it was at create: exec reads this, not the
+	 * bundle's file, which may have changed since (as runc keeps its own). */
+	json_object_set(doc, "config", cfg->doc);
 	text = json_dumps(doc, JSON_COMPACT);
-	return write_atomic(path, text, err);
+	return sz_write_file_atomic(path, text, strlen(text), 0600, err);
 }
 
 /* Parse a command's options: argv[optind] is then the id. */
@@ -176,12 +192,109 @@ static int load_bundle(const char *bundle, struct sz_oci_config *cfg, sz_error_t
 	return 0;
 }
 
+/* Hooks (runtime.md, config.md "POSIX-platform Hooks"): each of one kind in
+ * turn, the container's state as JSON on its standard input, its output on
+ * stanza's standard error, killed past its timeout. 0 when all succeeded. */
+static int run_hooks(const json_t *config, const char *kind, const json_t *state, sz_error_t *err)
+{
+	const json_t *list = json_object_get(json_object_get(config, "hooks"), kind);
+	cleanup_free char *text = json_dumps(state, JSON_COMPACT);
+	const json_t *h;
+	size_t i;
+
+	json_array_foreach (list, i, h) {
+		const char *path = json_string_value(json_object_get(h, "path"));
+		const json_t *args = json_object_get(h, "args"), *env = json_object_get(h, "env");
+		json_int_t timeout = json_integer_value(json_object_get(h, "timeout"));
+		cleanup_free char **argv = sz_xcalloc(json_array_size(args) + 2, sizeof(char *));
+		cleanup_free char **envp = sz_xcalloc(json_array_size(env) + 1, sizeof(char *));
+		cleanup_close int pidfd = -1;
+		struct pollfd p;
+		int in[2], status = 0;
+		pid_t pid;
+
+		argv[0] = (char *)path;
+		for (size_t k = 0; k < json_array_size(args); k++)
+			argv[k] = (char *)json_string_value(json_array_get(args, k));
+		for (size_t k = 0; k < json_array_size(env); k++)
+			envp[k] = (char *)json_string_value(json_array_get(env, k));
+		if (pipe2(in, O_CLOEXEC) < 0)
+			return sz_error_make(err, errno, "pipe2");
+		pid = fork();
+		if (pid == 0) {
+			/* Its own process group: a timeout kills what it started too. */
+			if (setpgid(0, 0) < 0 || dup2(in[0], STDIN_FILENO) < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+				_exit(126);
+			execve(path, argv, envp);
+			_exit(errno == ENOENT ? 127 : 126);
+		}
+		close(in[0]);
+		if (pid < 0) {
+			close(in[1]);
+			return sz_error_make(err, errno, _("cannot run hook hooks.%s[%zu]"), kind, i);
+		}
+		/* A hook that reads nothing must not block stanza: a pipe holds 64 KiB. */
+		if (write(in[1], text, strlen(text)) < 0 && errno != EPIPE)
+			sz_error_say(_("hook hooks.%s[%zu]: cannot write the state: %s"), kind, i,
+			             strerror(errno));
+		close(in[1]);
+		pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		p = (struct pollfd){.fd = pidfd, .events = POLLIN};
+		while (pidfd >= 0 && poll(&p, 1, timeout > 0 ? (int)(timeout * 1000) : -1) < 0 &&
+		       errno == EINTR)
+			;
+		if (pidfd >= 0 && !(p.revents & POLLIN)) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			return sz_error_make(err, ETIMEDOUT,
+			                     _("hook hooks.%s[%zu] (%s) did not finish in %lld s: killed"),
+			                     kind, i, path, (long long)timeout);
+		}
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			return sz_error_make(err, 0,
+			                     _("hook hooks.%s[%zu]: '%s' cannot be run (is it there?)"), kind,
+			                     i, path);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			return sz_error_make(
+			    err, 0, _("hook hooks.%s[%zu] (%s) failed with status %d"), kind, i, path,
+			    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	}
+	return 0;
+}
+
+/* A hook that failed after the container started only warns (runtime.md). */
+static void warn_hooks(const json_t *config, const char *kind, const json_t *state)
+{
+	sz_error_t err = NULL;
+
+	if (run_hooks(config, kind, state, &err) < 0) {
+		sz_error_wrap(&err, _("warning"));
+		sz_error_print_release(&err);
+	}
+}
+
+static json_t *hook_state(const char *id, const char *status, pid_t pid, const char *bundle,
+                          const json_t *ann)
+{
+	json_t *st = json_pack("{s:s, s:s, s:s, s:I, s:s}", "ociVersion", SZ_OCI_VERSION, "id", id, "status",
+	                       status, "pid", (json_int_t)pid, "bundle", bundle);
+
+	if (json_object_size(ann) > 0)
+		json_object_set(st, "annotations", (json_t *)ann);
+	return st;
+}
+
+static void after_start(const struct sz_paths *paths, const char *id);
+
 /* create and run -d: the container waits for start; its pid in FILE. */
 static int create_container(struct sz_cli *cli, const char *bundle, const char *id, const char *pid_file,
                             const char *console_socket, bool and_start, sz_error_t *err)
 {
 	struct sz_oci_config cfg;
 	struct sz_paths paths = {0};
+	cleanup_json json_t *state = NULL;
 	pid_t pid = 0;
 	char pid_text[32];
 	int ret = -1;
@@ -203,14 +316,18 @@ static int create_container(struct sz_cli *cli, const char *bundle, const char *
 	if (oci_paths(cli, &paths, err) < 0 || sz_create_detached(&cfg.spec, &paths, &pid, err) < 0)
 		goto out;
 	snprintf(pid_text, sizeof(pid_text), "%ld", (long)pid);
-	if (write_oci_file(&paths, id, &cfg, err) < 0 ||
+	state = hook_state(id, "creating", pid, cfg.bundle, cfg.annotations);
+	if (write_oci_file(&paths, id, &cfg, err) < 0 || run_hooks(cfg.doc, "prestart", state, err) < 0 ||
+	    run_hooks(cfg.doc, "createRuntime", state, err) < 0 ||
 	    (pid_file != NULL && write_atomic(pid_file, pid_text, err) < 0) ||
 	    (and_start && sz_detached_start(&paths, id, err) < 0)) {
 		sz_error_t ignored = NULL;
-		sz_detached_remove(&paths, id, &ignored);
+		sz_detached_remove(&paths, id, true, &ignored);
 		sz_error_release(&ignored);
 		goto out;
 	}
+	if (and_start)
+		after_start(&paths, id);
 	ret = 0;
 out:
 	sz_paths_release(&paths);
@@ -283,6 +400,25 @@ static const char *only_id(int argc, char **argv, const char *cmd, bool *help, s
 	return take_id(argc, argv, cmd, err);
 }
 
+static json_t *load_oci_state(const struct sz_paths *paths, const char *id, sz_error_t *err);
+
+/* The poststart hooks, once the command runs. */
+static void after_start(const struct sz_paths *paths, const char *id)
+{
+	sz_error_t err = NULL;
+	cleanup_json json_t *oci = load_oci_state(paths, id, &err);
+	cleanup_json json_t *state = NULL;
+	struct sz_detached d;
+
+	if (oci == NULL || sz_detached_read(paths, id, &d, &err) < 0) {
+		sz_error_release(&err);
+		return;
+	}
+	state = hook_state(id, "running", d.pid, json_string_value(json_object_get(oci, "bundle")),
+	                   json_object_get(oci, "annotations"));
+	warn_hooks(json_object_get(oci, "config"), "poststart", state);
+}
+
 int cmd_start(struct sz_cli *cli, int argc, char **argv)
 {
 	struct sz_paths paths = {0};
@@ -298,6 +434,7 @@ int cmd_start(struct sz_cli *cli, int argc, char **argv)
 		sz_paths_release(&paths);
 		return oci_fail(&err);
 	}
+	after_start(&paths, id);
 	sz_paths_release(&paths);
 	return SZ_EXIT_OK;
 }
@@ -424,7 +561,7 @@ int cmd_delete(struct sz_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 	    {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
 	struct sz_paths paths = {0};
-	struct sz_detached d;
+	cleanup_json json_t *oci = NULL;
 	sz_error_t err = NULL;
 	const char *id;
 	bool force = false;
@@ -446,20 +583,22 @@ int cmd_delete(struct sz_cli *cli, int argc, char **argv)
 	}
 	if ((id = take_id(argc, argv, "delete", &err)) == NULL || oci_paths(cli, &paths, &err) < 0)
 		goto fail;
-	if (sz_detached_read(&paths, id, &d, &err) < 0) {
-		/* runc: deleting with --force what is not there is no error. */
+	/* The configuration goes with the state: read it for poststop first. */
+	{
+		sz_error_t ignored = NULL;
+		oci = load_oci_state(&paths, id, &ignored);
+		sz_error_release(&ignored);
+	}
+	/* runc: deleting with --force what is not there is no error. */
+	if (sz_detached_remove(&paths, id, force, &err) < 0) {
 		if (force && err->errno_ == ENOENT)
 			sz_error_release(&err);
-		goto fail;
+	} else if (oci != NULL) {
+		cleanup_json json_t *state =
+		    hook_state(id, "stopped", 0, json_string_value(json_object_get(oci, "bundle")),
+		               json_object_get(oci, "annotations"));
+		warn_hooks(json_object_get(oci, "config"), "poststop", state);
 	}
-	if (d.alive && !d.created && !force) {
-		sz_error_make(
-		    &err, EBUSY,
-		    _("container '%s' is running: stop it first ('stanza kill %s KILL') or use --force"), id,
-		    id);
-		goto fail;
-	}
-	sz_detached_remove(&paths, id, &err);
 fail:
 	if (err != NULL)
 		ret = oci_fail(&err);
@@ -595,6 +734,10 @@ int sz_oci_run(struct sz_cli *cli, int argc, char **argv)
 	}
 	if (load_bundle(bundle, &cfg, &err) < 0 || oci_paths(cli, &paths, &err) < 0)
 		goto out;
+	if (json_object_size(json_object_get(cfg.doc, "hooks")) > 0) {
+		unsupported("hooks in the foreground", _("use create and start, or run -d"), &err);
+		goto out;
+	}
 	cfg.spec.id = id;
 	cfg.spec.tty = cfg.terminal;
 	if (sz_run(&cfg.spec, &paths, &res, &err) == 0)
@@ -609,43 +752,57 @@ out:
 
 /* The bundle's config.json with process replaced by proc (a new reference
  * or NULL to keep the bundle's), read as create reads it. */
+/* oci.json of container id: its bundle and its configuration at create. */
+static json_t *load_oci_state(const struct sz_paths *paths, const char *id, sz_error_t *err)
+{
+	cleanup_free char *dir = NULL;
+	cleanup_free char *oci = NULL;
+	json_error_t jerr;
+	json_t *state;
+
+	if (!sz_valid_id(id)) {
+		sz_error_make(err, EINVAL, _("invalid container id '%s'"), id);
+		return NULL;
+	}
+	dir = sz_detached_dir(paths, id);
+	oci = sz_asprintf("%s/%s", dir, OCI_FILE);
+	state = json_load_file(oci, 0, &jerr);
+	if (state == NULL || !json_is_string(json_object_get(state, "bundle")) ||
+	    !json_is_object(json_object_get(state, "config"))) {
+		json_decref(state);
+		sz_error_make(err, 0, _("container '%s' does not exist"), id);
+		return NULL;
+	}
+	return state;
+}
+
+/* The configuration of create with process replaced by proc (a new
+ * reference, or NULL to keep it), read as create read it. */
 static int exec_config(const struct sz_paths *paths, const char *id, json_t *proc, struct sz_oci_config *cfg,
                        sz_error_t *err)
 {
-	cleanup_free char *dir = sz_detached_dir(paths, id);
-	cleanup_free char *oci = sz_asprintf("%s/%s", dir, OCI_FILE);
-	cleanup_free char *file = NULL;
+	cleanup_json json_t *state = load_oci_state(paths, id, err);
 	cleanup_free char *text = NULL;
-	cleanup_json json_t *state = NULL;
-	cleanup_json json_t *doc = NULL;
-	json_error_t jerr;
-	const char *bundle;
+	json_t *doc;
 
 	memset(cfg, 0, sizeof(*cfg));
-	state = json_load_file(oci, 0, &jerr);
-	bundle = json_string_value(json_object_get(state, "bundle"));
-	if (bundle == NULL)
-		return sz_error_make(err, 0, _("container '%s' does not exist"), id);
-	file = sz_asprintf("%s/config.json", bundle);
-	doc = json_load_file(file, 0, &jerr);
-	if (doc == NULL)
-		return sz_error_make(err, 0, _("%s:%d:%d: %s"), file, jerr.line, jerr.column, jerr.text);
+	if (state == NULL)
+		return -1;
+	doc = json_object_get(state, "config");
 	if (proc != NULL)
 		json_object_set(doc, "process", proc);
 	text = json_dumps(doc, JSON_COMPACT);
-	return sz_oci_config_parse(text, strlen(text), proc != NULL ? _("the process") : file, bundle,
-	                           geteuid() != 0, geteuid(), getegid(), cfg, err);
+	return sz_oci_config_parse(text, strlen(text), proc != NULL ? _("the process") : "config.json",
+	                           json_string_value(json_object_get(state, "bundle")), geteuid() != 0,
+	                           geteuid(), getegid(), cfg, err);
 }
 
-/* --cwd, --env, --user and the command line on the bundle's process. */
+/* --cwd, --env, --user and the command line on the configuration's process. */
 static json_t *exec_process(const struct sz_paths *paths, const char *id, const char *process_file,
                             char **args, int n_args, const char *cwd, json_t *envs, const char *user,
                             bool tty, sz_error_t *err)
 {
-	cleanup_free char *dir = sz_detached_dir(paths, id);
-	cleanup_free char *oci = sz_asprintf("%s/%s", dir, OCI_FILE);
 	cleanup_json json_t *state = NULL;
-	cleanup_json json_t *doc = NULL;
 	json_error_t jerr;
 	json_t *proc, *argv, *v;
 	size_t i;
@@ -661,17 +818,11 @@ static json_t *exec_process(const struct sz_paths *paths, const char *id, const 
 		sz_error_make(err, 0, _("exec needs a command after the id, or --process FILE"));
 		return NULL;
 	}
-	state = json_load_file(oci, 0, &jerr);
-	if (json_string_value(json_object_get(state, "bundle")) != NULL) {
-		cleanup_free char *file =
-		    sz_asprintf("%s/config.json", json_string_value(json_object_get(state, "bundle")));
-		doc = json_load_file(file, 0, &jerr);
-	}
-	proc = json_deep_copy(json_object_get(doc, "process"));
-	if (proc == NULL) {
-		sz_error_make(err, 0, _("container '%s' does not exist"), id);
+	if ((state = load_oci_state(paths, id, err)) == NULL)
 		return NULL;
-	}
+	proc = json_deep_copy(json_object_get(json_object_get(state, "config"), "process"));
+	if (proc == NULL)
+		proc = json_object();
 	argv = json_array();
 	for (int k = 0; k < n_args; k++)
 		json_array_append_new(argv, json_string(args[k]));
@@ -679,16 +830,22 @@ static json_t *exec_process(const struct sz_paths *paths, const char *id, const 
 	json_object_set_new(proc, "terminal", json_boolean(tty));
 	if (cwd != NULL)
 		json_object_set_new(proc, "cwd", json_string(cwd));
+	if (!json_is_array(json_object_get(proc, "env")))
+		json_object_set_new(proc, "env", json_array());
 	json_array_foreach (envs, i, v)
 		json_array_append(json_object_get(proc, "env"), v);
 	if (user != NULL) {
 		unsigned long uid = 0, gid = 0;
-		int n = sscanf(user, "%lu:%lu", &uid, &gid);
-		if (n < 1) {
+		char extra = 0;
+		int n = sscanf(user, "%lu:%lu%c", &uid, &gid, &extra);
+		if (n < 1 || n > 2 || (n == 1 && strchr(user, ':') != NULL) ||
+		    user[strspn(user, "0123456789:")] != '\0') {
 			json_decref(proc);
 			sz_error_make(err, 0, _("--user '%s': give UID or UID:GID"), user);
 			return NULL;
 		}
+		if (!json_is_object(json_object_get(proc, "user")))
+			json_object_set_new(proc, "user", json_object());
 		json_object_set_new(json_object_get(proc, "user"), "uid", json_integer((json_int_t)uid));
 		json_object_set_new(json_object_get(proc, "user"), "gid",
 		                    json_integer((json_int_t)(n > 1 ? gid : 0)));
@@ -774,6 +931,10 @@ int cmd_exec(struct sz_cli *cli, int argc, char **argv)
 	                         &err)) == NULL ||
 	    exec_config(&paths, id, proc, &cfg, &err) < 0)
 		goto out;
+	if (pid_file != NULL && !detach) {
+		unsupported("--pid-file", _("only with --detach"), &err);
+		goto out;
+	}
 	if (cfg.terminal && detach && console_socket == NULL) {
 		unsupported("a terminal with --detach", _("it needs --console-socket"), &err);
 		goto out;
@@ -812,4 +973,242 @@ out:
 	sz_paths_release(&paths);
 	sz_oci_config_release(&cfg);
 	return status;
+}
+
+/* One line of `stanza ps`: from /proc, as ps -ef shows it. */
+static void ps_line(pid_t pid)
+{
+	char path[64];
+	cleanup_free char *statline = NULL;
+	cleanup_free char *cmd = NULL;
+	sz_error_t ignored = NULL;
+	size_t len = 0;
+	struct stat st;
+	long ppid = 0;
+	char state = '?';
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (sz_read_file_at(AT_FDCWD, path, &statline, NULL, &ignored) < 0 || stat(path, &st) < 0) {
+		sz_error_release(&ignored);
+		return;
+	}
+	p = strrchr(statline, ')');
+	if (p != NULL)
+		sscanf(p + 2, "%c %ld", &state, &ppid);
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
+	if (sz_read_file_at(AT_FDCWD, path, &cmd, &len, &ignored) < 0)
+		sz_error_release(&ignored);
+	for (size_t i = 0; cmd != NULL && len > 0 && i < len - 1; i++)
+		if (cmd[i] == '\0')
+			cmd[i] = ' ';
+	printf("%-8u %-8ld %-8ld %-5c %s\n", (unsigned)st.st_uid, (long)pid, ppid, state,
+	       cmd != NULL && len > 0 ? cmd : "");
+}
+
+int cmd_ps(struct sz_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
+	struct sz_paths paths = {0};
+	cleanup_free pid_t *pids = NULL;
+	sz_error_t err = NULL;
+	const char *id;
+	bool as_json = false;
+	size_t n = 0;
+	int opt;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+:f:h", opts, NULL)) != -1) {
+		if (opt == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0)) {
+			as_json = strcmp(optarg, "json") == 0;
+		} else if (opt == 'h') {
+			fputs(_("Usage: stanza [GLOBAL] ps [--format table|json] ID\n"
+			        "\n"
+			        "The processes of container ID, as the host numbers them: a table (user id,\n"
+			        "pid, parent, state, command line) or, with --format json, their pids.\n"),
+			      stdout);
+			return SZ_EXIT_OK;
+		} else {
+			sz_error_make(&err, 0, _("unknown option or value '%s' (see 'stanza ps --help')"),
+			              argv[optind - 1]);
+			return oci_fail(&err);
+		}
+	}
+	if ((id = take_id(argc, argv, "ps", &err)) == NULL)
+		return oci_fail(&err);
+	if (optind < argc) {
+		unsupported("ps options", _("stanza prints its own table"), &err);
+		return oci_fail(&err);
+	}
+	if (oci_paths(cli, &paths, &err) < 0 || sz_detached_pids(&paths, id, &pids, &n, &err) < 0) {
+		sz_paths_release(&paths);
+		return oci_fail(&err);
+	}
+	sz_paths_release(&paths);
+	if (as_json) {
+		printf("[");
+		for (size_t i = 0; i < n; i++)
+			printf("%s%ld", i > 0 ? "," : "", (long)pids[i]);
+		printf("]\n");
+		return SZ_EXIT_OK;
+	}
+	printf("%-8s %-8s %-8s %-5s %s\n", "UID", "PID", "PPID", "STAT", "CMD");
+	for (size_t i = 0; i < n; i++)
+		ps_line(pids[i]);
+	return SZ_EXIT_OK;
+}
+
+static json_t *string_list(const char *const *list)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; list[i] != NULL; i++)
+		json_array_append_new(a, json_string(list[i]));
+	return a;
+}
+
+/* runc features: what this runtime understands, as JSON (the runtime spec's features.md). */
+int cmd_features(struct sz_cli *cli, int argc, char **argv)
+{
+	static const char *const mount_options[] = {
+	    "bind",    "rbind",       "ro",         "rw",   "private", "rprivate",
+	    "nosuid",  "nodev",       "noexec",     "suid", "exec",    "relatime",
+	    "noatime", "strictatime", "nodiratime", "sync", "dirsync", NULL};
+	static const char *const namespaces[] = {"pid",   "network", "ipc",  "uts",
+	                                         "mount", "cgroup",  "user", NULL};
+	static const char *const actions[] = {
+	    "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+	    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",  "SCMP_ACT_LOG",  NULL};
+	static const char *const operators[] = {"SCMP_CMP_NE",        "SCMP_CMP_LT", "SCMP_CMP_LE",
+	                                        "SCMP_CMP_EQ",        "SCMP_CMP_GE", "SCMP_CMP_GT",
+	                                        "SCMP_CMP_MASKED_EQ", NULL};
+	static const char *const archs[] = {"SCMP_ARCH_X86",   "SCMP_ARCH_X86_64",  "SCMP_ARCH_X32",
+	                                    "SCMP_ARCH_ARM",   "SCMP_ARCH_AARCH64", "SCMP_ARCH_PPC64LE",
+	                                    "SCMP_ARCH_S390X", "SCMP_ARCH_RISCV64", NULL};
+	cleanup_json json_t *caps = json_array();
+	cleanup_json json_t *doc = NULL;
+	cleanup_free char *text = NULL;
+
+	(void)cli;
+	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		fputs(_("Usage: stanza features\n\nWhat stanza understands as an OCI runtime, as JSON (as "
+		        "'runc features').\n"),
+		      stdout);
+		return SZ_EXIT_OK;
+	}
+	for (int c = 0; c <= CAP_LAST_CAP; c++) {
+		char *name = cap_to_name(c);
+		if (c == CAP_MKNOD || name == NULL || strncmp(name, "cap_", 4) != 0) {
+			cap_free(name);
+			continue;
+		}
+		for (char *p = name; *p != '\0'; p++)
+			*p = (char)toupper((unsigned char)*p);
+		json_array_append_new(caps, json_string(name));
+		cap_free(name);
+	}
+	doc =
+	    json_pack("{s:s, s:s, s:[], s:o, s:{s:o, s:O, s:{s:b, s:b, s:b, s:b}, s:{s:b, s:o, s:o, s:o}, "
+	              "s:{s:b}, s:{s:b}}, s:{s:s}}",
+	              "ociVersionMin", "1.0.0", "ociVersionMax", SZ_OCI_VERSION, "hooks", "mountOptions",
+	              string_list(mount_options), "linux", "namespaces", string_list(namespaces),
+	              "capabilities", caps, "cgroup", "v1", true, "v2", true, "systemd", false, "systemdUser",
+	              false, "seccomp", "enabled", true, "actions", string_list(actions), "operators",
+	              string_list(operators), "archs", string_list(archs), "apparmor", "enabled", false,
+	              "selinux", "enabled", false, "annotations", "org.stanza.version", STANZA_VERSION);
+	text = json_dumps(doc, JSON_INDENT(2));
+	printf("%s\n", text);
+	return SZ_EXIT_OK;
+}
+
+/* A number of bytes or a count for update's options: digits only. */
+static int update_number(const char *opt, const char *text, uint64_t *out, sz_error_t *err)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (text[0] == '\0' || text[0] == '-' || *end != '\0' || errno != 0 || v == 0)
+		return sz_error_make(err, 0, _("%s '%s': give a number above 0"), opt, text);
+	*out = v;
+	return 0;
+}
+
+int cmd_update(struct sz_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"resources", required_argument, NULL, 'r'},
+	    {"memory", required_argument, NULL, 'm'},
+	    {"memory-swap", required_argument, NULL, 's'},
+	    {"pids-limit", required_argument, NULL, 'p'},
+	    {"cpu-quota", required_argument, NULL, 'q'},
+	    {"cpu-period", required_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	struct sz_cgroup_limits limits = {0};
+	struct sz_paths paths = {0};
+	sz_error_t err = NULL;
+	const char *id;
+	uint64_t quota = 0, period = 100000;
+	int opt, ret = SZ_EXIT_OK;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":r:h", opts, NULL)) != -1 && err == NULL) {
+		switch (opt) {
+		case 'r': {
+			cleanup_free char *text = NULL;
+			size_t len = 0;
+			const char *file = strcmp(optarg, "-") == 0 ? "/dev/stdin" : optarg;
+			if (sz_read_file_at(AT_FDCWD, file, &text, &len, &err) == 0)
+				sz_oci_parse_resources(text, len, optarg, &limits, &err);
+			break;
+		}
+		case 'm': update_number("--memory", optarg, &limits.memory_bytes, &err); break;
+		case 's': update_number("--memory-swap", optarg, &limits.memory_swap_bytes, &err); break;
+		case 'p': update_number("--pids-limit", optarg, &limits.pids, &err); break;
+		case 'q': update_number("--cpu-quota", optarg, &quota, &err); break;
+		case 'P':
+			update_number("--cpu-period", optarg, &period, &err);
+			if (err == NULL && period != 100000)
+				unsupported("--cpu-period", _("stanza's period is 100000 microseconds"),
+				            &err);
+			break;
+		case 'h':
+			fputs(_("Usage: stanza [GLOBAL] update [OPTIONS] ID\n"
+			        "\n"
+			        "Change the limits of running container ID, as 'runc update': only those it\n"
+			        "was created with (without limits a container has no cgroup).\n"
+			        "\n"
+			        "Options:\n"
+			        "  -r, --resources FILE   a linux.resources object (- for standard input)\n"
+			        "      --memory BYTES     the memory limit\n"
+			        "      --memory-swap BYTES\n"
+			        "                         memory and swap together\n"
+			        "      --pids-limit N     at most N processes and threads\n"
+			        "      --cpu-quota US     CPU time per 100000 microseconds\n"),
+			      stdout);
+			return SZ_EXIT_OK;
+		default:
+			sz_error_make(&err, 0, _("unknown option '%s' (see 'stanza update --help')"),
+			              argv[optind - 1]);
+		}
+	}
+	if (err != NULL)
+		return oci_fail(&err);
+	if (quota != 0)
+		limits.cpu_milli = (quota + 50) / 100;
+	if (limits.memory_swap_bytes != 0 && limits.memory_bytes == 0)
+		sz_error_make(&err, 0, _("--memory-swap needs --memory: the two are written together"));
+	if (err != NULL)
+		return oci_fail(&err);
+	if ((id = take_id(argc, argv, "update", &err)) == NULL || oci_paths(cli, &paths, &err) < 0 ||
+	    sz_detached_update(&paths, id, &limits, &err) < 0)
+		ret = oci_fail(&err);
+	sz_paths_release(&paths);
+	return ret;
 }

@@ -162,6 +162,33 @@ static int apply_image(const struct sz_cli *cli, struct sz_run_options *o, struc
 	return 0;
 }
 
+/* runc's form, `run -b DIR ID`, is told apart by its -b/--bundle among the
+ * options, before the command (whose own -b is its own). */
+static bool is_oci_run(int argc, char **argv)
+{
+	/* The friendly form's options that take a value (run_options.c). */
+	static const char *const with_value[] = {"--memory", "--pids", "--cpus", "--hostname", "-v",
+	                                         "--volume", "--user", "-e", "--env", "-w", "--workdir",
+	                                         "--net", "--timeout", "--image", "--entrypoint",
+	                                         /* and runc's, before its -b */
+	                                         "--pid-file", "--console-socket", NULL};
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool value = false;
+
+		if (strcmp(a, "--") == 0 || a[0] != '-')
+			return false;
+		if (strcmp(a, "-b") == 0 || strcmp(a, "--bundle") == 0 || strncmp(a, "--bundle=", 9) == 0)
+			return true;
+		for (size_t k = 0; with_value[k] != NULL && !value; k++)
+			value = strcmp(a, with_value[k]) == 0;
+		if (value)
+			i++; /* the option's value, whatever it looks like */
+	}
+	return false;
+}
+
 int cmd_run(struct sz_cli *cli, int argc, char **argv)
 {
 	struct store_run store = {0};
@@ -171,10 +198,8 @@ int cmd_run(struct sz_cli *cli, int argc, char **argv)
 	sz_error_t err = NULL;
 	int status = SZ_EXIT_STANZA;
 
-	/* runc's form, `run -b DIR ID`, is told apart by its -b/--bundle. */
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "-b") == 0 || strncmp(argv[i], "--bundle", 8) == 0)
-			return sz_oci_run(cli, argc, argv);
+	if (is_oci_run(argc, argv))
+		return sz_oci_run(cli, argc, argv);
 	sz_spec_init(&o.spec);
 	if (sz_run_options_parse(&o, argc, argv, &err) < 0)
 		goto out;

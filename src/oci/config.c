@@ -447,9 +447,9 @@ static const char *standard_type(const char *dest)
 
 static int parse_bind(struct ctx *x, const json_t *m, const char *path, const char *dest, const json_t *opts)
 {
-	static const char *const allowed[] = {"bind",     "rbind",  "ro",    "rw",     "private",
-	                                      "rprivate", "nosuid", "nodev", "noexec", "suid",
-	                                      "dev",      "exec",   NULL};
+	/* Never "dev": with no device cgroup, binds are nodev (see parse_devices). */
+	static const char *const allowed[] = {"bind",   "rbind", "ro",     "rw",   "private", "rprivate",
+	                                      "nosuid", "nodev", "noexec", "suid", "exec",    NULL};
 	struct sz_oci_config *cfg = x->cfg;
 	struct sz_volume *v = &cfg->volumes[cfg->n_volumes];
 	const json_t *src, *o;
@@ -475,6 +475,7 @@ static int parse_bind(struct ctx *x, const json_t *m, const char *path, const ch
 		if (strcmp(json_string_value(o), "noexec") == 0)
 			v->flags |= MS_NOEXEC;
 	}
+	v->flags |= MS_NODEV;
 	v->host = json_string_value(src)[0] == '/'
 	              ? sz_xstrdup(json_string_value(src))
 	              : sz_asprintf("%s/%s", cfg->bundle, json_string_value(src));
@@ -492,9 +493,17 @@ static int parse_fs_mount(struct ctx *x, const json_t *m, const char *path, cons
 		const char *name;
 		unsigned long flag;
 	} flags[] = {
-	    {"nosuid", MS_NOSUID},         {"nodev", MS_NODEV},      {"noexec", MS_NOEXEC},
-	    {"relatime", MS_RELATIME},     {"noatime", MS_NOATIME},  {"strictatime", MS_STRICTATIME},
-	    {"nodiratime", MS_NODIRATIME}, {"sync", MS_SYNCHRONOUS}, {"dirsync", MS_DIRSYNC},
+	    {"nosuid", MS_NOSUID},
+	    {"nodev", MS_NODEV},
+	    {"noexec", MS_NOEXEC},
+	    {"relatime", MS_RELATIME},
+	    {"noatime", MS_NOATIME},
+	    {"strictatime", MS_STRICTATIME},
+	    {"nodiratime", MS_NODIRATIME},
+	    {"sync", MS_SYNCHRONOUS},
+	    {"dirsync", MS_DIRSYNC},
+	    {"suid", 0},
+	    {"exec", 0}, /* the defaults; never "dev": see parse_devices */
 	};
 	struct sz_oci_config *cfg = x->cfg;
 	struct sz_volume *v = &cfg->volumes[cfg->n_volumes];
@@ -527,6 +536,7 @@ static int parse_fs_mount(struct ctx *x, const json_t *m, const char *path, cons
 			            name, type);
 		}
 	}
+	v->flags |= MS_NODEV;
 	v->host = sz_xstrdup(src != NULL ? json_string_value(src) : type);
 	v->container = sz_xstrdup(dest);
 	v->fstype = type;
@@ -701,10 +711,11 @@ static int parse_mappings(struct ctx *x, const json_t *lnx, const char *key, uns
 	return 0;
 }
 
-/* The device cgroup's rules stanza's /dev already obeys: its nodes are null,
- * zero, full, random, urandom, tty, the ptmx and its own devpts, and no
- * capability lets a process make another (CAP_MKNOD is refused). So "deny
- * all", and allowing any of those (containerd's and podman's defaults,
+/* The device cgroup's rules stanza's mounts already obey: its /dev holds
+ * null, zero, full, random, urandom, tty, the ptmx and its own devpts; the
+ * root, the binds and the tmpfs mounts are nodev, so a node shipped in the
+ * image or a volume does not open; and CAP_MKNOD is refused. So "deny all",
+ * and allowing any of those nodes (containerd's and podman's defaults,
  * /dev/console's 5:1 too), change nothing; any other rule needs a device
  * cgroup stanza does not make yet. */
 static int parse_devices(struct ctx *x, const json_t *devs)
@@ -1106,9 +1117,64 @@ static int parse_linux(struct ctx *x, const json_t *doc)
 	return 0;
 }
 
+/* Hooks: checked here, run by the lifecycle commands (cmd_oci.c) from the
+ * configuration create keeps. Those that run in the container's namespaces
+ * are not done yet. */
+static int parse_hooks(struct ctx *x, const json_t *doc)
+{
+	static const char *const kinds[] = {"prestart", "createRuntime", "poststart", "poststop", NULL};
+	const json_t *hooks;
+
+	if (get(x, doc, "", "hooks", T_OBJ, false, &hooks) < 0 || hooks == NULL)
+		return 0;
+	if (refuse(x, hooks, "hooks", "createContainer",
+	           _("hooks in the container's namespaces are not supported by stanza yet")) < 0 ||
+	    refuse(x, hooks, "hooks", "startContainer",
+	           _("hooks in the container's namespaces are not supported by stanza yet")) < 0)
+		return -1;
+	for (size_t k = 0; kinds[k] != NULL; k++) {
+		cleanup_free char *path = sz_asprintf("hooks.%s", kinds[k]);
+		const json_t *list, *h;
+		size_t i;
+
+		if (get(x, hooks, "hooks", kinds[k], T_ARR, false, &list) < 0)
+			return -1;
+		json_array_foreach (list, i, h) {
+			cleanup_free char *hp = sz_asprintf("%s[%zu]", path, i);
+			cleanup_free char *ap = sz_asprintf("%s.args", hp);
+			cleanup_free char *ep = sz_asprintf("%s.env", hp);
+			const json_t *hpath, *args, *env, *timeout;
+			const char **tmp = NULL;
+			int r;
+
+			if (!json_is_object(h))
+				return fail(x, hp, _("expected %s, found %s"), wanted(T_OBJ), found(h));
+			if (get(x, h, hp, "path", T_STR, true, &hpath) < 0 ||
+			    get(x, h, hp, "args", T_ARR, false, &args) < 0 ||
+			    get(x, h, hp, "env", T_ARR, false, &env) < 0 ||
+			    get(x, h, hp, "timeout", T_INT, false, &timeout) < 0)
+				return -1;
+			if (json_string_value(hpath)[0] != '/')
+				return fail(x, hp, _("path '%s' is not absolute"), json_string_value(hpath));
+			if (timeout != NULL && json_integer_value(timeout) <= 0)
+				return fail(x, hp, _("timeout must be above 0 seconds"));
+			r = strings(x, args, ap, &tmp);
+			free(tmp);
+			tmp = NULL;
+			if (r < 0)
+				return -1;
+			r = strings(x, env, ep, &tmp);
+			free(tmp);
+			if (r < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int parse_doc(struct ctx *x, const json_t *doc)
 {
-	static const char *const refused[] = {"domainname", "hooks", NULL};
+	static const char *const refused[] = {"domainname", NULL};
 	struct sz_oci_config *cfg = x->cfg;
 	const json_t *version, *process, *hostname, *ann, *v;
 	const char *key;
@@ -1123,7 +1189,7 @@ static int parse_doc(struct ctx *x, const json_t *doc)
 		            json_string_value(version));
 	if (get(x, doc, "", "process", T_OBJ, true, &process) < 0 || parse_process(x, process) < 0 ||
 	    parse_root(x, doc) < 0 || parse_mounts(x, doc) < 0 || parse_linux(x, doc) < 0 ||
-	    refuse_all(x, doc, "", refused) < 0)
+	    refuse_all(x, doc, "", refused) < 0 || parse_hooks(x, doc) < 0)
 		return -1;
 	if (get(x, doc, "", "hostname", T_STR, false, &hostname) < 0 ||
 	    get(x, doc, "", "annotations", T_OBJ, false, &ann) < 0)
@@ -1224,4 +1290,26 @@ void sz_oci_config_release(struct sz_oci_config *cfg)
 	free(cfg->rules);
 	free(cfg->arches);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+int sz_oci_parse_resources(const char *text, size_t len, const char *file, struct sz_cgroup_limits *limits,
+                           sz_error_t *err)
+{
+	struct sz_oci_config cfg = {0};
+	struct ctx x = {.file = file, .cfg = &cfg, .err = err};
+	json_error_t jerr;
+	json_t *res = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *lnx;
+	int ret;
+
+	memset(limits, 0, sizeof(*limits));
+	if (res == NULL)
+		return sz_error_make(err, 0, _("%s:%d:%d: not valid JSON: %s"), file, jerr.line, jerr.column,
+		                     jerr.text);
+	lnx = json_pack("{s:o}", "resources", res);
+	ret = parse_resources(&x, lnx);
+	json_decref(lnx);
+	if (ret == 0)
+		*limits = cfg.spec.limits;
+	return ret;
 }

@@ -64,4 +64,9 @@ int sz_oci_config_load(const char *bundle, struct sz_oci_config *cfg, sz_error_t
 
 void sz_oci_config_release(struct sz_oci_config *cfg);
 
+/* A linux.resources object alone (runc update --resources FILE): the limits
+ * stanza can change, or an error naming the field. */
+int sz_oci_parse_resources(const char *text, size_t len, const char *file, struct sz_cgroup_limits *limits,
+                           sz_error_t *err);
+
 #endif

@@ -414,6 +414,23 @@ static int write_limits(const struct sz_cgroup_writer *w, sz_error_t *err)
 	return 0;
 }
 
+int sz_cgroup_update(struct sz_cgroup *cg, const struct sz_cgroup_limits *limits, sz_error_t *err)
+{
+	struct sz_cgroup_writer w = {.cg = cg, .limits = limits};
+
+	for (int i = 0; i < SZ_LIMIT_COUNT; i++) {
+		const struct sz_cgroup_limit *d = &sz_cgroup_limit_table[i];
+
+		if (sz_cgroup_limit_value(limits, i) != 0 && cg->path[d->controller] == NULL)
+			return sz_error_make(
+			    err, 0,
+			    _("the container has no %s cgroup: only the limits it was created with "
+			      "can change"),
+			    sz_controller_name(d->controller));
+	}
+	return write_limits(&w, err);
+}
+
 int sz_cgroup_read_limit(const struct sz_cgroup *cg, enum sz_cgroup_limit_id id, uint64_t *value,
                          sz_error_t *err)
 {

@@ -200,6 +200,9 @@ int sz_cgroup_create_planned(struct sz_cgroup *cg, const struct sz_cgroup_layout
                              sz_cgroup_trace_fn trace, void *trace_arg, sz_error_t *err);
 /* Read limit id back from its group's file into *value: 0 when the group
  * has none (or "max"). */
+/* Write the non-zero limits into cg's existing groups (runc update); a
+ * limit whose controller has no group in cg is an error. */
+int sz_cgroup_update(struct sz_cgroup *cg, const struct sz_cgroup_limits *limits, sz_error_t *err);
 int sz_cgroup_read_limit(const struct sz_cgroup *cg, enum sz_cgroup_limit_id id, uint64_t *value,
                          sz_error_t *err);
 /*

@@ -87,7 +87,14 @@ struct sz_process {
 int sz_container_prepare(struct sz_container_handle *h, const struct sz_spec *spec,
                          const struct sz_paths *paths, sz_error_t *err);
 int sz_container_launch(struct sz_container_handle *h, int sock, sz_error_t *err);
+/* 0 at the end of the stream (PID 1 executed its command), 1 when the
+ * command could not be executed (res->exec_errno), 2 when a detached PID 1
+ * said it is ready and waits on its fifo, -1 on an error. */
 int sz_container_follow_setup(int sock, int *master, struct sz_result *res, sz_error_t *err);
+/* Launch and follow the setup (create.c): until PID 1's execve, or for a
+ * detached container until it waits on its fifo; *master gets its pty's
+ * master if it has one. A command that cannot be executed is an error. */
+int sz_container_start(struct sz_container_handle *h, int *master, sz_error_t *err);
 void sz_container_teardown(struct sz_container_handle *h, sz_error_t *err);
 /* Fill res from a wait status and the cgroup's counters. */
 void sz_container_fill_result(struct sz_container *c, int status, struct sz_result *res);
@@ -136,8 +143,8 @@ int sz_apply_seccomp(struct sz_container *c, int fd, sz_error_t *err);
 int sz_state_create(const char *state_root, const char *want_id, char **id_out, char **dir_out,
                     int *lock_fd_out, sz_error_t *err);
 /* Remove container id's cgroup (killing what it holds) and state directory,
- * as the collector does, if no stanza holds its lock. */
-int sz_state_collect(const char *state_root, const char *id, sz_error_t *err);
+ * as the collector does, if no stanza holds its lock (held: the caller does). */
+int sz_state_collect(const char *state_root, const char *id, bool held, sz_error_t *err);
 /* The cgroup container id's stanza recorded (cg zeroed when none). */
 int sz_state_read_cgroup(const char *state_root, const char *id, struct sz_cgroup *cg, sz_error_t *err);
 /* In a detached container's state directory (sz_create_detached): "PID START_TIME\n". */

@@ -21,11 +21,9 @@ static void reap(pid_t pid, int *status)
 		;
 }
 
-/* Clone PID 1 and follow its setup until its execve. */
-static int start(struct sz_container_handle *h, sz_error_t *err)
+int sz_container_start(struct sz_container_handle *h, int *master, sz_error_t *err)
 {
 	struct sz_result res = {0};
-	cleanup_close int master = -1;
 	int pair[2];
 	int ret;
 
@@ -36,13 +34,25 @@ static int start(struct sz_container_handle *h, sz_error_t *err)
 	close(pair[1]);
 	h->c.sync_fd = -1;
 	if (ret == 0)
-		ret = sz_container_follow_setup(pair[0], &master, &res, err);
+		ret = sz_container_follow_setup(pair[0], master, &res, err);
 	close(pair[0]);
 	if (ret == 1) {
 		cleanup_free char *why = sz_exec_error_text(&res, h->c.spec->argv[0]);
 		return sz_error_make(err, 0, _("cannot start the container: %s"), why);
 	}
-	if (ret < 0)
+	/* A detached PID 1 must say it is ready: the end of the stream without
+	 * that is a PID 1 that died during its setup (killed, out of memory). */
+	if (h->c.spec->detached && ret == 0)
+		return sz_error_make(err, 0, _("the container's first process ended during its setup"));
+	return ret < 0 ? -1 : 0;
+}
+
+/* Clone PID 1 and follow its setup until its execve. */
+static int start(struct sz_container_handle *h, sz_error_t *err)
+{
+	cleanup_close int master = -1;
+
+	if (sz_container_start(h, &master, err) < 0)
 		return -1;
 	h->pidfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
 	if (h->pidfd < 0)

@@ -54,28 +54,17 @@ static int proc_stat(pid_t pid, unsigned long long *start_time, char *state)
 	return 0;
 }
 
-/* Clone PID 1 and follow its setup until it waits on the fifo. */
+/* Clone PID 1 and follow its setup until it waits on the fifo; its
+ * terminal, if it has one, goes to the console socket. */
 static int launch(struct sz_container_handle *h, sz_error_t *err)
 {
-	struct sz_result res = {0};
 	cleanup_close int master = -1;
-	int pair[2];
-	int ret;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-		return sz_error_make(err, errno, "socketpair");
-	h->c.sync_fd = pair[1];
-	ret = sz_container_launch(h, pair[0], err);
-	close(pair[1]);
-	h->c.sync_fd = -1;
-	if (ret == 0)
-		ret = sz_container_follow_setup(pair[0], &master, &res, err);
-	close(pair[0]);
-	if (ret > 0)
-		return sz_error_make(err, res.exec_errno, _("the container's process could not be started"));
-	if (ret == 0 && h->c.spec->tty)
-		ret = sz_send_console(h->c.spec->console_socket, master, err);
-	return ret;
+	if (sz_container_start(h, &master, err) < 0)
+		return -1;
+	if (h->c.spec->tty)
+		return sz_send_console(h->c.spec->console_socket, master, err);
+	return 0;
 }
 
 int sz_send_console(const char *path, int master, sz_error_t *err)
@@ -179,13 +168,15 @@ int sz_create_detached(const struct sz_spec *spec, const struct sz_paths *paths,
 	return ret;
 }
 
-/* The container's directory, open, with its lock held (every lifecycle step
- * on one container is one at a time). */
-static int open_locked(const struct sz_paths *paths, const char *id, int *lockfd, sz_error_t *err)
+/* The container's directory, open, with its lock held: shared to read the
+ * state, exclusive to change it (every change to one container is one at a
+ * time; none is held while a command waits on something else). */
+static int open_locked(const struct sz_paths *paths, const char *id, int how, int *lockfd, sz_error_t *err)
 {
 	cleanup_free char *dir = NULL;
 	int dfd;
 
+	*lockfd = -1;
 	if (!sz_valid_id(id))
 		return sz_error_make(err, EINVAL, _("invalid container id '%s'"), id);
 	dir = sz_detached_dir(paths, id);
@@ -193,13 +184,16 @@ static int open_locked(const struct sz_paths *paths, const char *id, int *lockfd
 	if (dfd < 0 || faccessat(dfd, SZ_DETACHED_FILE, F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (dfd >= 0)
 			close(dfd);
+		/* runc's words, which podman and containerd look for: "does not exist". */
 		sz_error_make(err, 0, _("container '%s' does not exist"), id);
 		(*err)->errno_ = ENOENT; /* for delete --force; the message says it already */
 		return -1;
 	}
 	*lockfd = openat(dfd, "lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (*lockfd < 0 || flock(*lockfd, LOCK_EX) < 0) {
+	if (*lockfd < 0 || flock(*lockfd, how) < 0) {
 		int e = errno;
+		if (*lockfd >= 0)
+			close(sz_steal_fd(lockfd));
 		close(dfd);
 		return sz_error_make(err, e, _("cannot lock the state of container '%s'"), id);
 	}
@@ -228,7 +222,7 @@ static int read_at(int dfd, const char *id, struct sz_detached *d, sz_error_t *e
 int sz_detached_read(const struct sz_paths *paths, const char *id, struct sz_detached *d, sz_error_t *err)
 {
 	cleanup_close int lockfd = -1;
-	cleanup_close int dfd = open_locked(paths, id, &lockfd, err);
+	cleanup_close int dfd = open_locked(paths, id, LOCK_SH, &lockfd, err);
 
 	if (dfd < 0)
 		return -1;
@@ -253,7 +247,7 @@ static int open_pid(const struct sz_detached *d)
 int sz_detached_start(const struct sz_paths *paths, const char *id, sz_error_t *err)
 {
 	cleanup_close int lockfd = -1;
-	cleanup_close int dfd = open_locked(paths, id, &lockfd, err);
+	cleanup_close int dfd = open_locked(paths, id, LOCK_EX, &lockfd, err);
 	cleanup_close int fifo = -1;
 	cleanup_close int pidfd = -1;
 	struct sz_detached d;
@@ -268,6 +262,10 @@ int sz_detached_start(const struct sz_paths *paths, const char *id, sz_error_t *
 	fifo = openat(dfd, SZ_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0)
 		return sz_error_make(err, errno, _("cannot open the exec fifo of container '%s'"), id);
+	/* The wait holds no lock: a stopped PID 1 (SIGSTOP) must not block
+	 * state, kill and delete. Of two starts, one reads the byte; the other
+	 * sees the writer gone (POLLHUP, nothing to read). */
+	close(sz_steal_fd(&lockfd));
 	for (;;) {
 		struct pollfd p[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
 		ssize_t n;
@@ -280,26 +278,34 @@ int sz_detached_start(const struct sz_paths *paths, const char *id, sz_error_t *
 		n = read(fifo, &byte, 1);
 		if (n == 1)
 			break;
+		if (n == 0 && (p[0].revents & POLLHUP))
+			return sz_error_make(err, 0, _("container '%s' has already been started"), id);
 		if (p[1].revents != 0)
 			return sz_error_make(err, 0,
 			                     _("the process of container '%s' exited before it started"), id);
 	}
-	if (unlinkat(dfd, SZ_EXEC_FIFO, 0) < 0)
+	if (unlinkat(dfd, SZ_EXEC_FIFO, 0) < 0 && errno != ENOENT)
 		return sz_error_make(err, errno, _("cannot remove the exec fifo of container '%s'"), id);
 	return 0;
 }
 
-/* Send sig to every process in the PID namespace of d's PID 1. */
-static int kill_namespace(const struct sz_detached *d, int sig)
+/* Every process in the PID namespace of d's PID 1 (PID 1 first), as the
+ * host numbers them; -1 when PID 1 is gone. */
+static int namespace_pids(const struct sz_detached *d, pid_t **out, size_t *n)
 {
 	char path[64];
 	struct stat ns, st;
 	cleanup_dir DIR *dir = NULL;
 	struct dirent *de;
+	size_t cap = 16;
 
+	*n = 0;
+	*out = NULL;
 	snprintf(path, sizeof(path), "/proc/%ld/ns/pid", (long)d->pid);
 	if (stat(path, &ns) < 0)
 		return -1;
+	*out = sz_xcalloc(cap, sizeof(pid_t));
+	(*out)[(*n)++] = d->pid;
 	dir = opendir("/proc");
 	while (dir != NULL && (de = readdir(dir)) != NULL) {
 		long pid = strtol(de->d_name, NULL, 10);
@@ -307,23 +313,67 @@ static int kill_namespace(const struct sz_detached *d, int sig)
 		if (pid <= 0 || pid == d->pid)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
-		if (stat(path, &st) == 0 && st.st_ino == ns.st_ino && st.st_dev == ns.st_dev)
-			kill((pid_t)pid, sig);
+		if (stat(path, &st) < 0 || st.st_ino != ns.st_ino || st.st_dev != ns.st_dev)
+			continue;
+		if (*n == cap) {
+			cap *= 2;
+			*out = sz_xrealloc(*out, cap * sizeof(pid_t));
+		}
+		(*out)[(*n)++] = (pid_t)pid;
 	}
+	return 0;
+}
+
+/* Send sig to every process in the PID namespace of d's PID 1 but PID 1,
+ * each through a pidfd opened before its namespace is checked: a pid reused
+ * meanwhile is not signalled. */
+static int kill_namespace(const struct sz_detached *d, int sig)
+{
+	cleanup_free pid_t *pids = NULL;
+	char path[64];
+	struct stat ns, st;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/ns/pid", (long)d->pid);
+	if (stat(path, &ns) < 0 || namespace_pids(d, &pids, &n) < 0)
+		return -1;
+	for (size_t i = 1; i < n; i++) {
+		cleanup_close int fd = (int)syscall(SYS_pidfd_open, pids[i], 0);
+
+		snprintf(path, sizeof(path), "/proc/%ld/ns/pid", (long)pids[i]);
+		if (fd >= 0 && stat(path, &st) == 0 && st.st_ino == ns.st_ino && st.st_dev == ns.st_dev)
+			syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+	}
+	return 0;
+}
+
+int sz_detached_pids(const struct sz_paths *paths, const char *id, pid_t **pids, size_t *n, sz_error_t *err)
+{
+	cleanup_close int lockfd = -1;
+	cleanup_close int dfd = open_locked(paths, id, LOCK_EX, &lockfd, err);
+	struct sz_detached d;
+
+	*pids = NULL;
+	*n = 0;
+	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
+		return -1;
+	if (!d.alive || namespace_pids(&d, pids, n) < 0)
+		return sz_error_make(err, ESRCH, _("container '%s' is not running"), id);
 	return 0;
 }
 
 int sz_detached_kill(const struct sz_paths *paths, const char *id, int sig, bool all, sz_error_t *err)
 {
 	cleanup_close int lockfd = -1;
-	cleanup_close int dfd = open_locked(paths, id, &lockfd, err);
+	cleanup_close int dfd = open_locked(paths, id, LOCK_EX, &lockfd, err);
 	cleanup_close int pidfd = -1;
 	struct sz_detached d;
 
 	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
 		return -1;
 	if (!d.alive || (pidfd = open_pid(&d)) < 0)
-		return sz_error_make(err, ESRCH, _("container '%s' is not running"), id);
+		/* runc's words, which containerd looks for: "container not running". */
+		return sz_error_make(err, 0, _("cannot signal '%s': container not running"), id);
 	if (all)
 		kill_namespace(&d, sig);
 	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
@@ -331,19 +381,22 @@ int sz_detached_kill(const struct sz_paths *paths, const char *id, int sig, bool
 	return 0;
 }
 
-int sz_detached_remove(const struct sz_paths *paths, const char *id, sz_error_t *err)
+int sz_detached_remove(const struct sz_paths *paths, const char *id, bool force, sz_error_t *err)
 {
-	int lockfd = -1;
-	cleanup_close int dfd = open_locked(paths, id, &lockfd, err);
+	cleanup_close int lockfd = -1;
+	cleanup_close int dfd = open_locked(paths, id, LOCK_EX, &lockfd, err);
 	cleanup_close int pidfd = -1;
 	struct sz_detached d;
 
-	if (dfd < 0)
+	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
 		return -1;
-	if (read_at(dfd, id, &d, err) < 0) {
-		close(lockfd);
-		return -1;
-	}
+	/* A created container is removed without --force, as runc does. */
+	if (d.alive && !d.created && !force)
+		return sz_error_make(
+		    err, 0,
+		    _("container '%s' is running: stop it first ('stanza kill %s KILL') or use "
+		      "--force"),
+		    id, id);
 	if (d.alive && (pidfd = open_pid(&d)) >= 0) {
 		struct pollfd p = {.fd = pidfd, .events = POLLIN};
 
@@ -351,14 +404,12 @@ int sz_detached_remove(const struct sz_paths *paths, const char *id, sz_error_t 
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		while (poll(&p, 1, REMOVE_WAIT_MS) < 0 && errno == EINTR)
 			;
-		if (!(p.revents & POLLIN)) {
-			close(lockfd);
+		if (!(p.revents & POLLIN))
 			return sz_error_make(err, ETIMEDOUT, _("the process of container '%s' did not exit"),
 			                     id);
-		}
 	}
-	close(lockfd);
-	return sz_state_collect(paths->state_root, id, err);
+	/* Still holding the lock: no state or start can come in between. */
+	return sz_state_collect(paths->state_root, id, true, err);
 }
 
 void sz_detached_view_free(struct sz_container_handle *h)
@@ -381,7 +432,7 @@ struct sz_container_handle *sz_detached_view(const struct sz_paths *paths, const
                                              const struct sz_spec *spec, sz_error_t *err)
 {
 	cleanup_close int lockfd = -1;
-	cleanup_close int dfd = open_locked(paths, id, &lockfd, err);
+	cleanup_close int dfd = open_locked(paths, id, LOCK_EX, &lockfd, err);
 	struct sz_container_handle *h;
 	struct sz_detached d;
 
@@ -424,4 +475,24 @@ struct sz_container_handle *sz_detached_view(const struct sz_paths *paths, const
 fail:
 	sz_detached_view_free(h);
 	return NULL;
+}
+
+int sz_detached_update(const struct sz_paths *paths, const char *id, const struct sz_cgroup_limits *limits,
+                       sz_error_t *err)
+{
+	cleanup_close int lockfd = -1;
+	cleanup_close int dfd = open_locked(paths, id, LOCK_EX, &lockfd, err);
+	struct sz_cgroup cg;
+	struct sz_detached d;
+	int ret;
+
+	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
+		return -1;
+	if (!d.alive)
+		return sz_error_make(err, 0, _("container '%s' is not running"), id);
+	if (sz_state_read_cgroup(paths->state_root, id, &cg, err) < 0)
+		return -1;
+	ret = sz_cgroup_update(&cg, limits, err);
+	sz_cgroup_release(&cg);
+	return ret;
 }

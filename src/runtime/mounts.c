@@ -276,7 +276,14 @@ static int mount_root(struct sz_container *c, sz_error_t *err)
 		 * An OCI bundle's root that is not read-only is written as it is. */
 		if (do_mount(c, c->image_rootfs, c->rootfs_dir, NULL, MS_BIND | MS_REC, NULL, err) < 0)
 			return -1;
-		return spec->read_only ? remount_ro(c, c->rootfs_dir, MS_NODEV, err) : 0;
+		if (spec->read_only)
+			return remount_ro(c, c->rootfs_dir, MS_NODEV, err);
+		/* nodev: with no device cgroup, a node in the bundle (b 8 0, a
+		 * host's disk) must not open; stanza's own /dev is mounted over. */
+		if (remount_bind(c->rootfs_dir, MS_NODEV) < 0)
+			return sz_error_make(err, errno, _("cannot make '%s' nodev"), c->rootfs_dir);
+		sz_trace(c, "mount: %s nodev", c->rootfs_dir);
+		return 0;
 	}
 	opts = sz_asprintf("lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", c->image_rootfs, c->state_dir,
 	                   c->state_dir, c->rootless ? ",userxattr" : "");

@@ -178,7 +178,7 @@ int sz_container_follow_setup(int sock, int *master, struct sz_result *res, sz_e
 			return 1;
 		}
 		if (msg.type == SZ_MSG_READY)
-			return 0;
+			return 2;
 	}
 }
 

@@ -304,7 +304,14 @@ int sz_detached_read(const struct sz_paths *paths, const char *id, struct sz_det
 int sz_detached_start(const struct sz_paths *paths, const char *id, sz_error_t *err);
 /* Signal PID 1 (all: every process of the cgroup, or PID 1 alone without one). */
 int sz_detached_kill(const struct sz_paths *paths, const char *id, int sig, bool all, sz_error_t *err);
-int sz_detached_remove(const struct sz_paths *paths, const char *id, sz_error_t *err);
+/* With force a running container too; a created or stopped one always. */
+int sz_detached_remove(const struct sz_paths *paths, const char *id, bool force, sz_error_t *err);
+/* Change the limits of a running container (runc update): only those its
+ * cgroup was made with (a container without limits has no cgroup). */
+int sz_detached_update(const struct sz_paths *paths, const char *id, const struct sz_cgroup_limits *limits,
+                       sz_error_t *err);
+/* The host pids of the processes of container id's PID namespace, PID 1 first (runc ps). */
+int sz_detached_pids(const struct sz_paths *paths, const char *id, pid_t **pids, size_t *n, sz_error_t *err);
 /* The directory of container id in the state root (caller frees). */
 char *sz_detached_dir(const struct sz_paths *paths, const char *id);
 

@@ -272,7 +272,7 @@ int sz_state_read_cgroup(const char *state_root, const char *id, struct sz_cgrou
 	return r;
 }
 
-int sz_state_collect(const char *state_root, const char *id, sz_error_t *err)
+int sz_state_collect(const char *state_root, const char *id, bool held, sz_error_t *err)
 {
 	struct sz_cgroup_layout layout;
 	cleanup_close int rootfd = open(state_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -284,7 +284,7 @@ int sz_state_collect(const char *state_root, const char *id, sz_error_t *err)
 	gcfd = lock_gc(rootfd, LOCK_EX, err);
 	if (gcfd < 0)
 		return -1;
-	r = try_orphan_lock(rootfd, id);
+	r = held ? 1 : try_orphan_lock(rootfd, id);
 	if (r == 0)
 		return sz_error_make(err, EBUSY,
 		                     _("container '%s' is being created or removed by another stanza"), id);

@@ -219,6 +219,101 @@ sz exec x1 true
 assert_status 125 "exec in a container that is gone"
 assert_match "it says so" "container 'x1' does not exist" "$ERR"
 
+# ------------------------------------------------------------ ps, update, features
+set_cfg '.process.args = ["sh", "-c", "sleep 600 & exec sleep 700"]'
+create p1
+sz start p1
+nap 0.3
+sz ps --format json p1
+assert_eq "ps --format json: PID 1 and its child, as the host numbers them" 2 "$(jq length <<<"$OUT" 2>&1)"
+assert_eq "ps: the first is PID 1" "$(pid_of p1)" "$(jq '.[0]' <<<"$OUT" 2>&1)"
+sz ps p1
+assert_match "ps: a table with the command lines" "sleep 600" "$OUT"
+sz ps p1 -ef
+assert_status 1 "ps with ps's own options"
+assert_match "is refused by name" "ps options is not supported by stanza" "$ERR"
+sz update --pids-limit 30 p1
+assert_status 1 "update of a container created without limits"
+assert_match "says it has no cgroup for that" "the container has no pids cgroup" "$ERR"
+sz delete --force p1
+if limits_available; then
+	set_cfg '.linux.resources.pids = {"limit": 50} | .linux.resources.memory = {"limit": 67108864}'
+	create u1
+	sz start u1
+	sz update --pids-limit 30 u1
+	assert_status 0 "update --pids-limit ($ERR)"
+	sz exec u1 sh -c 'cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max'
+	assert_eq "update: the new pids limit is the container's" 30 "$OUT"
+	echo '{"memory": {"limit": 33554432}, "pids": {"limit": 40}}' >"$W/res.json"
+	sz update -r "$W/res.json" u1
+	assert_status 0 "update -r FILE ($ERR)"
+	sz exec u1 sh -c 'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max'
+	assert_eq "update -r: memory and pids from a linux.resources object" "33554432
+40" "$OUT"
+	echo '{"cpu": {"shares": 512}}' >"$W/res.json"
+	sz update -r "$W/res.json" u1
+	assert_status 1 "update with a field stanza does not do"
+	assert_match "names it" "cpu.shares: only the default" "$ERR"
+	sz delete --force u1
+	cp "$W/pristine.json" "$B/config.json"
+	set_cfg '.process.terminal = false'
+fi
+sz features
+assert_status 0 "features"
+assert_eq "features: JSON with the spec's versions, namespaces and seccomp actions" "1.0.2 true true" \
+	"$(jq -r '"\(.ociVersionMax) \(.linux.namespaces | index("pid") != null) \(.linux.seccomp.actions | index("SCMP_ACT_ERRNO") != null)"' <<<"$OUT" 2>&1)"
+assert_eq "features does not claim CAP_MKNOD, which is refused" false \
+	"$(jq -r '.linux.capabilities | index("CAP_MKNOD") != null' <<<"$OUT" 2>&1)"
+
+# ------------------------------------------------------------ hooks
+# Each hook writes its name and the state it was given on standard input.
+printf '#!/bin/sh\necho "$1 $(cat)" >>"%s"\n' "$W/hooks.log" >"$W/hook"
+chmod +x "$W/hook"
+printf '#!/bin/sh\nexit 3\n' >"$W/hook-fails"
+printf '#!/bin/sh\nsleep 30\n' >"$W/hook-hangs"
+chmod +x "$W/hook-fails" "$W/hook-hangs"
+cp "$B/config.json" "$W/before-hooks.json"
+set_cfg '.process.args = ["sleep", "600"] | .hooks = {"prestart": [{"path": "'"$W/hook"'", "args": ["hook", "prestart"]}], "createRuntime": [{"path": "'"$W/hook"'", "args": ["hook", "createRuntime"]}], "poststart": [{"path": "'"$W/hook"'", "args": ["hook", "poststart"]}], "poststop": [{"path": "'"$W/hook"'", "args": ["hook", "poststop"]}]}'
+create h1
+assert_status 0 "create with hooks ($ERR)"
+sz start h1
+sz delete --force h1
+assert_eq "the hooks ran in the spec's order, once each (config.md: prestart and createRuntime at create, poststart after start, poststop after delete)" \
+	"prestart createRuntime poststart poststop" "$(awk '{ print $1 }' "$W/hooks.log" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "each got the container's state on standard input (runtime.md: state MUST be passed)" "creating creating running stopped" \
+	"$(cut -d' ' -f2- "$W/hooks.log" 2>/dev/null | jq -r .status 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "with its id and bundle" "h1 $(cd "$B" && pwd -P)" "$(head -1 "$W/hooks.log" | cut -d' ' -f2- | jq -r '"\(.id) \(.bundle)"' 2>&1)"
+cp "$W/before-hooks.json" "$B/config.json"
+set_cfg '.process.args = ["sleep", "600"] | .hooks = {"createRuntime": [{"path": "'"$W/hook-fails"'"}]}'
+create h2
+assert_status 1 "a createRuntime hook that fails fails create (runtime.md: the runtime MUST generate an error and stop the container)"
+assert_match "naming the hook and its status" 'hooks.createRuntime\[0\] .* failed with status 3' "$ERR"
+assert_eq "and nothing is left" "" "$(ls "$ROOT")"
+set_cfg '.hooks = {"prestart": [{"path": "'"$W/hook-hangs"'", "timeout": 1}]}'
+t0=$(now_ms)
+create h3
+t1=$(now_ms)
+assert_status 1 "a hook past its timeout fails create"
+assert_match "it says it was killed" 'hooks.prestart\[0\] .* did not finish in 1 s: killed' "$ERR"
+assert_le "after about its timeout (${t1}-${t0} ms)" 5000 $((t1 - t0))
+assert_eq "and nothing is left" "" "$(ls "$ROOT")"
+set_cfg '.hooks = {"prestart": [{"path": "/nonexistent/hook"}]}'
+create h4
+assert_status 1 "a hook that does not exist fails create"
+assert_match "it names it" "hooks.prestart\\[0\\]: '/nonexistent/hook' cannot be run" "$ERR"
+set_cfg '.hooks = {"poststart": [{"path": "'"$W/hook-fails"'"}]}'
+create h5
+sz start h5
+assert_status 0 "a poststart hook that fails does not fail start (runtime.md: MUST log a warning)"
+assert_match "it warns" 'warning: hook hooks.poststart\[0\]' "$ERR"
+assert_eq "and the container runs" running "$(status_of h5)"
+sz delete --force h5
+set_cfg '.hooks = {"prestart": [{"path": "'"$W/hook"'"}]}'
+sz run -b "$B" h6
+assert_status 125 "hooks with a foreground run -b"
+assert_match "are refused by name" "hooks in the foreground is not supported" "$ERR"
+cp "$W/before-hooks.json" "$B/config.json"
+
 # ------------------------------------------------------------ what the config may change
 set_cfg '.process.args = ["sh", "-c", "grep NoNewPrivs /proc/self/status; grep ^Seccomp: /proc/self/status; wc -c </proc/keys; cat /proc/sys/net/ipv4/ping_group_range"] | .process.noNewPrivileges = false | del(.linux.seccomp) | .linux.maskedPaths = ["/proc/kcore"] | .linux.sysctl = {"net.ipv4.ping_group_range": "0 0"}'
 sz run -b "$B" cfg1
@@ -267,7 +362,7 @@ bad "a field stanza does not do" '.linux.intelRdt = {"closID": "x"}' 'linux.inte
 bad "joining a pid namespace by path" '.linux.namespaces[0].path = "/proc/1/ns/pid"' 'linux.namespaces\[0\]: joining an existing pid namespace'
 bad "root's effective set unlike its bounding set" '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]' 'process.capabilities.effective: stanza gives root the bounding set'
 bad "an unknown capability" '.process.capabilities.bounding += ["CAP_BOGUS"]' "process.capabilities.bounding\\[11\\]: unknown capability 'CAP_BOGUS'"
-bad "a hook" '.hooks = {"prestart": [{"path": "/bin/true"}]}' 'hooks: not supported by stanza yet'
+bad "a hook in the container's namespaces" '.hooks = {"createContainer": [{"path": "/bin/true"}]}' "hooks.createContainer: hooks in the container's namespaces are not supported"
 bad "a root that is not there" '.root.path = "nothere"' "root.path: '.*/nothere' is not a directory"
 bad "empty args" '.process.args = []' 'process.args: empty'
 printf '{\n  "ociVersion": "1.0.2",\n  "process": {,\n}\n' >"$W/bad/config.json"

@@ -163,6 +163,7 @@ static void test_fields_read(void **state)
 	assert_string_equal(cfg.spec.volumes[0].host, "/b/data");
 	assert_string_equal(cfg.spec.volumes[0].container, "/data");
 	assert_true(cfg.spec.volumes[0].read_only);
+	assert_int_equal(cfg.spec.volumes[0].flags, MS_NODEV); /* always: there is no device cgroup */
 	assert_int_equal(cfg.spec.limits.memory_bytes, 64 << 20);
 	assert_int_equal(cfg.spec.limits.pids, 42);
 	assert_int_equal(cfg.spec.limits.cpu_milli, 500);
@@ -222,7 +223,7 @@ static void test_podman_like(void **state)
 	assert_null(cfg.spec.volumes[1].fstype);
 	assert_string_equal(cfg.spec.volumes[0].fstype, "tmpfs");
 	assert_string_equal(cfg.spec.volumes[0].data, "mode=755,size=65536k");
-	assert_int_equal(cfg.spec.volumes[0].flags, MS_NOSUID);
+	assert_int_equal(cfg.spec.volumes[0].flags, MS_NOSUID | MS_NODEV);
 	assert_non_null(cfg.spec.seccomp);
 	assert_int_equal(cfg.spec.seccomp->default_action, SCMP_ACT_ALLOW);
 	assert_int_equal(cfg.spec.seccomp->rules[0].action, SCMP_ACT_ERRNO(EPERM));
@@ -388,7 +389,12 @@ FIX(reservation, json_object_set_new(json_object_get(linux_(doc), "resources"), 
                                      json_pack("{s:i}", "reservation", 1000000)))
 FIX(cpu_period, json_object_set_new(json_object_get(linux_(doc), "resources"), "cpu",
                                     json_pack("{s:i, s:i}", "quota", 1000, "period", 50000)))
-FIX(hooks, json_object_set_new(doc, "hooks", json_pack("{s:[{s:s}]}", "prestart", "path", "/bin/true")))
+FIX(hooks,
+    json_object_set_new(doc, "hooks", json_pack("{s:[{s:s}]}", "createContainer", "path", "/bin/true")))
+FIX(hook_relative, json_object_set_new(doc, "hooks", json_pack("{s:[{s:s}]}", "prestart", "path", "true")))
+FIX(hook_timeout,
+    json_object_set_new(doc, "hooks",
+                        json_pack("{s:[{s:s, s:i}]}", "poststop", "path", "/bin/true", "timeout", 0)))
 FIX(propagation, json_object_set_new(linux_(doc), "rootfsPropagation", json_string("shared")))
 FIX(annotation_number, json_object_set_new(doc, "annotations", json_pack("{s:i}", "a", 1)))
 FIX(hostname_shared_uts, json_array_remove(json_object_get(linux_(doc), "namespaces"), 3))
@@ -444,7 +450,9 @@ static void test_refused_by_field(void **state)
 	    {swap_more, "linux.resources.memory.swap: 1000000 is below the memory limit"},
 	    {reservation, "linux.resources.memory.reservation: not supported by stanza yet"},
 	    {cpu_period, "linux.resources.cpu.period: stanza's period is 100000"},
-	    {hooks, "hooks: not supported by stanza yet"},
+	    {hooks, "hooks.createContainer: hooks in the container's namespaces are not supported"},
+	    {hook_relative, "hooks.prestart[0]: path 'true' is not absolute"},
+	    {hook_timeout, "hooks.poststop[0]: timeout must be above 0"},
 	    {propagation, "linux.rootfsPropagation: stanza makes the root rprivate"},
 	    {annotation_number, "annotations.a: expected a string, found a number"},
 	    {hostname_shared_uts, "hostname: a host name needs a uts namespace of its own"},
