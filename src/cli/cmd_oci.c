@@ -223,7 +223,8 @@ static int run_hooks(const json_t *config, const char *kind, const json_t *state
 		pid = fork();
 		if (pid == 0) {
 			/* Its own process group: a timeout kills what it started too. */
-			if (setpgid(0, 0) < 0 || dup2(in[0], STDIN_FILENO) < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			if (setpgid(0, 0) < 0 || dup2(in[0], STDIN_FILENO) < 0 ||
+			    dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 				_exit(126);
 			execve(path, argv, envp);
 			_exit(errno == ENOENT ? 127 : 126);
