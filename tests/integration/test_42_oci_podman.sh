@@ -10,7 +10,7 @@ if ((ROOTLESS)); then
 	finish
 fi
 for tool in podman skopeo conmon; do
-	command -v $tool >/dev/null || die "no '$tool' (make check installs it on Debian)"
+	command -v $tool >/dev/null || skip "no '$tool' (make check installs it on Debian)"
 done
 
 # podman calls the runtime by path with runc's arguments; a wrapper adds
