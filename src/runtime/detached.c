@@ -168,10 +168,13 @@ int sz_create_detached(const struct sz_spec *spec, const struct sz_paths *paths,
 	return ret;
 }
 
-/* The container's directory, open, with its lock held: shared to read the
- * state, exclusive to change it (every change to one container is one at a
+/* The container's directory, open, with its lock held and its state read
+ * into *d: shared to read the state, exclusive to change it (every change to one container is one at a
  * time; none is held while a command waits on something else). */
-static int open_locked(const struct sz_paths *paths, const char *id, int how, int *lockfd, sz_error_t *err)
+static int read_at(int dfd, const char *id, struct sz_detached *d, sz_error_t *err);
+
+static int open_state(const struct sz_paths *paths, const char *id, int how, int *lockfd,
+                      struct sz_detached *d, sz_error_t *err)
 {
 	cleanup_free char *dir = NULL;
 	int dfd;
@@ -196,6 +199,11 @@ static int open_locked(const struct sz_paths *paths, const char *id, int how, in
 			close(sz_steal_fd(lockfd));
 		close(dfd);
 		return sz_error_make(err, e, _("cannot lock the state of container '%s'"), id);
+	}
+	if (read_at(dfd, id, d, err) < 0) {
+		close(sz_steal_fd(lockfd));
+		close(dfd);
+		return -1;
 	}
 	return dfd;
 }
@@ -222,11 +230,9 @@ static int read_at(int dfd, const char *id, struct sz_detached *d, sz_error_t *e
 int sz_detached_read(const struct sz_paths *paths, const char *id, struct sz_detached *d, sz_error_t *err)
 {
 	cleanup_close int lockfd = -1;
-	cleanup_close int dfd = open_locked(paths, id, LOCK_SH, &lockfd, err);
+	cleanup_close int dfd = open_state(paths, id, LOCK_SH, &lockfd, d, err);
 
-	if (dfd < 0)
-		return -1;
-	return read_at(dfd, id, d, err);
+	return dfd < 0 ? -1 : 0;
 }
 
 /* PID 1's pidfd, once it is sure to be the container's (not a reused pid). */
@@ -246,14 +252,14 @@ static int open_pid(const struct sz_detached *d)
 
 int sz_detached_start(const struct sz_paths *paths, const char *id, sz_error_t *err)
 {
+	struct sz_detached d;
 	cleanup_close int lockfd = -1;
-	cleanup_close int dfd = open_locked(paths, id, LOCK_EX, &lockfd, err);
+	cleanup_close int dfd = open_state(paths, id, LOCK_EX, &lockfd, &d, err);
 	cleanup_close int fifo = -1;
 	cleanup_close int pidfd = -1;
-	struct sz_detached d;
 	char byte;
 
-	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
+	if (dfd < 0)
 		return -1;
 	if (!d.created)
 		return sz_error_make(err, 0, _("container '%s' has already been started"), id);
@@ -349,13 +355,13 @@ static int kill_namespace(const struct sz_detached *d, int sig)
 
 int sz_detached_pids(const struct sz_paths *paths, const char *id, pid_t **pids, size_t *n, sz_error_t *err)
 {
-	cleanup_close int lockfd = -1;
-	cleanup_close int dfd = open_locked(paths, id, LOCK_EX, &lockfd, err);
 	struct sz_detached d;
+	cleanup_close int lockfd = -1;
+	cleanup_close int dfd = open_state(paths, id, LOCK_EX, &lockfd, &d, err);
 
 	*pids = NULL;
 	*n = 0;
-	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
+	if (dfd < 0)
 		return -1;
 	if (!d.alive || namespace_pids(&d, pids, n) < 0)
 		return sz_error_make(err, ESRCH, _("container '%s' is not running"), id);
@@ -364,12 +370,12 @@ int sz_detached_pids(const struct sz_paths *paths, const char *id, pid_t **pids,
 
 int sz_detached_kill(const struct sz_paths *paths, const char *id, int sig, bool all, sz_error_t *err)
 {
-	cleanup_close int lockfd = -1;
-	cleanup_close int dfd = open_locked(paths, id, LOCK_EX, &lockfd, err);
-	cleanup_close int pidfd = -1;
 	struct sz_detached d;
+	cleanup_close int lockfd = -1;
+	cleanup_close int dfd = open_state(paths, id, LOCK_EX, &lockfd, &d, err);
+	cleanup_close int pidfd = -1;
 
-	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
+	if (dfd < 0)
 		return -1;
 	if (!d.alive || (pidfd = open_pid(&d)) < 0)
 		/* runc's words, which containerd looks for: "container not running". */
@@ -383,12 +389,12 @@ int sz_detached_kill(const struct sz_paths *paths, const char *id, int sig, bool
 
 int sz_detached_remove(const struct sz_paths *paths, const char *id, bool force, sz_error_t *err)
 {
-	cleanup_close int lockfd = -1;
-	cleanup_close int dfd = open_locked(paths, id, LOCK_EX, &lockfd, err);
-	cleanup_close int pidfd = -1;
 	struct sz_detached d;
+	cleanup_close int lockfd = -1;
+	cleanup_close int dfd = open_state(paths, id, LOCK_EX, &lockfd, &d, err);
+	cleanup_close int pidfd = -1;
 
-	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
+	if (dfd < 0)
 		return -1;
 	/* A created container is removed without --force, as runc does. */
 	if (d.alive && !d.created && !force)
@@ -431,12 +437,12 @@ void sz_detached_view_free(struct sz_container_handle *h)
 struct sz_container_handle *sz_detached_view(const struct sz_paths *paths, const char *id,
                                              const struct sz_spec *spec, sz_error_t *err)
 {
-	cleanup_close int lockfd = -1;
-	cleanup_close int dfd = open_locked(paths, id, LOCK_EX, &lockfd, err);
-	struct sz_container_handle *h;
 	struct sz_detached d;
+	cleanup_close int lockfd = -1;
+	cleanup_close int dfd = open_state(paths, id, LOCK_EX, &lockfd, &d, err);
+	struct sz_container_handle *h;
 
-	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
+	if (dfd < 0)
 		return NULL;
 	if (!d.alive || d.created) {
 		sz_error_make(err, 0,
@@ -480,13 +486,13 @@ fail:
 int sz_detached_update(const struct sz_paths *paths, const char *id, const struct sz_cgroup_limits *limits,
                        sz_error_t *err)
 {
-	cleanup_close int lockfd = -1;
-	cleanup_close int dfd = open_locked(paths, id, LOCK_EX, &lockfd, err);
-	struct sz_cgroup cg;
 	struct sz_detached d;
+	cleanup_close int lockfd = -1;
+	cleanup_close int dfd = open_state(paths, id, LOCK_EX, &lockfd, &d, err);
+	struct sz_cgroup cg;
 	int ret;
 
-	if (dfd < 0 || read_at(dfd, id, &d, err) < 0)
+	if (dfd < 0)
 		return -1;
 	if (!d.alive)
 		return sz_error_make(err, 0, _("container '%s' is not running"), id);
